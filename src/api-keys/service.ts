@@ -1,0 +1,191 @@
+import { generateApiKey } from '../domain/api-keys/format.js';
+import { keyStatus, type ApiKeyStatus } from '../domain/api-keys/status.js';
+import { newId } from '../domain/ids.js';
+import type { Secrets } from '../domain/secrets.js';
+import { problems } from '../http/problem.js';
+import type { ApiKeyRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
+import type { Organizations } from '../identity/organizations.js';
+import type { PermissionService } from '../identity/permissions.js';
+import { displayNameProblem } from '../identity/validation.js';
+import { createdByOf, type Caller } from '../audit/actor.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { assertGrantable, assertGrantableIn, assertInScope, normalizeAllowlist } from './rules.js';
+import type { UsageRecorder } from './usage-recorder.js';
+import { insertWithinPlan } from './plan-cap.js';
+
+/** A key's name: what it is for, shown in listings. @returns the trimmed name */
+function assertName(name: string): string {
+  const problem = displayNameProblem(name);
+  if (problem) throw problems.validation([{ field: 'name', message: problem }]);
+  return name.trim();
+}
+
+export interface ApiKeyServiceDeps {
+  store: Pick<Store, 'apiKeys' | 'usage'>;
+  secrets: Secrets;
+  audit: AuditLog;
+  organizations: Pick<Organizations, 'resolve' | 'plan'>;
+  permissions: Pick<PermissionService, 'outsideVocabulary'>;
+  usage?: UsageRecorder;
+  /** called after every mutation with the key's id (the resource server drops its cache entry) */
+  onChange?: (keyId: string) => void;
+  now?: () => Date;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  permissions: string[];
+  environment?: KeyEnvironment;
+  expiresInSeconds?: number | null;
+  ipAllowlist?: string[];
+  rateLimit?: RateLimitPolicy | null;
+}
+
+export type UpdateApiKeyInput = Partial<Pick<CreateApiKeyInput, 'name' | 'permissions' | 'ipAllowlist' | 'rateLimit'>>;
+
+/** A key as just created or rotated: the record plus its plaintext, which is never shown again. */
+export interface IssuedApiKey { record: ApiKeyRecord; key: string }
+
+/**
+ * API-key lifecycle: create, list, get, update, rotate, revoke. Every method takes the caller and
+ * the organization (null = server-scoped keys) and enforces scope, no-escalation and the plan cap;
+ * every mutation is audited and reported through `onChange`.
+ */
+export class ApiKeyService {
+  private readonly listeners: Array<(keyId: string) => void> = [];
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ApiKeyServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    if (deps.onChange) this.listeners.push(deps.onChange);
+  }
+
+  /** Adds a listener called with a key's id after each mutation of it. */
+  onChange(listener: (keyId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async create(caller: Caller, organizationId: string | null, input: CreateApiKeyInput): Promise<IssuedApiKey> {
+    assertInScope(caller, organizationId);
+    assertName(input.name);
+    const environment = input.environment ?? 'live';
+    await this.checkPermissions(caller, organizationId, input.permissions, environment);
+    const now = this.now();
+    const id = newId('key');
+    const { key, start, digest } = generateApiKey(this.deps.secrets, environment, id);
+    const record: ApiKeyRecord = {
+      id, organizationId, name: input.name.trim(), environment, digest, start,
+      permissions: [...new Set(input.permissions)],
+      expiresAt: input.expiresInSeconds ? new Date(now.getTime() + input.expiresInSeconds * 1000) : null,
+      ipAllowlist: normalizeAllowlist(input.ipAllowlist ?? []),
+      rateLimit: input.rateLimit ?? null,
+      createdBy: createdByOf(caller), createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+    };
+    await insertWithinPlan(this.deps, record, 0);
+    await this.changed(caller, record, 'api_key.created', { name: record.name, permissions: record.permissions, environment });
+    return { record, key };
+  }
+
+  list(caller: Caller, organizationId: string | null, page: PageRequest, status?: ApiKeyStatus): Promise<Page<ApiKeyRecord>> {
+    assertInScope(caller, organizationId);
+    return this.deps.store.apiKeys.list(organizationId, { status, now: this.now() }, page);
+  }
+
+  async get(caller: Caller, organizationId: string | null, id: string): Promise<ApiKeyRecord> {
+    assertInScope(caller, organizationId);
+    const record = await this.deps.store.apiKeys.findById(id);
+    if (!record || record.organizationId !== organizationId) throw problems.notFound('API key');
+    return record;
+  }
+
+  async update(caller: Caller, organizationId: string | null, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord> {
+    const current = await this.getActive(caller, organizationId, id);
+    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, undefined);
+    const patch: Partial<ApiKeyRecord> = { updatedAt: this.now() };
+    if (input.name !== undefined) patch.name = assertName(input.name);
+    if (input.permissions) patch.permissions = [...new Set(input.permissions)];
+    if (input.ipAllowlist) patch.ipAllowlist = normalizeAllowlist(input.ipAllowlist);
+    if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
+    const updated = await this.deps.store.apiKeys.update(current.id, patch);
+    if (!updated) throw problems.notFound('API key');
+    await this.changed(caller, updated, 'api_key.updated', { fields: Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k) });
+    return updated;
+  }
+
+  /**
+   * Issues a successor with the same name, permissions, allowlist, limit and expiry; the old key
+   * keeps working for `graceSeconds` (0: stops at once). The caller must hold every permission of
+   * the key, or rotating would hand it a key stronger than itself.
+   */
+  async rotate(caller: Caller, organizationId: string | null, id: string, graceSeconds: number): Promise<IssuedApiKey> {
+    const old = await this.getActive(caller, organizationId, id);
+    if (old.rotatedTo) throw problems.conflict('already_rotated', `This key was already rotated to ${old.rotatedTo}.`);
+    assertGrantable(caller, old.permissions, old.environment);
+    const now = this.now();
+    const newIdValue = newId('key');
+    const { key, start, digest } = generateApiKey(this.deps.secrets, old.environment, newIdValue);
+    const record: ApiKeyRecord = {
+      ...old, id: newIdValue, digest, start, createdBy: createdByOf(caller),
+      createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+    };
+    // the old key still counts as active until it is updated below (and through its grace period)
+    await insertWithinPlan(this.deps, record, 1);
+    const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
+    const expiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    await this.deps.store.apiKeys.update(old.id, { expiresAt, rotatedTo: record.id, updatedAt: now });
+    this.notify(old.id);
+    await this.changed(caller, record, 'api_key.rotated', { rotated_from: old.id, grace_seconds: graceSeconds });
+    return { record, key };
+  }
+
+  /** Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing. */
+  async revoke(caller: Caller, organizationId: string | null, id: string): Promise<void> {
+    const record = await this.get(caller, organizationId, id);
+    if (record.revokedAt) return;
+    const now = this.now();
+    const updated = await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now });
+    await this.changed(caller, updated ?? record, 'api_key.revoked', { name: record.name });
+  }
+
+  /** When the key was last used: the newer of the store's record and this process's buffer. */
+  async lastUsedAt(keyId: string): Promise<Date | null> {
+    const stored = await this.deps.store.usage.lastUsedAt(keyId);
+    const pending = this.deps.usage?.pendingLastUsedAt(keyId) ?? null;
+    if (!stored || (pending && pending > stored)) return pending;
+    return stored;
+  }
+
+  /** Per-day use counts of a key, oldest first, for UTC days in [fromDay, toDay]. */
+  async usage(caller: Caller, organizationId: string | null, id: string, fromDay: string, toDay: string) {
+    const record = await this.get(caller, organizationId, id);
+    await this.deps.usage?.flush();
+    return this.deps.store.usage.daily(record.id, fromDay, toDay);
+  }
+
+  status(record: ApiKeyRecord): ApiKeyStatus {
+    return keyStatus(record, this.now());
+  }
+
+  private async getActive(caller: Caller, organizationId: string | null, id: string): Promise<ApiKeyRecord> {
+    const record = await this.get(caller, organizationId, id);
+    const status = keyStatus(record, this.now());
+    if (status !== 'active') throw problems.conflict('key_not_active', `This key is ${status}.`);
+    return record;
+  }
+
+  private async checkPermissions(caller: Caller, organizationId: string | null, permissions: string[], env?: KeyEnvironment) {
+    if (permissions.length === 0) throw problems.validation([{ field: 'permissions', message: 'must list at least one permission' }]);
+    await assertGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
+  }
+
+  private async changed(caller: Caller, record: ApiKeyRecord, action: string, metadata: Record<string, unknown>) {
+    this.notify(record.id);
+    await this.deps.audit.record({
+      organizationId: record.organizationId, action, caller, target: { type: 'api_key', id: record.id }, metadata,
+    });
+  }
+
+  private notify(keyId: string): void {
+    for (const listener of this.listeners) listener(keyId);
+  }
+}

@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { UsageIncrement, UsageStore } from '../store/ports.js';
+
+const DAY_MS = 86_400_000;
+
+interface Pending { keyId: string; day: number; count: number; last: number }
+
+/**
+ * Buffers API-key usage in memory and writes it to the store in batches.
+ *
+ * `touch` runs on every request authenticated by an API key: two map operations, no I/O. `flush`
+ * writes one `store.usage.record` call for everything buffered; it runs every
+ * `config.apiKeys.usageFlushMs` on an unref'd timer and once more on `close()`.
+ *
+ * Staleness bound: `last_used_at` and the daily counts in the store lag real use by at most
+ * `flushMs` (plus the duration of one write). Readers in this process see no lag, because
+ * `lastUsedAt` also consults the buffer. A crash loses at most the last `flushMs` of counts.
+ */
+export class UsageRecorder {
+  private pending = new Map<string, Pending>();
+  private latest = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: { store: UsageStore; logger: Logger; flushMs: number }) {}
+
+  /** Counts one use of `keyId` at `at`. O(1), in memory only. */
+  touch(keyId: string, at: Date): void {
+    const ms = at.getTime();
+    this.add(keyId, Math.floor(ms / DAY_MS), 1, ms);
+  }
+
+  private add(keyId: string, day: number, count: number, last: number): void {
+    const slot = `${keyId}\0${day}`;
+    const entry = this.pending.get(slot);
+    if (entry) {
+      entry.count += count;
+      if (last > entry.last) entry.last = last;
+    } else {
+      this.pending.set(slot, { keyId, day, count, last });
+    }
+    if (last > (this.latest.get(keyId) ?? 0)) this.latest.set(keyId, last);
+  }
+
+  /** The newest use of `keyId` seen by this process (null when none); one entry per key used. */
+  pendingLastUsedAt(keyId: string): Date | null {
+    const ms = this.latest.get(keyId);
+    return ms === undefined ? null : new Date(ms);
+  }
+
+  /** Writes everything buffered; concurrent calls are serialised. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const increments: UsageIncrement[] = [...batch.values()].map((p) => ({
+      keyId: p.keyId, day: new Date(p.day * DAY_MS).toISOString().slice(0, 10), count: p.count, lastUsedAt: new Date(p.last),
+    }));
+    try {
+      await this.deps.store.record(increments);
+    } catch (err) {
+      this.deps.logger.error({ err, increments: increments.length }, 'usage flush failed; will retry');
+      for (const p of batch.values()) this.add(p.keyId, p.day, p.count, p.last);
+    }
+  }
+
+  /** Starts the periodic flush (the timer does not keep the process alive). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.deps.flushMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and writes what is left. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import type { CliKit } from '../kit.js';
+
+interface CreateOpts {
+  org: string;
+  name: string;
+  redirectUri: string[];
+  postLogoutRedirectUri: string[];
+  public?: boolean;
+  grant: string[];
+  scope?: string;
+  permissions?: string[];
+}
+
+/**
+ * `gatehouse clients create --org <slug> --name N --redirect-uri U [--redirect-uri U2] [--public]
+ * [--grant authorization_code|refresh_token|client_credentials]... [--scope S]`: the client
+ * secret (confidential clients) is printed this once.
+ */
+export function register(program: Command, { run, org, collect, csv }: CliKit): void {
+  const clients = program.command('clients').description('OAuth 2.0 / OpenID Connect clients (applications)');
+
+  clients.command('create')
+    .description('register an OAuth client; prints its client_secret once')
+    .requiredOption('--org <slug>', 'organization slug or id')
+    .requiredOption('--name <name>', 'display name, shown on the consent page')
+    .option('--redirect-uri <uri>', 'allowed redirect URI (repeatable); https, or http only for localhost', collect, [])
+    .option('--post-logout-redirect-uri <uri>', 'allowed post-logout redirect URI (repeatable)', collect, [])
+    .option('--public', 'a public client (SPA, native app): no secret, PKCE only')
+    .option('--grant <type>', 'authorization_code, refresh_token or client_credentials (repeatable; default the first two)', collect, [])
+    .option('--scope <scope>', 'space-separated OpenID scopes it may request (default: openid profile email offline_access)')
+    .option('--permissions <list>', 'comma-separated permissions of the client itself, for client_credentials', csv)
+    .action(run(async (gh, opts: CreateOpts) => {
+      const organization = await org(gh, opts.org);
+      const { client, client_secret } = await gh.oauth.clients.create(organization.id, {
+        name: opts.name, redirect_uris: opts.redirectUri, post_logout_redirect_uris: opts.postLogoutRedirectUri,
+        public: opts.public === true, grant_types: opts.grant.length ? opts.grant : undefined, scope: opts.scope,
+        permissions: opts.permissions,
+      });
+      return { ...gh.oauth.clients.toJSON(client), ...(client_secret ? { client_secret } : {}) };
+    }, {
+      human: (c) => [`created client ${c.name} (${c.client_id})`, ...(c.client_secret ? [`client_secret: ${c.client_secret}  (shown once)`] : [])].join('\n'),
+    }));
+}

@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { configSchema, type Config } from './schema.js';
+
+/** A configuration that cannot be used; `problems` has one line per bad setting. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Environment variables and the settings they override (SPEC §1). */
+const ENV_VARS: Record<string, { path: string; kind: 'string' | 'integer' }> = {
+  PORT: { path: 'port', kind: 'integer' },
+  GATEHOUSE_ISSUER: { path: 'issuer', kind: 'string' },
+  DATABASE_URL: { path: 'databaseUrl', kind: 'string' },
+  GATEHOUSE_SECRET: { path: 'secret', kind: 'string' },
+  GATEHOUSE_TRUST_PROXY: { path: 'trustProxy', kind: 'integer' },
+  GATEHOUSE_DATA_DIR: { path: 'dataDir', kind: 'string' },
+  LOG_LEVEL: { path: 'logLevel', kind: 'string' },
+};
+const SETTING_TO_ENV = Object.fromEntries(Object.entries(ENV_VARS).map(([name, { path }]) => [path, name]));
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Json, v) : v;
+  return out;
+}
+
+function readJson(file: string, problems: string[]): Json {
+  if (!existsSync(file)) return {};
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8'));
+    if (isObject(parsed)) return parsed;
+    problems.push(`${file}: must hold a JSON object`);
+  } catch (err) {
+    problems.push(`${file}: is not valid JSON (${(err as Error).message})`);
+  }
+  return {};
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Json {
+  const out: Json = {};
+  for (const [name, { path, kind }] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    // an integer setting keeps its raw text when it is not one, so validation names the problem
+    out[path] = kind === 'integer' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  }
+  return out;
+}
+
+/** The development secret: generated once, kept under the data directory, never in production. */
+function developmentSecret(dataDir: string, warn: (msg: string) => void): string {
+  const file = join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  warn(`GATEHOUSE_SECRET is not set: generated a development secret in ${file}. Set GATEHOUSE_SECRET in production.`);
+  return secret;
+}
+
+function label(path: PropertyKey[]): string {
+  const dotted = path.map(String).join('.');
+  const envName = SETTING_TO_ENV[dotted];
+  return envName ? `${envName} (${dotted})` : dotted;
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** directory holding `config/`; defaults to the working directory */
+  cwd?: string;
+  /** settings that override files and environment (tests) */
+  overrides?: Json;
+  warn?: (msg: string) => void;
+}
+
+/**
+ * Reads `config/default.json`, then `config/<NODE_ENV>.json`, then environment variables, then
+ * `overrides`, and validates the result once. @throws ConfigError naming every bad setting.
+ */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const warn = options.warn ?? ((msg: string) => process.stderr.write(`warning: ${msg}\n`));
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV || 'development';
+
+  let raw: Json = { nodeEnv };
+  raw = merge(raw, readJson(join(cwd, 'config', 'default.json'), problems));
+  if (/^[a-z]+$/.test(nodeEnv)) raw = merge(raw, readJson(join(cwd, 'config', `${nodeEnv}.json`), problems));
+  raw = merge(raw, fromEnv(env));
+  raw = merge(raw, options.overrides ?? {});
+  // derived only from a valid port: a bad PORT is one problem, not also a bad issuer
+  const portIsValid = Number.isInteger(raw.port) && (raw.port as number) >= 0 && (raw.port as number) <= 65535;
+  if (raw.issuer === undefined && portIsValid) raw.issuer = `http://localhost:${raw.port}`;
+  if (typeof raw.dataDir === 'string') raw.dataDir = resolve(cwd, raw.dataDir);
+
+  if (raw.secret === undefined) {
+    if (nodeEnv === 'production') problems.push('GATEHOUSE_SECRET (secret): is required when NODE_ENV=production; expected base64url of at least 32 bytes');
+    else if (nodeEnv === 'test') raw.secret = randomBytes(48).toString('base64url');
+    else if (typeof raw.dataDir === 'string') raw.secret = developmentSecret(raw.dataDir, warn);
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const at = issue.path as PropertyKey[];
+      // already reported above, or only a consequence of a bad PORT
+      if (raw[at[0] as string] === undefined && (at[0] === 'secret' || at[0] === 'issuer')) continue;
+      const value = at.reduce<unknown>((v, k) => (isObject(v) ? v[k as string] : undefined), raw);
+      const shown = at[0] === 'secret' || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+      problems.push(`${label(at)}: ${issue.message}${shown}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const config = parsed.data!;
+  if (config.nodeEnv === 'production' && config.oauth.devInteractions)
+    throw new ConfigError(['oauth.devInteractions: must be false when NODE_ENV=production']);
+  return config;
+}

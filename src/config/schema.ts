@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const window = z.object({
+  limit: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+});
+
+const secret = z.string().refine((s) => /^[A-Za-z0-9_-]+$/.test(s) && Buffer.from(s, 'base64url').length >= 32, {
+  message: 'must be base64url encoding at least 32 bytes (e.g. `openssl rand -base64 48 | tr "+/" "-_" | tr -d =`)',
+});
+
+/**
+ * Every setting, its type and default, in one schema. Files (`config/default.json`,
+ * `config/<NODE_ENV>.json`) and environment variables feed it; see `load.ts` for the variables.
+ */
+export const configSchema = z.object({
+  nodeEnv: z.enum(['development', 'test', 'production']),
+  port: z.number({ message: 'must be an integer port number between 0 and 65535' }).int().min(0).max(65535),
+  /** issuer URL, base of every endpoint; defaults to http://localhost:$PORT */
+  issuer: z.url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL without a trailing slash' })
+    .refine((u) => !u.endsWith('/') && !u.includes('?') && !u.includes('#'), 'must not end with "/" nor carry a query or fragment'),
+  databaseUrl: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:<path>, sqlite::memory: or a mongodb:// / mongodb+srv:// URL'),
+  dataDir: z.string().min(1),
+  secret,
+  trustProxy: z.number({ message: 'must be a whole number of proxy hops (0 = ignore X-Forwarded-For)' }).int().min(0).max(10),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024),
+  oauth: z.object({
+    accessTokenTtlSeconds: z.number().int().min(60).max(86400),
+    refreshTokenTtlSeconds: z.number().int().min(3600),
+    signingAlg: z.enum(['RS256', 'ES256', 'EdDSA']),
+    devInteractions: z.boolean(),
+    /** how often each instance re-reads the signing keys (picks up another instance's rotation) */
+    keyRefreshSeconds: z.number().int().min(1).max(3600).default(30),
+  }),
+  apiKeys: z.object({
+    allowQueryParam: z.boolean(),
+    /** how long another instance may keep serving a revoked/changed key from its cache */
+    cacheStalenessMs: z.number().int().min(100).max(60000),
+    cacheMaxEntries: z.number().int().min(100),
+    /** how often buffered last_used_at / usage counts are written */
+    usageFlushMs: z.number().int().min(100).max(300000),
+  }),
+  plans: z.record(z.string(), z.object({ maxActiveKeys: z.number().int().positive(), rateLimit: window })),
+  defaultPlan: z.string(),
+  throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
+}).refine((c) => c.defaultPlan in c.plans, { path: ['defaultPlan'], message: 'must name one of the configured plans' });
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,112 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Secrets } from '../secrets.js';
+import type { KeyEnvironment } from '../../store/ports.js';
+import { base62Width, decodeBase62, encodeBase62 } from './base62.js';
+
+/*
+ * Key layout: `ak_<env>_<base62(random ‖ id ‖ tag)>`, fixed width.
+ * - random: 30 bytes from the CSPRNG. It leads, so `start` (the first characters) comes from it and
+ *   differs between keys; `start` shows at most ~36 bits, leaving > 200 unknown.
+ * - id: the 130-bit value of the 26 Crockford characters of `key_…`, in 17 bytes, so the store
+ *   lookup needs no index on anything secret.
+ * - tag: HMAC-SHA-256 (key `api-key-tag`) over env ‖ id ‖ random, truncated to 128 bits: a forged
+ *   or mistyped key is refused before any store read.
+ */
+const RANDOM_BYTES = 30;
+const ID_BYTES = 17;
+const TAG_BYTES = 16;
+const BODY_BYTES = RANDOM_BYTES + ID_BYTES + TAG_BYTES;
+const BODY_CHARS = base62Width(BODY_BYTES);
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+const ID_PATTERN = /^key_[0-9a-hjkmnp-tv-z]{26}$/;
+const KEY_PATTERN = new RegExp(`^ak_(live|test)_([0-9A-Za-z]{${BODY_CHARS}})$`);
+
+/** Longest input `parseApiKey` even looks at; anything longer is malformed without work. */
+export const MAX_PRESENTED_LENGTH = 200;
+/** Characters of the body kept as `start`. */
+export const START_LENGTH = 6;
+
+export interface GeneratedApiKey {
+  /** the plaintext key: shown once, never stored */
+  key: string;
+  /** first characters after `ak_<env>_`, for recognition */
+  start: string;
+  /** keyed digest of the whole key, the only thing the store keeps */
+  digest: string;
+}
+
+export type ParsedApiKey =
+  | { ok: true; id: string; environment: KeyEnvironment }
+  | { ok: false; code: 'malformed' | 'bad_tag' };
+
+function idToBytes(id: string): Buffer {
+  let n = 0n;
+  for (const c of id.slice(4)) n = n * 32n + BigInt(CROCKFORD.indexOf(c));
+  return Buffer.from(n.toString(16).padStart(ID_BYTES * 2, '0'), 'hex');
+}
+
+function bytesToId(bytes: Buffer): string {
+  let n = BigInt(`0x${bytes.toString('hex')}`);
+  let out = '';
+  for (let i = 0; i < 26; i++) {
+    out = CROCKFORD[Number(n % 32n)] + out;
+    n /= 32n;
+  }
+  return `key_${out}`;
+}
+
+function tagOf(secrets: Secrets, environment: string, id: Buffer, random: Buffer): Buffer {
+  return createHmac('sha256', secrets.key('api-key-tag'))
+    .update(`${environment}\0`).update(id).update(random)
+    .digest().subarray(0, TAG_BYTES);
+}
+
+/** Whether a presented credential is meant as an API key (as opposed to a JWT). */
+export function looksLikeApiKey(presented: string): boolean {
+  return presented.startsWith('ak_');
+}
+
+/**
+ * Mints a new key for the key id `id` (from `newId('key')`).
+ * @throws when `id` is not a key id (a bug in the caller)
+ */
+export function generateApiKey(secrets: Secrets, environment: KeyEnvironment, id: string): GeneratedApiKey {
+  if (!ID_PATTERN.test(id)) throw new Error(`not an API key id: ${id}`);
+  if (environment !== 'live' && environment !== 'test') throw new Error(`not a key environment: ${String(environment)}`);
+  const random = randomBytes(RANDOM_BYTES);
+  const idBytes = idToBytes(id);
+  const body = encodeBase62(Buffer.concat([random, idBytes, tagOf(secrets, environment, idBytes, random)]));
+  const key = `ak_${environment}_${body}`;
+  return { key, start: body.slice(0, START_LENGTH), digest: digestApiKey(secrets, key) };
+}
+
+/**
+ * Checks a presented key's shape and integrity tag and recovers its id and environment. Pure: no
+ * store read, so forged keys cost one HMAC. A valid result still has to be looked up (by id) and
+ * its digest compared, because the tag only proves that this deployment minted the key.
+ */
+export function parseApiKey(secrets: Secrets, presented: string): ParsedApiKey {
+  if (typeof presented !== 'string' || presented.length > MAX_PRESENTED_LENGTH) return { ok: false, code: 'malformed' };
+  const match = KEY_PATTERN.exec(presented);
+  if (!match) return { ok: false, code: 'malformed' };
+  const bytes = decodeBase62(match[2], BODY_BYTES);
+  if (!bytes) return { ok: false, code: 'malformed' };
+  const environment = match[1] as KeyEnvironment;
+  const random = bytes.subarray(0, RANDOM_BYTES);
+  const idBytes = bytes.subarray(RANDOM_BYTES, RANDOM_BYTES + ID_BYTES);
+  const tag = bytes.subarray(RANDOM_BYTES + ID_BYTES);
+  if (!timingSafeEqual(tag, tagOf(secrets, environment, idBytes, random))) return { ok: false, code: 'bad_tag' };
+  return { ok: true, id: bytesToId(idBytes), environment };
+}
+
+/** HMAC-SHA-256 of the whole presented key with the `api-key-digest` key, base64url. */
+export function digestApiKey(secrets: Secrets, presented: string): string {
+  return createHmac('sha256', secrets.key('api-key-digest')).update(presented).digest('base64url');
+}
+
+/** Constant-time comparison of two digests. */
+export function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,50 @@
+/** The management API's permission vocabulary (SPEC §3). */
+export const MANAGEMENT_NOUNS = ['organizations', 'users', 'roles', 'clients', 'resources', 'api_keys'] as const;
+
+export const MANAGEMENT_PERMISSIONS: readonly string[] = [
+  ...MANAGEMENT_NOUNS.flatMap((noun) => [`${noun}:read`, `${noun}:write`]),
+  'audit:read',
+];
+
+export const BUILT_IN_ROLES: Readonly<Record<string, readonly string[]>> = {
+  admin: MANAGEMENT_PERMISSIONS,
+  member: MANAGEMENT_PERMISSIONS.filter((p) => p.endsWith(':read')),
+};
+
+const PERMISSION = /^[a-z0-9][a-z0-9_.-]{0,63}:[a-z0-9*][a-z0-9_.*-]{0,63}$/;
+
+/** `resource:action`, lower-case; an action of `*` stands for every action of that resource. */
+export function isPermission(value: string): boolean {
+  return PERMISSION.test(value);
+}
+
+/** Whether `held` grants `wanted` (exact, or `noun:*` for any action of the noun). */
+export function grants(held: readonly string[], wanted: string): boolean {
+  if (held.includes(wanted)) return true;
+  const noun = wanted.slice(0, wanted.indexOf(':'));
+  return held.includes(`${noun}:*`);
+}
+
+export function grantsAll(held: readonly string[], wanted: readonly string[]): boolean {
+  return wanted.every((p) => grants(held, p));
+}
+
+/** The permissions of `wanted` that `held` does not grant. */
+export function missing(held: readonly string[], wanted: readonly string[]): string[] {
+  return wanted.filter((p) => !grants(held, p));
+}
+
+/** Whether every permission is a safe (read-only) one. */
+export function isReadOnly(permissions: readonly string[]): boolean {
+  return permissions.length > 0 && permissions.every((p) => p.endsWith(':read'));
+}
+
+/** Permissions of a set of roles, given custom roles by name. */
+export function permissionsOfRoles(roles: readonly string[], custom: ReadonlyMap<string, readonly string[]>): string[] {
+  const out = new Set<string>();
+  for (const role of roles) {
+    const held = Object.hasOwn(BUILT_IN_ROLES, role) ? BUILT_IN_ROLES[role] : custom.get(role);
+    for (const p of held ?? []) out.add(p);
+  }
+  return [...out];
+}

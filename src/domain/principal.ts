@@ -1,0 +1,14 @@
+import type { KeyEnvironment } from '../store/ports.js';
+
+/** Who is calling, as the resource-server middleware establishes it (SPEC §5). */
+export interface Principal {
+  type: 'user' | 'client' | 'api_key';
+  /** user id, client id or key id */
+  subject: string;
+  /** organization id; null for a server-scoped API key */
+  organization: string | null;
+  environment: KeyEnvironment | null;
+  permissions: string[];
+  client_id?: string;
+  key_id?: string;
+}

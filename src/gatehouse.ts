@@ -1,0 +1,104 @@
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { Secrets } from './domain/secrets.js';
+import { errorBoundary } from './http/error-boundary.js';
+import { requestContext, securityHeaders } from './http/edge.js';
+import { createIdentity, type Identity } from './identity/index.js';
+import { createApiKeysPart } from './api-keys/index.js';
+import type { ApiKeyService } from './api-keys/service.js';
+import type { UsageRecorder } from './api-keys/usage-recorder.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { healthRoutes } from './ops/health.js';
+import { createLogger } from './ops/logger.js';
+import { Metrics } from './ops/metrics.js';
+import { createOAuth, type OAuth } from './oauth/index.js';
+import { createManagementApi } from './management-api/index.js';
+import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
+import { apiKeyIntrospection } from './resource-server/introspection.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/ports.js';
+import { startSweeper } from './store/sweeper.js';
+
+/** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
+export interface Gatehouse {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  store: Store;
+  secrets: Secrets;
+  /** organizations, users, roles, resources, permissions, passwords */
+  identity: Identity;
+  /** API-key lifecycle (create, rotate, revoke…) */
+  apiKeys: ApiKeyService;
+  /** buffered API-key usage; the resource server calls `touch` */
+  usage: UsageRecorder;
+  audit: AuditLog;
+  /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
+  oauth: OAuth;
+  /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
+  resourceServer: InProcessResourceServer;
+  app: Koa;
+  /** stop background work, close the store (the HTTP server is the caller's) */
+  close(): Promise<void>;
+  /** true once shutdown began: /readyz answers 503 */
+  shuttingDown: boolean;
+}
+
+export interface GatehouseOptions {
+  logger?: Logger;
+  metrics?: Metrics;
+  /** an already-open store (tests sharing one between instances) */
+  store?: Store;
+}
+
+/** The composition root: builds the services from the configuration and wires the HTTP app. */
+export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = options.metrics ?? new Metrics({ defaultMetrics: config.nodeEnv !== 'test' });
+  const store = options.store ?? (await openStore(config.databaseUrl, { logger }));
+  const secrets = new Secrets(config.secret);
+  const stopSweeper = startSweeper(store, logger);
+  const identity = createIdentity({ store, config });
+  const { apiKeys, usage, audit } = createApiKeysPart({ store, secrets, identity, config, logger });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
+  const resourceServer = createInProcessResourceServer({
+    config, store, secrets, usage, counter: metrics.authentications,
+    publicJwks: () => oauth.signingKeys.publicJwks(), onKeysChange: (listener) => oauth.signingKeys.onChange(listener),
+  });
+  apiKeys.onChange((keyId) => resourceServer.invalidateKey(keyId));
+  resourceServer.start();
+
+  const app = new Koa();
+  app.proxy = config.trustProxy > 0;
+  app.maxIpsCount = config.trustProxy;
+  app.silent = true;
+
+  const gatehouse: Gatehouse = {
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, oauth, resourceServer, app, shuttingDown: false,
+    async close() {
+      gatehouse.shuttingDown = true;
+      stopSweeper();
+      resourceServer.close();
+      await oauth.close();
+      await usage.close();
+      if (!options.store) await store.close();
+    },
+  };
+
+  app.use(requestContext(logger, metrics));
+  app.use(securityHeaders());
+  app.use(errorBoundary(logger));
+  const health = healthRoutes(store, metrics, () => gatehouse.shuttingDown);
+  app.use(health.routes());
+  const management = createManagementApi({
+    config, identity, apiKeys, audit, store, clients: oauth.clients,
+    authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
+  });
+  app.use(management.middleware);
+  // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
+  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
+  app.use(oauth.middleware);
+
+  return gatehouse;
+}

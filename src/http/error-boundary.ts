@@ -1,0 +1,46 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { HttpProblem } from './problem.js';
+
+const PROBLEM_JSON = 'application/problem+json';
+
+/** Errors raised by Koa itself or by its body parsers (they carry `status` and `expose`). */
+interface KoaHttpError extends Error { status?: number; statusCode?: number; expose?: boolean; type?: string }
+
+function fromKoaError(err: KoaHttpError): HttpProblem | null {
+  const status = err.status ?? err.statusCode;
+  if (!status || status < 400 || status >= 500) return null;
+  if (status === 413) return new HttpProblem(413, 'payload_too_large', 'Payload too large', 'The request body is too large.');
+  if (err.type === 'entity.parse.failed' || err instanceof SyntaxError)
+    return new HttpProblem(400, 'malformed_json', 'Bad request', 'The request body is not valid JSON.');
+  return new HttpProblem(status, 'bad_request', 'Bad request', err.expose ? err.message : 'The request could not be processed.');
+}
+
+/**
+ * The one place errors become responses: HttpProblem → its status and problem+json; a 4xx from
+ * Koa or a body parser → a problem naming it; anything else → 500 with no detail (logged).
+ */
+export function errorBoundary(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (caught) {
+      const err = caught as KoaHttpError;
+      const problem = err instanceof HttpProblem ? err : fromKoaError(err);
+      if (problem) {
+        ctx.status = problem.status;
+        ctx.set(problem.headers);
+        ctx.type = PROBLEM_JSON;
+        ctx.body = problem.body();
+        return;
+      }
+      logger.error({ err, reqId: ctx.state.requestId }, 'unhandled error');
+      ctx.status = 500;
+      ctx.type = PROBLEM_JSON;
+      ctx.body = {
+        type: 'https://gatehouse.dev/problems/internal_error', title: 'Internal server error', status: 500,
+        detail: 'An unexpected error occurred.', code: 'internal_error',
+      };
+    }
+  };
+}

@@ -1,0 +1,111 @@
+import type { Config } from '../config/schema.js';
+import { newId } from '../domain/ids.js';
+import { MANAGEMENT_PERMISSIONS } from '../domain/permissions.js';
+import { problems } from '../http/problem.js';
+import { UniqueViolation, type Page, type PageRequest, type Resource, type Store } from '../store/ports.js';
+import { pageRequest } from './paging.js';
+import { Checks, displayNameProblem, identifierProblem, permissionListProblems, unique } from './validation.js';
+
+export interface CreateResourceInput {
+  /** absolute URI, the token audience */
+  identifier: string;
+  /** defaults to the identifier */
+  name?: string;
+  permissions: string[];
+}
+
+/** What a resource indicator stands for. */
+export interface ResolvedResource {
+  identifier: string;
+  /** null for the built-in management API */
+  organizationId: string | null;
+  permissions: string[];
+}
+
+/** APIs registered with Gatehouse (RFC 8707 resources) and the built-in management API. */
+export interface Resources {
+  /** @throws HttpProblem 400 (bad or reserved identifier, bad permissions), 404 organization, 409 `resource_exists` */
+  create(organizationId: string, input: CreateResourceInput): Promise<Resource>;
+  /** @throws HttpProblem 404 */
+  get(organizationId: string, id: string): Promise<Resource>;
+  list(organizationId: string, page?: Partial<PageRequest>): Promise<Page<Resource>>;
+  /** @throws HttpProblem 400, 404 */
+  update(organizationId: string, id: string, patch: { name?: string; permissions?: string[] }): Promise<Resource>;
+  /** @throws HttpProblem 404 */
+  delete(organizationId: string, id: string): Promise<void>;
+  /** `<issuer>/v1` is the management API; otherwise a registered resource; null when unknown */
+  resolve(identifier: string): Promise<ResolvedResource | null>;
+  /** `<issuer>/v1` */
+  readonly managementIdentifier: string;
+}
+
+/** Resource permissions may not reuse a management noun: `users:read` must mean one thing. */
+const RESERVED_NOUNS = new Set(MANAGEMENT_PERMISSIONS.map((p) => p.slice(0, p.indexOf(':'))));
+
+function permissionIssues(permissions: unknown) {
+  const issues = permissionListProblems('permissions', permissions);
+  if (issues.length) return issues;
+  return (permissions as string[])
+    .filter((p) => RESERVED_NOUNS.has(p.slice(0, p.indexOf(':'))))
+    .map((p) => ({ field: 'permissions', message: `"${p}" uses a noun reserved for the management API` }));
+}
+
+/** The resource service `identity.resources`; `config.issuer` fixes the management identifier. */
+export function createResources(store: Store, config: Config): Resources {
+  const managementIdentifier = `${config.issuer}/v1`;
+  const isManagement = (identifier: string) => identifier.replace(/\/+$/, '') === managementIdentifier;
+
+  const get = async (organizationId: string, id: string) => {
+    const resource = await store.resources.findById(organizationId, id);
+    if (!resource) throw problems.notFound('resource');
+    return resource;
+  };
+
+  return {
+    managementIdentifier,
+    async create(organizationId, { identifier, name, permissions }) {
+      new Checks()
+        .add('identifier', identifierProblem(identifier))
+        .add('identifier', typeof identifier === 'string' && isManagement(identifier) ? 'is reserved for the management API' : null)
+        .add('name', name === undefined ? null : displayNameProblem(name))
+        .addAll(permissionIssues(permissions))
+        .done();
+      if (!(await store.organizations.findById(organizationId))) throw problems.notFound('organization');
+      const now = new Date();
+      const resource: Resource = {
+        id: newId('res'), organizationId, identifier, name: name?.trim() ?? identifier,
+        permissions: unique(permissions), createdAt: now, updatedAt: now,
+      };
+      try {
+        await store.resources.create(resource);
+      } catch (err) {
+        if (err instanceof UniqueViolation) throw problems.conflict('resource_exists', `A resource with identifier "${identifier}" already exists.`);
+        throw err;
+      }
+      return resource;
+    },
+    get,
+    list: (organizationId, page) => store.resources.list(organizationId, pageRequest(page)),
+    async update(organizationId, id, patch) {
+      new Checks()
+        .add('name', patch.name === undefined ? null : displayNameProblem(patch.name))
+        .addAll(patch.permissions === undefined ? [] : permissionIssues(patch.permissions))
+        .done();
+      const clean: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>> = { updatedAt: new Date() };
+      if (patch.name !== undefined) clean.name = patch.name.trim();
+      if (patch.permissions !== undefined) clean.permissions = unique(patch.permissions);
+      const resource = await store.resources.update(organizationId, id, clean);
+      if (!resource) throw problems.notFound('resource');
+      return resource;
+    },
+    async delete(organizationId, id) {
+      if (!(await store.resources.delete(organizationId, id))) throw problems.notFound('resource');
+    },
+    async resolve(identifier) {
+      if (typeof identifier !== 'string' || !identifier) return null;
+      if (isManagement(identifier)) return { identifier: managementIdentifier, organizationId: null, permissions: [...MANAGEMENT_PERMISSIONS] };
+      const resource = await store.resources.findByIdentifier(identifier);
+      return resource ? { identifier: resource.identifier, organizationId: resource.organizationId, permissions: resource.permissions } : null;
+    },
+  };
+}

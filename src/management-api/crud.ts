@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Caller } from '../audit/actor.js';
+import type { Page, PageRequest } from '../store/ports.js';
+import { orgRoute, type AnyRoute } from './route-kit.js';
+import { listQuery, pageJson, pageOf } from './schemas/common.js';
+
+/** The five operations an organization's collection offers (services adapt to this shape). */
+export interface CrudService<T> {
+  create(organizationId: string, input: never): Promise<T>;
+  get(organizationId: string, id: string): Promise<T>;
+  list(organizationId: string, page: PageRequest): Promise<Page<T>>;
+  update(organizationId: string, id: string, patch: never): Promise<T>;
+  delete(organizationId: string, id: string): Promise<void>;
+}
+
+export interface CrudOptions<T, C extends z.ZodType, U extends z.ZodType> {
+  /** path segment and permission noun, e.g. `roles` → `/organizations/{org}/roles`, `roles:write` */
+  noun: string;
+  /** audit noun, e.g. `role` → `role.created` */
+  auditNoun: string;
+  tag: string;
+  service: CrudService<T>;
+  idOf(item: T): string;
+  toJson(item: T): unknown;
+  object: z.ZodType;
+  createBody: C;
+  updateBody: U;
+  /** refuses what the caller may not grant (403), before create and update */
+  guard?(caller: Caller, organizationId: string, body: z.output<C> | z.output<U>): Promise<void>;
+  /** metadata for the audit event (never secrets) */
+  auditMetadata?(body: z.output<C> | z.output<U>): Record<string, unknown>;
+}
+
+/**
+ * The standard collection under `/organizations/{org}/<noun>`: POST (201), GET list, GET one,
+ * PATCH, DELETE (204), with `<noun>:read` / `<noun>:write`, audited as `<auditNoun>.<verb>`.
+ */
+export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudOptions<T, C, U>): AnyRoute[] {
+  const base = `/organizations/{org}/${o.noun}`;
+  const read = `${o.noun}:read`;
+  const write = `${o.noun}:write`;
+  const target = (id: string) => ({ type: o.auditNoun, id });
+  const metadata = (body: unknown) => (o.auditMetadata ? o.auditMetadata(body as z.output<C>) : {});
+  const svc = o.service as unknown as {
+    create(org: string, input: unknown): Promise<T>; update(org: string, id: string, patch: unknown): Promise<T>;
+  };
+  return [
+    orgRoute({
+      method: 'post', path: base, tag: o.tag, summary: `Create a ${o.auditNoun}`, permission: write,
+      body: o.createBody, status: 201, response: o.object,
+      handle: async ({ caller, org, body, audit }) => {
+        await o.guard?.(caller, org.id, body);
+        const item = await svc.create(org.id, body);
+        await audit(`${o.auditNoun}.created`, target(o.idOf(item)), metadata(body));
+        return o.toJson(item);
+      },
+    }),
+    orgRoute({
+      method: 'get', path: base, tag: o.tag, summary: `List ${o.noun}, newest first`, permission: read,
+      query: listQuery, response: pageOf(o.object),
+      handle: async ({ org, query }) => pageJson(await o.service.list(org.id, { limit: query.limit, cursor: query.cursor ?? null }), o.toJson),
+    }),
+    orgRoute({
+      method: 'get', path: `${base}/{id}`, tag: o.tag, summary: `Get a ${o.auditNoun}`, permission: read, response: o.object,
+      handle: async ({ org, params }) => o.toJson(await o.service.get(org.id, params.id)),
+    }),
+    orgRoute({
+      method: 'patch', path: `${base}/{id}`, tag: o.tag, summary: `Update a ${o.auditNoun}`, permission: write,
+      body: o.updateBody, response: o.object,
+      handle: async ({ caller, org, params, body, audit }) => {
+        await o.guard?.(caller, org.id, body);
+        const item = await svc.update(org.id, params.id, body);
+        await audit(`${o.auditNoun}.updated`, target(o.idOf(item)), metadata(body));
+        return o.toJson(item);
+      },
+    }),
+    orgRoute({
+      method: 'delete', path: `${base}/{id}`, tag: o.tag, summary: `Delete a ${o.auditNoun}`, permission: write, status: 204,
+      handle: async ({ org, params, audit }) => {
+        await o.service.delete(org.id, params.id);
+        await audit(`${o.auditNoun}.deleted`, target(params.id));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Organizations } from '../identity/organizations.js';
+import type { Organization } from '../store/ports.js';
+import { orgRoute, serverRoute, type AnyRoute } from './route-kit.js';
+import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
+
+const organizationObject = z.object({
+  object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(), created_at: timestamp,
+});
+
+export const organizationToJson = (o: Organization) => ({
+  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, created_at: o.createdAt.toISOString(),
+});
+
+/** Creating and listing organizations needs a server-scoped credential; reading one, membership. */
+export function organizationRoutes(organizations: Organizations): AnyRoute[] {
+  return [
+    serverRoute({
+      method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',
+      permission: 'organizations:write', status: 201, response: organizationObject,
+      body: z.object({ slug: z.string().max(40), name: displayName.optional(), plan: z.string().max(64).optional() }).strict(),
+      handle: async ({ body, audit }) => {
+        const org = await organizations.create(body);
+        await audit('organization.created', { type: 'organization', id: org.id }, { slug: org.slug, plan: org.plan });
+        return organizationToJson(org);
+      },
+    }),
+    serverRoute({
+      method: 'get', path: '/organizations', tag: 'Organizations', summary: 'List organizations (server scope)',
+      permission: 'organizations:read', query: listQuery, response: pageOf(organizationObject),
+      handle: async ({ query }) => pageJson(await organizations.list({ limit: query.limit, cursor: query.cursor ?? null }), organizationToJson),
+    }),
+    orgRoute({
+      method: 'get', path: '/organizations/{org}', tag: 'Organizations', summary: 'Get an organization (by id or slug)',
+      permission: 'organizations:read', response: organizationObject,
+      handle: async ({ org }) => organizationToJson(org),
+    }),
+  ];
+}

@@ -1,0 +1,24 @@
+import type { AdapterPayload } from 'oidc-provider';
+import type { Client } from '../store/ports.js';
+
+/**
+ * A registered client as oidc-provider client metadata. The secret is passed in unsealed and
+ * lives only in memory; `organization_id` and `permissions` travel as extra client metadata.
+ */
+export function toProviderMetadata(client: Client, secret: string | null, idTokenAlg: string): AdapterPayload {
+  const usesCode = client.grantTypes.includes('authorization_code');
+  return {
+    client_id: client.clientId,
+    client_name: client.name,
+    ...(secret ? { client_secret: secret } : {}),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    grant_types: client.grantTypes,
+    response_types: usesCode ? ['code'] : [],
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    scope: client.scope,
+    id_token_signed_response_alg: idTokenAlg,
+    organization_id: client.organizationId,
+    permissions: client.permissions,
+  } as AdapterPayload;
+}

@@ -1,0 +1,144 @@
+import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/schema.js';
+import type { Identity } from '../identity/index.js';
+import type { Store } from '../store/ports.js';
+import { findAccount, CLAIMS } from './accounts.js';
+import { OIDC_SCOPES } from './clients.js';
+import { CONSENT_MODEL, consentKey } from './interactions/consent.js';
+import { send } from './interactions/html.js';
+import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
+import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
+
+export interface ConfigurationDeps {
+  config: Config;
+  store: Store;
+  identity: Identity;
+  adapter: NonNullable<Configuration['adapter']>;
+  jwks: NonNullable<Configuration['jwks']>;
+  cookieKeys: string[];
+  signing: () => { alg: string; kid: string };
+}
+
+/** Lifetimes (seconds) of what the provider issues; the longest signed one bounds key retirement. */
+export function lifetimes(config: Config) {
+  const at = config.oauth.accessTokenTtlSeconds;
+  const rt = config.oauth.refreshTokenTtlSeconds;
+  return { AccessToken: at, ClientCredentials: at, IdToken: at, AuthorizationCode: 60, RefreshToken: rt, Grant: rt, Session: rt, Interaction: 3600 };
+}
+
+/** OIDC scopes of the grant for the scopes this token request covers (they also go into `scope`). */
+function grantedOidcScopes(ctx: KoaContextWithOIDC): string[] {
+  const { Grant: grant, AuthorizationCode: code, RefreshToken: refresh } = ctx.oidc.entities;
+  const source = code ?? refresh;
+  if (!grant || !source) return [];
+  const wanted = ctx.oidc.params?.scope ? new Set(String(ctx.oidc.params.scope).split(' ')) : source.scopes;
+  return (grant.getOIDCScopeFiltered(wanted) ?? '').split(' ').filter((s) => s && s !== 'offline_access');
+}
+
+/**
+ * The default prompts plus one login check: a session whose account `findAccount` no longer
+ * yields (disabled, or not a member of this client's organization) must sign in again.
+ */
+function policy() {
+  const prompts = interactionPolicy.base();
+  prompts.get('login')!.checks.add(new interactionPolicy.Check('account_unavailable', 'the signed-in account cannot use this client',
+    (ctx) => (ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT)));
+  return prompts;
+}
+
+/**
+ * The oidc-provider configuration: every security-relevant option set on purpose (SPEC §3)
+ * rather than left to defaults.
+ */
+export function providerConfiguration(deps: ConfigurationDeps): Configuration {
+  const { config, store, identity } = deps;
+  const managementApi = `${config.issuer}/v1`;
+  return {
+    adapter: deps.adapter,
+    jwks: deps.jwks,
+    clients: [],
+    cookies: {
+      keys: deps.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    claims: CLAIMS,
+    scopes: [...OIDC_SCOPES],
+    responseTypes: ['code'],
+    clientDefaults: {
+      grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: deps.signing().alg as 'RS256',
+    },
+    extraClientMetadata: { properties: ['organization_id', 'permissions'] },
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    ttl: lifetimes(config),
+    findAccount: findAccount(identity),
+    async extraTokenClaims(ctx, token) {
+      const org = (token.client as unknown as GatehouseClientFields | undefined)?.organization_id
+        ?? (ctx.oidc.client as unknown as GatehouseClientFields | undefined)?.organization_id;
+      return org ? { org } : undefined;
+    },
+    formats: {
+      customizers: {
+        // RFC 9068 `scope` carries the permissions; the OpenID scopes join them so /me accepts the token
+        async jwt(ctx, _token, jwt) {
+          const oidc = grantedOidcScopes(ctx);
+          if (oidc.length) jwt.payload.scope = [...oidc, ...String(jwt.payload.scope ?? '').split(' ').filter(Boolean)].join(' ');
+        },
+      },
+    },
+    async loadExistingGrant(ctx) {
+      const clientId = ctx.oidc.client!.clientId;
+      const accountId = ctx.oidc.account?.accountId;
+      const remembered = accountId ? await store.oidc.find(CONSENT_MODEL, consentKey(accountId, clientId)) : null;
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(clientId) || remembered?.grantId;
+      if (typeof grantId !== 'string') return undefined;
+      const grant = await ctx.oidc.provider.Grant.find(grantId);
+      return grant && grant.accountId === accountId && grant.clientId === clientId ? grant : undefined;
+    },
+    interactions: { policy: policy(), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async renderError(ctx, out, error) {
+      const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
+      send(ctx, errorPage({
+        status, title: 'Something went wrong',
+        message: status >= 500 ? 'An unexpected error occurred. Try again later.' : String(out.error_description ?? out.error ?? 'The request is invalid.'),
+        detail: status >= 500 ? undefined : `Error: ${String(out.error)}`,
+      }));
+    },
+    clientBasedCORS(_ctx, origin, client) {
+      return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: false },
+      clientCredentials: { enabled: true },
+      userinfo: { enabled: true },
+      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        // a client may introspect tokens of its own organization only
+        async allowedPolicy(ctx, client, token) {
+          if (client.clientAuthMethod === 'none' && token.clientId !== client.clientId) return false;
+          if (token.clientId === client.clientId) return true;
+          const owner = token.clientId ? await ctx.oidc.provider.Client.find(token.clientId) : undefined;
+          const org = (c: unknown) => (c as GatehouseClientFields | undefined)?.organization_id;
+          return !!owner && org(owner) === org(client);
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) { send(ctx, logoutPage(form, ctx.host)); },
+        async postLogoutSuccessSource(ctx) { send(ctx, loggedOutPage()); },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, _client, oneOf) => oneOf ?? managementApi,
+        // an authorized resource keeps being the audience (a JWT), also when `openid` is requested
+        useGrantedResource: async () => true,
+        getResourceServerInfo: resourceServerInfo({ identity, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, signing: deps.signing }),
+      },
+    },
+  };
+}

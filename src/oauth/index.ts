@@ -1,0 +1,115 @@
+import compose from 'koa-compose';
+import type { Middleware } from 'koa';
+import Provider from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Secrets } from '../domain/secrets.js';
+import type { Identity } from '../identity/index.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Store } from '../store/ports.js';
+import { createAdapterClass } from './adapter.js';
+import { ClientService } from './clients.js';
+import { lifetimes, providerConfiguration } from './configuration.js';
+import { interactionRoutes } from './interactions/routes.js';
+import { ProviderHost } from './provider-host.js';
+import { SIGNING_ALGS, SigningKeyService } from './signing-keys.js';
+import { jwtUserinfo } from './userinfo.js';
+
+export interface OAuthOptions {
+  config: Config;
+  store: Store;
+  secrets: Secrets;
+  logger: Logger;
+  identity: Identity;
+  metrics?: Metrics;
+  /** how often other instances' key rotations are picked up (ms); default `oauth.keyRefreshSeconds`, 0 disables polling */
+  keyPollMs?: number;
+}
+
+/** The OAuth 2.0 / OpenID Connect part of one Gatehouse (SPEC §3). */
+export interface OAuth {
+  /** the oidc-provider instance serving now (replaced when the signing keys change) */
+  readonly provider: Provider;
+  /** serves the provider's endpoints, RFC 8414 metadata, JWT userinfo and the login/consent pages; other paths pass through */
+  middleware: Middleware;
+  signingKeys: SigningKeyService;
+  clients: ClientService;
+  /** reloads the signing keys from the store now (another instance may have rotated) */
+  refreshKeys(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the OAuth server: signing keys (generated on first start), the storage adapter over
+ * `store.oidc`, the provider configuration, and the HTTP surface. In production it refuses
+ * anything meant for development only.
+ */
+export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
+  const { config, store, secrets, logger, identity } = options;
+  if (config.nodeEnv === 'production' && config.oauth.devInteractions)
+    throw new Error('oauth.devInteractions must be false in production');
+  if (config.nodeEnv === 'production' && config.databaseUrl === 'sqlite::memory:')
+    throw new Error('DATABASE_URL must not be an in-memory database in production (OAuth state would not survive a restart)');
+
+  const ttl = lifetimes(config);
+  const signingKeys = new SigningKeyService({
+    store, secrets, logger, defaultAlg: config.oauth.signingAlg,
+    maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
+  });
+  await signingKeys.init();
+  const clients = new ClientService(store, secrets);
+  const signing = () => {
+    const active = signingKeys.active();
+    if (!active) throw new Error('no active signing key');
+    return { alg: active.alg, kid: active.kid };
+  };
+  const Adapter = createAdapterClass({ store, clients, idTokenAlg: () => signing().alg });
+  const cookieKeys = [secrets.key('cookies').toString('base64url')];
+
+  const build = () => {
+    const jwks = signingKeys.privateJwks();
+    if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
+    return new Provider(config.issuer, providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing }));
+  };
+  const host = new ProviderHost(build, logger, { proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
+  const unsubscribe = signingKeys.onChange(() => host.rebuild());
+
+  const userinfo = jwtUserinfo({
+    issuer: config.issuer, identity, publicJwks: () => signingKeys.publicJwks(), algorithms: SIGNING_ALGS,
+    unknownKid: (kid) => signingKeys.refreshForUnknownKid(kid),
+    corsAllowed: async (clientId, origin) => !!(await clients.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
+  });
+  const middleware = compose([
+    interactionRoutes({
+      provider: () => host.current, identity, clients, store, config, logger,
+      csrfKey: secrets.key('csrf'), grantTtlSeconds: ttl.Grant, metrics: options.metrics,
+    }),
+    host.middleware(async (ctx) => ctx.path === '/me' && userinfo(ctx)),
+  ]);
+
+  const pollMs = options.keyPollMs ?? config.oauth.keyRefreshSeconds * 1000;
+  const refreshKeys = async () => {
+    try {
+      await signingKeys.refresh();
+    } catch (err) {
+      logger.error({ err }, 'signing key refresh failed');
+    }
+  };
+  const timer = pollMs > 0 ? setInterval(() => void refreshKeys(), pollMs) : null;
+  timer?.unref();
+
+  return {
+    get provider() { return host.current; },
+    middleware, signingKeys, clients,
+    refreshKeys,
+    async close() {
+      if (timer) clearInterval(timer);
+      unsubscribe();
+    },
+  };
+}
+
+export { ClientService } from './clients.js';
+export type { ClientJSON, CreateClientInput, UpdateClientInput } from './clients.js';
+export { SigningKeyService } from './signing-keys.js';
+export type { SigningAlg } from './signing-keys.js';

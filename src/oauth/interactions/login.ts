@@ -1,0 +1,67 @@
+import type { Context } from 'koa';
+import type { InteractionResults } from 'oidc-provider';
+import type { Config } from '../../config/schema.js';
+import type { Identity } from '../../identity/index.js';
+import type { Metrics } from '../../ops/metrics.js';
+import type { Store } from '../../store/ports.js';
+import { loginPage } from './pages.js';
+import type { InteractionContext } from './context.js';
+
+const GENERIC_FAILURE = 'Incorrect email or password.';
+const NOT_A_MEMBER = 'This account does not belong to the organization that runs this application. Sign in with another account.';
+
+export interface LoginDeps {
+  identity: Identity;
+  store: Store;
+  config: Config;
+  /** counts sign-ins by outcome (`gatehouse_authentications_total{kind="password"}`) */
+  metrics?: Metrics;
+}
+
+/** Takes one attempt from the per-account and per-IP login budgets; the seconds to wait when over either. */
+async function throttle(deps: LoginDeps, email: string, ip: string): Promise<number | null> {
+  const now = Date.now();
+  const { loginPerAccount, loginPerIp } = deps.config.throttles;
+  for (const [bucket, w] of [[`login-ip:${ip}`, loginPerIp], [`login:${email}`, loginPerAccount]] as const) {
+    const r = await deps.store.rateLimits.take({ bucket, windowMs: w.windowSeconds * 1000, limit: w.limit, cost: 1, now });
+    if (!r.allowed) return Math.max(1, Math.ceil((r.resetAt - now) / 1000));
+  }
+  return null;
+}
+
+/** Renders the login form for this interaction. */
+export function showLogin(ic: InteractionContext, extra: { email?: string; error?: string; status?: number } = {}) {
+  return loginPage({ action: `/interaction/${ic.uid}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, ...extra });
+}
+
+/**
+ * POST of the login form: throttled per account and per IP before any password check, one
+ * generic message for an unknown email and a wrong password, membership of the client's
+ * organization required. Success finishes the login prompt and redirects back to /auth.
+ */
+export async function submitLogin(ctx: Context, ic: InteractionContext, form: Record<string, string>, deps: LoginDeps): Promise<void> {
+  const email = (form.email ?? '').trim().toLowerCase().slice(0, 254);
+  const password = (form.password ?? '').slice(0, 1024);
+  const count = (outcome: string) => deps.metrics?.authentications.inc({ kind: 'password', outcome });
+  const wait = await throttle(deps, email, ctx.ip);
+  if (wait !== null) {
+    count('throttled');
+    ctx.set('Retry-After', String(wait));
+    return ic.send(ctx, showLogin(ic, {
+      email, status: 429, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+    }));
+  }
+  const user = email && password ? await deps.identity.users.verifyPassword(email, password) : null;
+  if (!user) {
+    count('failed');
+    return ic.send(ctx, showLogin(ic, { email, status: 200, error: GENERIC_FAILURE }));
+  }
+  if ((await deps.identity.permissions.permissionsIn(ic.organizationId, user.id)) === null) {
+    count('not_member');
+    return ic.send(ctx, showLogin(ic, { email, status: 403, error: NOT_A_MEMBER }));
+  }
+  count('success');
+  await deps.store.rateLimits.reset(`login:${email}`);
+  const result: InteractionResults = { login: { accountId: user.id, amr: ['pwd'] } };
+  await ic.finish(ctx, result);
+}

@@ -1,0 +1,85 @@
+import { describeScope } from './descriptions.js';
+import { html, page, Raw, type RenderedPage } from './html.js';
+
+export interface LoginView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  email?: string;
+  error?: string;
+  status?: number;
+  formAction?: string[];
+}
+
+/** The sign-in page: a plain POST form (email, password), errors announced in an alert region. */
+export function loginPage(v: LoginView): RenderedPage {
+  const invalid = v.error ? 'true' : 'false';
+  return page({
+    title: 'Sign in', status: v.status, formAction: v.formAction,
+    body: html`<h1>Sign in</h1>
+<p class="lead">to continue to <strong>${v.clientName}</strong></p>
+<div id="form-error" class="alert" role="alert">${v.error ?? ''}</div>
+<form method="post" action="${v.action}" novalidate>
+<input type="hidden" name="csrf" value="${v.csrf}">
+<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="username" required autofocus
+ value="${v.email ?? ''}" aria-invalid="${invalid}" aria-describedby="form-error">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required aria-invalid="${invalid}">
+<button type="submit">Sign in</button>
+</form>`,
+  });
+}
+
+export interface ConsentView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  accountEmail: string;
+  scopes: string[];
+  formAction?: string[];
+}
+
+/** The consent page: what the application asks for, in words, with allow and deny buttons. */
+export function consentPage(v: ConsentView): RenderedPage {
+  const items = v.scopes.map((s) => html`<li>${describeScope(s)}<code>${s}</code></li>`);
+  return page({
+    title: 'Allow access', formAction: v.formAction,
+    body: html`<h1>Allow access?</h1>
+<p class="lead"><strong>${v.clientName}</strong> would like to:</p>
+<ul class="scopes">${items}</ul>
+<form method="post" action="${v.action}">
+<input type="hidden" name="csrf" value="${v.csrf}">
+<button type="submit" name="decision" value="allow" autofocus>Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</form>
+<p class="meta">Signed in as ${v.accountEmail}.</p>`,
+  });
+}
+
+/** An error page that never redirects anywhere (e.g. an unregistered redirect_uri). */
+export function errorPage(v: { title: string; message: string; status: number; detail?: string }): RenderedPage {
+  return page({
+    title: v.title, status: v.status,
+    body: html`<h1>${v.title}</h1>
+<div class="alert" role="alert">${v.message}</div>
+${v.detail ? html`<p class="meta">${v.detail}</p>` : ''}`,
+  });
+}
+
+/** RP-initiated logout confirmation around oidc-provider's hidden form (`op.logoutForm`). */
+export function logoutPage(form: string, host: string): RenderedPage {
+  return page({
+    title: 'Sign out',
+    body: html`<h1>Sign out?</h1>
+<p class="lead">Do you want to sign out of ${host}?</p>
+${new Raw(form)}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm" class="secondary">No, stay signed in</button>`,
+  });
+}
+
+/** After a logout with no post_logout_redirect_uri. */
+export function loggedOutPage(): RenderedPage {
+  return page({ title: 'Signed out', body: html`<h1>You are signed out</h1><p class="lead">You can close this window.</p>` });
+}

@@ -1,0 +1,67 @@
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.js';
+import type { Identity } from '../../identity/index.js';
+import type { Metrics } from '../../ops/metrics.js';
+import type { Store } from '../../store/ports.js';
+import type { ClientService } from '../clients.js';
+import { showConsent, submitConsent } from './consent.js';
+import { loadInteraction } from './context.js';
+import { CsrfTokens, readForm } from './form.js';
+import { send } from './html.js';
+import { showLogin, submitLogin } from './login.js';
+import { errorPage } from './pages.js';
+
+const PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|consent))?$/;
+
+export interface InteractionRoutesDeps {
+  provider: () => Provider;
+  identity: Identity;
+  clients: ClientService;
+  store: Store;
+  config: Config;
+  logger: Logger;
+  csrfKey: Buffer;
+  grantTtlSeconds: number;
+  metrics?: Metrics;
+}
+
+const expired = () => errorPage({
+  status: 400, title: 'Sign-in expired',
+  message: 'This sign-in request has expired or was opened in another browser. Go back to the application and start again.',
+});
+
+/**
+ * The login and consent pages at oidc-provider's interaction URLs: `GET /interaction/:uid`
+ * shows the page the current prompt needs; `POST /interaction/:uid/login|consent` takes the
+ * form (CSRF token bound to the interaction checked first).
+ */
+export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
+  const csrf = new CsrfTokens(deps.csrfKey);
+  return async (ctx, next) => {
+    const match = PATH.exec(ctx.path);
+    if (!match) return next();
+    const [, uid, step] = match;
+    if (!(step ? ctx.method === 'POST' : ctx.method === 'GET' || ctx.method === 'HEAD')) {
+      ctx.set('Allow', step ? 'POST' : 'GET, HEAD');
+      return send(ctx, errorPage({ status: 405, title: 'Method not allowed', message: 'Use the form on the sign-in page.' }));
+    }
+    const ic = await loadInteraction(ctx, uid, deps.provider(), deps.clients, csrf);
+    if (!ic) return send(ctx, expired());
+    const prompt = ic.interaction.prompt.name;
+    if (!step) {
+      if (prompt === 'login') return send(ctx, showLogin(ic));
+      if (prompt === 'consent') return showConsent(ctx, ic, deps);
+      deps.logger.warn({ prompt }, 'unsupported interaction prompt');
+      return send(ctx, errorPage({ status: 400, title: 'Cannot continue', message: 'This sign-in step is not supported.' }));
+    }
+    const form = await readForm(ctx);
+    if (!csrf.check(uid, form.csrf)) {
+      return send(ctx, errorPage({ status: 403, title: 'Request refused', message: 'The form was not submitted from this sign-in page. Go back and try again.' }));
+    }
+    if (step !== prompt) return send(ctx, expired());
+    if (step === 'login') return submitLogin(ctx, ic, form, deps);
+    return submitConsent(ctx, ic, form, deps);
+  };
+}

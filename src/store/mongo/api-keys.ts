@@ -1,0 +1,124 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, Page, PageRequest, RateLimitPolicy } from '../ports.js';
+import { SCHEMA_OPTIONS, isDuplicate, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
+import { inTransaction } from './transactions.js';
+
+interface Doc {
+  _id: string; organizationId: string | null; name: string; environment: KeyEnvironment; digest: string; start: string;
+  permissions: string[]; expiresAt: Date | null; ipAllowlist: string[]; rateLimit: RateLimitPolicy | null; createdBy: string;
+  createdAt: Date; updatedAt: Date; revokedAt: Date | null; rotatedTo: string | null;
+}
+
+const schema = new Schema<Doc>({
+  _id: stringId,
+  organizationId: { type: String, default: null },
+  name: { type: String },
+  environment: { type: String },
+  digest: { type: String },
+  start: { type: String },
+  permissions: { type: [String], default: [] },
+  expiresAt: { type: Date, default: null },
+  ipAllowlist: { type: [String], default: [] },
+  rateLimit: { type: new Schema<RateLimitPolicy>({ limit: Number, windowSeconds: Number }, { _id: false }), default: null },
+  createdBy: { type: String },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  revokedAt: { type: Date, default: null },
+  rotatedTo: { type: String, default: null },
+}, SCHEMA_OPTIONS);
+schema.index({ organizationId: 1, _id: -1 });
+schema.index({ updatedAt: 1 });
+
+/**
+ * One document per organization (or `__server__`) that every capped create increments inside its
+ * transaction: two concurrent creates then write the same document, so MongoDB aborts one with a
+ * write conflict and `withTransaction` retries it after the other committed; it then counts the
+ * key the first one inserted. Without this shared write, snapshot isolation would let both count
+ * the same number and both insert (write skew).
+ */
+interface CapLockDoc { _id: string; version: number }
+const capLockSchema = new Schema<CapLockDoc>({ _id: stringId, version: { type: Number, default: 0 } }, SCHEMA_OPTIONS);
+
+const fromDoc = (d: Doc): ApiKeyRecord => ({
+  id: d._id, organizationId: d.organizationId ?? null, name: d.name, environment: d.environment, digest: d.digest,
+  start: d.start, permissions: [...(d.permissions ?? [])], expiresAt: d.expiresAt ?? null, ipAllowlist: [...(d.ipAllowlist ?? [])],
+  rateLimit: d.rateLimit ? { limit: d.rateLimit.limit, windowSeconds: d.rateLimit.windowSeconds } : null,
+  createdBy: d.createdBy, createdAt: d.createdAt, updatedAt: d.updatedAt, revokedAt: d.revokedAt ?? null,
+  rotatedTo: d.rotatedTo ?? null,
+});
+
+const toDoc = (k: ApiKeyRecord): Doc => {
+  const { id, ...rest } = k;
+  return { _id: id, ...rest };
+};
+
+/** The status filters, evaluated at `now`. */
+function statusFilter(status: ApiKeyListFilter['status'], now: Date): Record<string, unknown> {
+  switch (status) {
+    case 'active': return { revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] };
+    case 'revoked': return { revokedAt: { $ne: null } };
+    case 'expired': return { revokedAt: null, expiresAt: { $ne: null, $lte: now } };
+    default: return {};
+  }
+}
+
+/** API keys in MongoDB (`api_keys`; `_id` is the key id). */
+export class MongoApiKeys implements ApiKeyStore {
+  readonly model: Model<Doc>;
+  readonly capLocks: Model<CapLockDoc>;
+
+  constructor(private readonly conn: Connection) {
+    this.model = conn.model<Doc>('ApiKey', schema, 'api_keys');
+    this.capLocks = conn.model<CapLockDoc>('ApiKeyCapLock', capLockSchema, 'api_key_cap_locks');
+  }
+
+  async create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }): Promise<'created' | 'cap_reached'> {
+    try {
+      if (!cap) {
+        await this.model.create(toDoc(key));
+        return 'created';
+      }
+      const lockId = key.organizationId ?? '__server__';
+      // the lock document exists before any transaction touches it, so concurrent transactions
+      // only ever conflict on an update (a retryable write conflict), never on its insert
+      await this.capLocks.updateOne({ _id: lockId }, { $setOnInsert: { version: 0 } }, { upsert: true }).catch((err: unknown) => {
+        if (!isDuplicate(err)) throw err;
+      });
+      return await inTransaction(this.conn, async (session) => {
+        await this.capLocks.updateOne({ _id: lockId }, { $inc: { version: 1 } }, { session });
+        const active = await this.model.countDocuments({ organizationId: key.organizationId, ...statusFilter('active', cap.now) }).session(session);
+        if (active >= cap.maxActive) return 'cap_reached' as const;
+        await this.model.create([toDoc(key)], { session });
+        return 'created' as const;
+      });
+    } catch (err) {
+      rethrowDuplicate(err, { _id: 'id' });
+    }
+  }
+
+  async findById(id: string): Promise<ApiKeyRecord | null> {
+    const doc = await this.model.findById(id).lean<Doc | null>();
+    return doc ? fromDoc(doc) : null;
+  }
+
+  async list(organizationId: string | null, filter: ApiKeyListFilter, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    return pageOf(this.model, { organizationId, ...statusFilter(filter.status, filter.now) }, page, fromDoc, (k) => k.id);
+  }
+
+  /** `updatedAt` defaults to now when the patch does not set it (see the SQLite adapter). */
+  async update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null> {
+    const set = setOf({ ...patch, updatedAt: patch.updatedAt ?? new Date() });
+    const doc = await this.model.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }).lean<Doc | null>();
+    return doc ? fromDoc(doc) : null;
+  }
+
+  async countActive(organizationId: string, now: Date): Promise<number> {
+    return this.model.countDocuments({ organizationId, ...statusFilter('active', now) });
+  }
+
+  async changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>> {
+    const docs = await this.model.find({ updatedAt: { $gte: since } }, { _id: 1, updatedAt: 1 })
+      .sort({ updatedAt: 1, _id: 1 }).lean<Array<Pick<Doc, '_id' | 'updatedAt'>>>();
+    return docs.map((d) => ({ id: d._id, updatedAt: d.updatedAt }));
+  }
+}

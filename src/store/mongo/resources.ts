@@ -1,0 +1,67 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Page, PageRequest, Resource, ResourceStore } from '../ports.js';
+import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
+
+interface Doc {
+  _id: string; organizationId: string; identifier: string; name: string; permissions: string[]; createdAt: Date; updatedAt: Date;
+}
+
+const schema = new Schema<Doc>({
+  _id: stringId,
+  organizationId: { type: String },
+  identifier: { type: String },
+  name: { type: String },
+  permissions: { type: [String], default: [] },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+}, SCHEMA_OPTIONS);
+schema.index({ identifier: 1 }, { unique: true });
+schema.index({ organizationId: 1, _id: -1 });
+
+const fromDoc = (d: Doc): Resource => ({
+  id: d._id, organizationId: d.organizationId, identifier: d.identifier, name: d.name,
+  permissions: [...(d.permissions ?? [])], createdAt: d.createdAt, updatedAt: d.updatedAt,
+});
+
+/** Resources in MongoDB (`resources`; identifier unique per deployment). */
+export class MongoResources implements ResourceStore {
+  readonly model: Model<Doc>;
+
+  constructor(conn: Connection) {
+    this.model = conn.model<Doc>('Resource', schema, 'resources');
+  }
+
+  async create(r: Resource): Promise<void> {
+    try {
+      await this.model.create({
+        _id: r.id, organizationId: r.organizationId, identifier: r.identifier, name: r.name,
+        permissions: r.permissions, createdAt: r.createdAt, updatedAt: r.updatedAt,
+      });
+    } catch (err) {
+      rethrowDuplicate(err, { identifier: 'identifier', _id: 'id' });
+    }
+  }
+
+  async findById(organizationId: string, id: string): Promise<Resource | null> {
+    const doc = await this.model.findOne({ _id: id, organizationId }).lean<Doc | null>();
+    return doc ? fromDoc(doc) : null;
+  }
+
+  async findByIdentifier(identifier: string): Promise<Resource | null> {
+    const doc = await this.model.findOne({ identifier }).lean<Doc | null>();
+    return doc ? fromDoc(doc) : null;
+  }
+
+  async list(organizationId: string, page: PageRequest): Promise<Page<Resource>> {
+    return pageOf(this.model, { organizationId }, page, fromDoc, (r) => r.id);
+  }
+
+  async update(organizationId: string, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
+    const doc = await this.model.findOneAndUpdate({ _id: id, organizationId }, { $set: setOf(patch) }, { returnDocument: 'after' }).lean<Doc | null>();
+    return doc ? fromDoc(doc) : null;
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return (await this.model.deleteOne({ _id: id, organizationId })).deletedCount === 1;
+  }
+}

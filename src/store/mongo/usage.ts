@@ -1,0 +1,55 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { UsageIncrement, UsageStore } from '../ports.js';
+import { SCHEMA_OPTIONS, stringId } from './support.js';
+
+interface DayDoc { _id: string; keyId: string; day: string; count: number }
+interface LastDoc { _id: string; lastUsedAt: Date }
+
+const daySchema = new Schema<DayDoc>({
+  _id: stringId,
+  keyId: { type: String },
+  day: { type: String },
+  count: { type: Number, required: true },
+}, SCHEMA_OPTIONS);
+daySchema.index({ keyId: 1, day: 1 });
+
+const lastSchema = new Schema<LastDoc>({ _id: stringId, lastUsedAt: { type: Date, required: true } }, SCHEMA_OPTIONS);
+
+/**
+ * API-key usage in MongoDB: `api_key_usage` (`_id` = `<key>/<day>`, `$inc`) and
+ * `api_key_last_used` (`$max`, so a late flush from another instance never lowers it). One
+ * unordered bulk write per flush for each collection.
+ */
+export class MongoUsage implements UsageStore {
+  readonly days: Model<DayDoc>;
+  readonly last: Model<LastDoc>;
+
+  constructor(conn: Connection) {
+    this.days = conn.model<DayDoc>('ApiKeyUsage', daySchema, 'api_key_usage');
+    this.last = conn.model<LastDoc>('ApiKeyLastUsed', lastSchema, 'api_key_last_used');
+  }
+
+  async record(increments: UsageIncrement[]): Promise<void> {
+    if (!increments.length) return;
+    await this.days.bulkWrite(increments.map((i) => ({
+      updateOne: {
+        filter: { _id: `${i.keyId}/${i.day}` },
+        update: { $inc: { count: i.count }, $setOnInsert: { keyId: i.keyId, day: i.day } },
+        upsert: true,
+      },
+    })), { ordered: false });
+    await this.last.bulkWrite(increments.map((i) => ({
+      updateOne: { filter: { _id: i.keyId }, update: { $max: { lastUsedAt: i.lastUsedAt } }, upsert: true },
+    })), { ordered: false });
+  }
+
+  async lastUsedAt(keyId: string): Promise<Date | null> {
+    const doc = await this.last.findById(keyId).lean<LastDoc | null>();
+    return doc?.lastUsedAt ?? null;
+  }
+
+  async daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>> {
+    const docs = await this.days.find({ keyId, day: { $gte: fromDay, $lte: toDay } }).sort({ day: 1 }).lean<DayDoc[]>();
+    return docs.map((d) => ({ day: d.day, count: d.count }));
+  }
+}

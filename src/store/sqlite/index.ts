@@ -1,0 +1,59 @@
+import type { Store } from '../ports.js';
+import { SqliteApiKeys } from './api-keys.js';
+import { SqliteAudit } from './audit.js';
+import { SqliteClients } from './clients.js';
+import { openDatabase, type OpenDatabaseOptions } from './database.js';
+import { SqliteMemberships } from './memberships.js';
+import { SqliteOidcPayloads } from './oidc-payloads.js';
+import { SqliteOrganizations } from './organizations.js';
+import { SqliteRateLimits } from './rate-limits.js';
+import { SqliteResources } from './resources.js';
+import { SqliteRoles } from './roles.js';
+import { migrate } from './schema.js';
+import { SqliteSigningKeys } from './signing-keys.js';
+import { SqliteUsage } from './usage.js';
+import { SqliteUsers } from './users.js';
+
+/**
+ * The embedded store: one SQLite file (or `:memory:`), migrated on open. Safe for several
+ * processes sharing the file (WAL, busy timeout, `BEGIN IMMEDIATE` for read-modify-writes).
+ */
+export function openSqliteStore(options: OpenDatabaseOptions): Store {
+  const db = openDatabase(options);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
+  const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
+  const ping = db.prepare('SELECT 1');
+  return {
+    kind: 'sqlite',
+    organizations: new SqliteOrganizations(db),
+    users: new SqliteUsers(db),
+    memberships: new SqliteMemberships(db),
+    roles: new SqliteRoles(db),
+    resources: new SqliteResources(db),
+    clients: new SqliteClients(db),
+    signingKeys: new SqliteSigningKeys(db),
+    oidc: new SqliteOidcPayloads(db),
+    apiKeys: new SqliteApiKeys(db),
+    usage: new SqliteUsage(db),
+    audit: new SqliteAudit(db),
+    rateLimits: new SqliteRateLimits(db),
+    async ping() {
+      ping.get();
+    },
+    async sweepExpired(now: Date) {
+      db.transaction(() => {
+        sweepOidc.run(now.getTime());
+        sweepRates.run(now.getTime());
+      }).immediate();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

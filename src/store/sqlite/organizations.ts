@@ -1,0 +1,56 @@
+import type { Organization, OrganizationStore, Page, PageRequest } from '../ports.js';
+import type { SqliteDb } from './database.js';
+import { date, pageLimit, patchRow, rethrowUnique, toPage, type RowCodec } from './rows.js';
+
+interface Row { id: string; slug: string; name: string; plan: string; created_at: number }
+
+const codec: RowCodec<Row, Organization> = {
+  fromRow: (r) => ({ id: r.id, slug: r.slug, name: r.name, plan: r.plan, createdAt: date(r.created_at) }),
+  toRow: (o) => ({ id: o.id, slug: o.slug, name: o.name, plan: o.plan, created_at: o.createdAt.getTime() }),
+};
+const { fromRow } = codec;
+
+/** Organizations in SQLite. */
+export class SqliteOrganizations implements OrganizationStore {
+  private readonly insert;
+  private readonly byId;
+  private readonly bySlug;
+  private readonly page;
+  private readonly write;
+
+  constructor(private readonly db: SqliteDb) {
+    this.insert = db.prepare('INSERT INTO organizations (id, slug, name, plan, created_at) VALUES (@id, @slug, @name, @plan, @created_at)');
+    this.byId = db.prepare<[string], Row>('SELECT * FROM organizations WHERE id = ?');
+    this.bySlug = db.prepare<[string], Row>('SELECT * FROM organizations WHERE slug = ?');
+    this.page = db.prepare<[{ cursor: string | null; limit: number }], Row>(
+      'SELECT * FROM organizations WHERE (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit');
+    this.write = db.prepare('UPDATE organizations SET name = @name, plan = @plan WHERE id = @id');
+  }
+
+  async create(org: Organization): Promise<void> {
+    try {
+      this.insert.run(codec.toRow(org));
+    } catch (err) {
+      rethrowUnique(err, { slug: 'slug', id: 'id' });
+    }
+  }
+
+  async findById(id: string): Promise<Organization | null> {
+    const row = this.byId.get(id);
+    return row ? fromRow(row) : null;
+  }
+
+  async findBySlug(slug: string): Promise<Organization | null> {
+    const row = this.bySlug.get(slug);
+    return row ? fromRow(row) : null;
+  }
+
+  async list(page: PageRequest): Promise<Page<Organization>> {
+    const limit = pageLimit(page);
+    return toPage(this.page.all({ cursor: page.cursor ?? null, limit: limit + 1 }), limit, fromRow, (o) => o.id);
+  }
+
+  async update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan'>>): Promise<Organization | null> {
+    return patchRow(this.db, codec, () => this.byId.get(id), (row) => this.write.run(row), patch);
+  }
+}

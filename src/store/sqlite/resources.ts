@@ -1,0 +1,72 @@
+import type { Page, PageRequest, Resource, ResourceStore } from '../ports.js';
+import type { SqliteDb } from './database.js';
+import { date, json, pageLimit, parse, patchRow, rethrowUnique, toPage, type RowCodec } from './rows.js';
+
+interface Row {
+  id: string; organization_id: string; identifier: string; name: string; permissions: string;
+  created_at: number; updated_at: number;
+}
+
+const codec: RowCodec<Row, Resource> = {
+  fromRow: (r) => ({
+    id: r.id, organizationId: r.organization_id, identifier: r.identifier, name: r.name,
+    permissions: parse<string[]>(r.permissions), createdAt: date(r.created_at), updatedAt: date(r.updated_at),
+  }),
+  toRow: (r) => ({
+    id: r.id, organization_id: r.organizationId, identifier: r.identifier, name: r.name,
+    permissions: json(r.permissions), created_at: r.createdAt.getTime(), updated_at: r.updatedAt.getTime(),
+  }),
+};
+
+/** Resources (APIs that trust Gatehouse) in SQLite; identifiers are unique per deployment. */
+export class SqliteResources implements ResourceStore {
+  private readonly insert;
+  private readonly byId;
+  private readonly byIdentifier;
+  private readonly page;
+  private readonly write;
+  private readonly remove;
+
+  constructor(private readonly db: SqliteDb) {
+    this.insert = db.prepare(`INSERT INTO resources (id, organization_id, identifier, name, permissions, created_at, updated_at)
+      VALUES (@id, @organization_id, @identifier, @name, @permissions, @created_at, @updated_at)`);
+    this.byId = db.prepare<[string, string], Row>('SELECT * FROM resources WHERE organization_id = ? AND id = ?');
+    this.byIdentifier = db.prepare<[string], Row>('SELECT * FROM resources WHERE identifier = ?');
+    this.page = db.prepare<[{ org: string; cursor: string | null; limit: number }], Row>(`SELECT * FROM resources
+      WHERE organization_id = @org AND (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit`);
+    this.write = db.prepare('UPDATE resources SET name = @name, permissions = @permissions, updated_at = @updated_at WHERE id = @id');
+    this.remove = db.prepare('DELETE FROM resources WHERE organization_id = ? AND id = ?');
+  }
+
+  async create(resource: Resource): Promise<void> {
+    try {
+      this.insert.run(codec.toRow(resource));
+    } catch (err) {
+      rethrowUnique(err, { identifier: 'identifier', id: 'id' });
+    }
+  }
+
+  async findById(organizationId: string, id: string): Promise<Resource | null> {
+    const row = this.byId.get(organizationId, id);
+    return row ? codec.fromRow(row) : null;
+  }
+
+  async findByIdentifier(identifier: string): Promise<Resource | null> {
+    const row = this.byIdentifier.get(identifier);
+    return row ? codec.fromRow(row) : null;
+  }
+
+  async list(organizationId: string, page: PageRequest): Promise<Page<Resource>> {
+    const limit = pageLimit(page);
+    const rows = this.page.all({ org: organizationId, cursor: page.cursor ?? null, limit: limit + 1 });
+    return toPage(rows, limit, codec.fromRow, (r) => r.id);
+  }
+
+  async update(organizationId: string, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
+    return patchRow(this.db, codec, () => this.byId.get(organizationId, id), (row) => this.write.run(row), patch);
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    return this.remove.run(organizationId, id).changes > 0;
+  }
+}

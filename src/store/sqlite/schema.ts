@@ -1,0 +1,93 @@
+import type { SqliteDb } from './database.js';
+
+/**
+ * Versioned migrations: migration `i` takes the schema from version `i` to `i + 1`, tracked in
+ * `PRAGMA user_version`. They run in one `BEGIN IMMEDIATE` transaction that re-reads the version
+ * inside the lock, so several processes opening a new file at once migrate it exactly once.
+ * Append new migrations; never edit a released one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: every aggregate
+  `
+  CREATE TABLE organizations (
+    id TEXT PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, plan TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT, password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE memberships (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, user_id TEXT NOT NULL, roles TEXT NOT NULL,
+    created_at INTEGER NOT NULL, UNIQUE (organization_id, user_id)
+  );
+  CREATE INDEX memberships_by_org ON memberships (organization_id, id);
+  CREATE INDEX memberships_by_user ON memberships (user_id, id);
+  CREATE TABLE roles (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT,
+    permissions TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    UNIQUE (organization_id, name)
+  );
+  CREATE INDEX roles_by_org ON roles (organization_id, id);
+  CREATE TABLE resources (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, identifier TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL, permissions TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX resources_by_org ON resources (organization_id, id);
+  CREATE TABLE clients (
+    client_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL,
+    redirect_uris TEXT NOT NULL, post_logout_redirect_uris TEXT NOT NULL, grant_types TEXT NOT NULL,
+    token_endpoint_auth_method TEXT NOT NULL, sealed_secret TEXT, scope TEXT NOT NULL,
+    permissions TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX clients_by_org ON clients (organization_id, client_id);
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY, alg TEXT NOT NULL, sealed_private_jwk TEXT NOT NULL, public_jwk TEXT NOT NULL,
+    created_at INTEGER NOT NULL, retired_at INTEGER, remove_after INTEGER
+  );
+  CREATE TABLE oidc_payloads (
+    model TEXT NOT NULL, id TEXT NOT NULL, payload TEXT NOT NULL, grant_id TEXT, uid TEXT,
+    user_code TEXT, consumed INTEGER, expires_at INTEGER, PRIMARY KEY (model, id)
+  );
+  CREATE INDEX oidc_by_grant ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oidc_by_uid ON oidc_payloads (model, uid) WHERE uid IS NOT NULL;
+  CREATE INDEX oidc_by_user_code ON oidc_payloads (model, user_code) WHERE user_code IS NOT NULL;
+  CREATE INDEX oidc_by_expiry ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY, organization_id TEXT, name TEXT NOT NULL, environment TEXT NOT NULL,
+    digest TEXT NOT NULL, start TEXT NOT NULL, permissions TEXT NOT NULL, expires_at INTEGER,
+    ip_allowlist TEXT NOT NULL, rate_limit TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL, revoked_at INTEGER, rotated_to TEXT
+  );
+  CREATE INDEX api_keys_by_org ON api_keys (organization_id, id);
+  CREATE INDEX api_keys_by_update ON api_keys (updated_at);
+  CREATE TABLE api_key_usage (
+    key_id TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (key_id, day)
+  ) WITHOUT ROWID;
+  CREATE TABLE api_key_last_used (key_id TEXT PRIMARY KEY, last_used_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE audit_events (
+    id TEXT PRIMARY KEY, organization_id TEXT, action TEXT NOT NULL, actor TEXT NOT NULL, target TEXT,
+    ip TEXT, at INTEGER NOT NULL, metadata TEXT NOT NULL
+  );
+  CREATE INDEX audit_by_org ON audit_events (organization_id, id);
+  CREATE TABLE rate_limits (
+    bucket TEXT NOT NULL, window_start INTEGER NOT NULL, count INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, PRIMARY KEY (bucket, window_start)
+  ) WITHOUT ROWID;
+  CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
+  `,
+];
+
+/** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */
+export function migrate(db: SqliteDb): void {
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  if (current() === MIGRATIONS.length) return;
+  db.transaction(() => {
+    const version = current();
+    if (version > MIGRATIONS.length) {
+      throw new Error(`the SQLite database has schema version ${version}, newer than this Gatehouse (${MIGRATIONS.length})`);
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}

@@ -1,0 +1,69 @@
+import { newId } from '../../src/domain/ids.js';
+import type { ApiKeyRecord, Client, Organization, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
+
+/** Dates with whole milliseconds a little in the past, like the services make them. */
+export const at = (msAgo = 0): Date => new Date(Date.now() - msAgo);
+const unique = () => newId('t').slice(2);
+
+export function organization(over: Partial<Organization> = {}): Organization {
+  const id = newId('org');
+  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', createdAt: at(), ...over };
+}
+
+export function user(over: Partial<User> = {}): User {
+  return {
+    id: newId('usr'), email: `u-${unique()}@example.com`, name: 'Ada', passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$x$y',
+    disabled: false, createdAt: at(), updatedAt: at(), ...over,
+  };
+}
+
+export function role(organizationId: string, over: Partial<Role> = {}): Role {
+  return {
+    id: newId('rol'), organizationId, name: `role-${unique()}`, description: 'billing people',
+    permissions: ['invoices:read', 'invoices:write'], createdAt: at(), updatedAt: at(), ...over,
+  };
+}
+
+export function resource(organizationId: string, over: Partial<Resource> = {}): Resource {
+  return {
+    id: newId('res'), organizationId, identifier: `https://api.example.com/${unique()}`, name: 'Invoices',
+    permissions: ['invoices:read', 'invoices:write'], createdAt: at(), updatedAt: at(), ...over,
+  };
+}
+
+export function client(organizationId: string, over: Partial<Client> = {}): Client {
+  return {
+    clientId: newId('cli'), organizationId, name: 'Dashboard', redirectUris: ['https://app.example.com/cb'],
+    postLogoutRedirectUris: ['https://app.example.com/'], grantTypes: ['authorization_code', 'refresh_token'],
+    tokenEndpointAuthMethod: 'client_secret_basic', sealedSecret: 'sealed.v1.abc', scope: 'openid offline_access invoices:read',
+    permissions: ['invoices:read'], createdAt: at(), updatedAt: at(), ...over,
+  };
+}
+
+export function apiKey(organizationId: string | null, over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    id: newId('key'), organizationId, name: 'billing backend', environment: 'live', digest: `digest-${unique()}`,
+    start: 'AbC123', permissions: ['invoices:read'], expiresAt: null, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
+    rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: 'cli', createdAt: at(), updatedAt: at(), revokedAt: null,
+    rotatedTo: null, ...over,
+  };
+}
+
+/** Follows cursors until the end; checks each page's cursor is its last item's id. */
+export async function walk<T>(list: (page: PageRequest) => Promise<Page<T>>, limit: number, idOf: (t: T) => string): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page: Page<T> = await list({ limit, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    all.push(...page.items);
+    if (page.nextCursor === null) return all;
+    expect(page.items.length).toBe(limit);
+    expect(page.nextCursor).toBe(idOf(page.items[page.items.length - 1]));
+    cursor = page.nextCursor;
+  }
+  throw new Error('paging never ended');
+}
+
+/** Ids sorted newest first (ids are time-ordered). */
+export const newestFirst = (ids: string[]): string[] => [...ids].sort().reverse();

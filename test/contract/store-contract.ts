@@ -1,0 +1,68 @@
+import type { Store } from '../../src/store/ports.js';
+import { apiKeysContract } from './aggregates/api-keys.js';
+import { auditContract } from './aggregates/audit.js';
+import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
+import { lifecycleContract } from './aggregates/lifecycle.js';
+import { membershipsRolesResourcesContract } from './aggregates/memberships-roles-resources.js';
+import { oidcContract } from './aggregates/oidc.js';
+import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
+import { rateLimitsContract } from './aggregates/rate-limits.js';
+import { usageContract } from './aggregates/usage.js';
+
+/** One opened backend: the store under test and, where the backend allows, a second connection to the same data. */
+export interface OpenedStore {
+  store: Store;
+  /** another connection to the same data (another "instance"), for concurrency tests */
+  peer?: Store;
+  /** closes both and removes the data (temp file, database) */
+  dispose(): Promise<void>;
+}
+
+export type StoreFactory = () => Promise<OpenedStore>;
+
+/** What an aggregate's contract gets: the store of the current describe block, opened fresh for it. */
+export interface StoreContext {
+  readonly store: Store;
+  /** a second connection when the backend has one, else the same store */
+  readonly peer: Store;
+}
+
+/** Opens a fresh backend for the enclosing describe block and disposes of it afterwards. */
+export function useStore(factory: StoreFactory): StoreContext {
+  let opened: OpenedStore | undefined;
+  beforeAll(async () => {
+    opened = await factory();
+  });
+  afterAll(async () => {
+    await opened?.dispose();
+  });
+  return {
+    get store() {
+      if (!opened) throw new Error('store not opened');
+      return opened.store;
+    },
+    get peer() {
+      if (!opened) throw new Error('store not opened');
+      return opened.peer ?? opened.store;
+    },
+  };
+}
+
+/**
+ * The store contract: every port method, the same expectations for every adapter. Each aggregate
+ * runs against its own freshly opened backend, so their data never meet.
+ */
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name} store contract`, () => {
+    describe('organizations and users', () => organizationsAndUsersContract(useStore(factory)));
+    describe('memberships, roles and resources', () => membershipsRolesResourcesContract(useStore(factory)));
+    describe('clients', () => clientsContract(useStore(factory)));
+    describe('signing keys', () => signingKeysContract(useStore(factory)));
+    describe('oidc payloads', () => oidcContract(useStore(factory)));
+    describe('api keys', () => apiKeysContract(useStore(factory)));
+    describe('usage', () => usageContract(useStore(factory)));
+    describe('audit', () => auditContract(useStore(factory)));
+    describe('rate limits', () => rateLimitsContract(useStore(factory)));
+    describe('lifecycle', () => lifecycleContract(useStore(factory)));
+  });
+}

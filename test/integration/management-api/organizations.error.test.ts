@@ -1,0 +1,32 @@
+import { expectFieldProblem, seededSuite } from '../../support/seed.js';
+
+const s = seededSuite();
+
+const post = (body: object) => s.api().post('/v1/organizations').set('X-API-Key', s.serverKey).send(body);
+
+describe('organizations: bad requests', () => {
+  it.each([
+    ['a bad slug', { slug: 'Not A Slug' }, 'slug'],
+    ['an unknown plan', { slug: 'valid-slug', plan: 'platinum' }, 'plan'],
+    ['an unknown field', { slug: 'valid-slug', owner: 'me' }, 'owner'],
+  ])('answers 400 for %s, naming the field', async (_l, body, field) => {
+    expectFieldProblem(await post(body), field);
+  });
+
+  it('answers 409 for a slug already taken', async () => {
+    const res = await post({ slug: 'acme' });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('organization_exists');
+  });
+
+  it('answers 404 for an unknown organization', async () => {
+    await s.api().get('/v1/organizations/no-such-org').set('X-API-Key', s.serverKey).expect(404);
+  });
+
+  it('answers problem+json 404 for an unknown endpoint and 405 for a method an endpoint lacks', async () => {
+    const unknown = await s.api().get('/v1/nothing-here').set('X-API-Key', s.adminKey);
+    expect([unknown.status, unknown.type, unknown.body.code]).toEqual([404, 'application/problem+json', 'not_found']);
+    const put = await s.api().put('/v1/organizations/acme').set('X-API-Key', s.adminKey).send({});
+    expect([put.status, put.body.code]).toEqual([405, 'method_not_allowed']);
+  });
+});

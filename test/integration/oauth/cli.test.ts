@@ -1,0 +1,71 @@
+import { createTestCli, type TestCli } from '../../support/cli.js';
+
+let cli: TestCli;
+beforeAll(async () => {
+  cli = createTestCli();
+  expect((await cli.run(['orgs', 'create', 'acme', '--json'])).code).toBe(0);
+});
+afterAll(() => cli.cleanup());
+
+describe('gatehouse clients create', () => {
+  it('registers a confidential client and prints its secret once, as one JSON object', async () => {
+    const r = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Web App', '--redirect-uri', 'https://app.example.com/cb',
+      '--redirect-uri', 'http://localhost:3000/cb', '--grant', 'authorization_code', '--grant', 'refresh_token', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const out = r.json();
+    expect(out).toMatchObject({
+      client_id: expect.stringMatching(/^client_/), name: 'Web App', public: false, token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: ['https://app.example.com/cb', 'http://localhost:3000/cb'], grant_types: ['authorization_code', 'refresh_token'],
+    });
+    expect(out.client_secret).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(out).not.toHaveProperty('sealed_secret');
+  });
+
+  it('registers a public client without a secret', async () => {
+    const r = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'SPA', '--redirect-uri', 'https://spa.example.com/cb', '--public', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ public: true, token_endpoint_auth_method: 'none' });
+    expect(r.json()).not.toHaveProperty('client_secret');
+  });
+
+  it('fails with one line naming the problem for a bad redirect URI or a public client_credentials client', async () => {
+    const bad = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'X', '--redirect-uri', 'http://evil.example.com/cb', '--json']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/redirect_uris\[0\]: must use https/);
+    const pub = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'X', '--public', '--grant', 'client_credentials', '--json']);
+    expect(pub.code).toBe(1);
+    expect(pub.stderr).toMatch(/public client cannot use client_credentials/);
+  });
+
+  it('fails for an unknown organization', async () => {
+    const r = await cli.run(['clients', 'create', '--org', 'nope-org', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no organization "nope-org"/);
+  });
+});
+
+describe('gatehouse signing-keys rotate', () => {
+  it('makes a new key active and keeps the old one in the JWKS', async () => {
+    const before = (await cli.run(['signing-keys', 'list', '--json'])).json();
+    expect(before.data).toHaveLength(1);
+    const r = await cli.run(['signing-keys', 'rotate', '--alg', 'ES256', '--json']);
+    expect(r.code).toBe(0);
+    const rotated = r.json();
+    expect(Object.keys(rotated).sort()).toEqual(['alg', 'kid']);
+    expect(rotated.alg).toBe('ES256');
+    const after = (await cli.run(['signing-keys', 'list', '--json'])).json();
+    expect(after.data[0]).toEqual({ kid: rotated.kid, alg: 'ES256', active: true });
+    expect(after.data.map((k: { kid: string }) => k.kid)).toContain(before.data[0].kid);
+  });
+
+  it('keeps the current algorithm when none is named, and refuses an unknown one with a usage error', async () => {
+    const r = await cli.run(['signing-keys', 'rotate', '--json']);
+    expect(r.json().alg).toBe('ES256');
+    const bad = await cli.run(['signing-keys', 'rotate', '--alg', 'HS256', '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--alg must be one of RS256, ES256, EdDSA/);
+  });
+});

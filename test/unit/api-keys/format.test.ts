@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { Secrets } from '../../../src/domain/secrets.js';
+import { newId } from '../../../src/domain/ids.js';
+import {
+  digestApiKey, digestsEqual, generateApiKey, looksLikeApiKey, parseApiKey, START_LENGTH,
+} from '../../../src/domain/api-keys/format.js';
+import { decodeBase62, encodeBase62 } from '../../../src/domain/api-keys/base62.js';
+
+const secrets = new Secrets(randomBytes(32).toString('base64url'));
+const otherSecrets = new Secrets(randomBytes(32).toString('base64url'));
+
+function flipChar(key: string, index: number): string {
+  const c = key[index];
+  return key.slice(0, index) + (c === 'a' ? 'b' : 'a') + key.slice(index + 1);
+}
+
+describe('API key format', () => {
+  it('mints ak_<env>_<base62> keys whose id and environment parse back out', () => {
+    for (const env of ['live', 'test'] as const) {
+      const id = newId('key');
+      const { key, start } = generateApiKey(secrets, env, id);
+      expect(key).toMatch(new RegExp(`^ak_${env}_[0-9A-Za-z]+$`));
+      expect(key.length).toBeLessThanOrEqual(100);
+      expect(start).toHaveLength(START_LENGTH);
+      expect(key.startsWith(`ak_${env}_${start}`)).toBe(true);
+      expect(parseApiKey(secrets, key)).toEqual({ ok: true, id, environment: env });
+    }
+  });
+
+  it('carries at least 192 random bits: two keys for the same id differ', () => {
+    const id = newId('key');
+    const a = generateApiKey(secrets, 'live', id);
+    const b = generateApiKey(secrets, 'live', id);
+    expect(a.key).not.toBe(b.key);
+    expect(a.digest).not.toBe(b.digest);
+    expect(parseApiKey(secrets, b.key)).toMatchObject({ ok: true, id });
+  });
+
+  it('takes start from the random part, so keys minted together are told apart', () => {
+    const starts = new Set(Array.from({ length: 50 }, () => generateApiKey(secrets, 'live', newId('key')).start));
+    expect(starts.size).toBeGreaterThan(45);
+  });
+
+  it('rejects a key whose tag does not match (any changed character), with bad_tag', () => {
+    const { key } = generateApiKey(secrets, 'live', newId('key'));
+    for (const index of [9, 20, 50, key.length - 1]) {
+      expect(parseApiKey(secrets, flipChar(key, index))).toEqual({ ok: false, code: 'bad_tag' });
+    }
+  });
+
+  it('rejects a key minted with another GATEHOUSE_SECRET', () => {
+    const { key } = generateApiKey(otherSecrets, 'live', newId('key'));
+    expect(parseApiKey(secrets, key)).toEqual({ ok: false, code: 'bad_tag' });
+  });
+
+  it('binds the environment into the tag: a live key relabelled test fails', () => {
+    const { key } = generateApiKey(secrets, 'live', newId('key'));
+    expect(parseApiKey(secrets, key.replace('ak_live_', 'ak_test_'))).toEqual({ ok: false, code: 'bad_tag' });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['no prefix', 'hello'],
+    ['unknown env', 'ak_prod_abc'],
+    ['too short', 'ak_live_abc'],
+    ['non-base62 characters', `ak_live_${'-'.repeat(85)}`],
+    ['overlong', `ak_live_${'a'.repeat(500)}`],
+    ['a JWT', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.sig'],
+  ])('rejects %s input as malformed', (_label, input) => {
+    expect(parseApiKey(secrets, input)).toEqual({ ok: false, code: 'malformed' });
+  });
+
+  it('rejects a body whose value overflows the layout as malformed', () => {
+    const { key } = generateApiKey(secrets, 'live', newId('key'));
+    const body = key.slice('ak_live_'.length);
+    expect(parseApiKey(secrets, `ak_live_${'z'.repeat(body.length)}`)).toEqual({ ok: false, code: 'malformed' });
+  });
+
+  it('digests the whole key with a keyed HMAC and compares digests in constant time', () => {
+    const { key, digest } = generateApiKey(secrets, 'test', newId('key'));
+    expect(digest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(digestApiKey(secrets, key)).toBe(digest);
+    expect(digestApiKey(otherSecrets, key)).not.toBe(digest);
+    expect(digest).not.toContain(key.slice(8, 20));
+    expect(digestsEqual(digest, digestApiKey(secrets, key))).toBe(true);
+    expect(digestsEqual(digest, digestApiKey(secrets, `${key}x`))).toBe(false);
+    expect(digestsEqual(digest, 'short')).toBe(false);
+  });
+
+  it('refuses to mint for something that is not a key id', () => {
+    expect(() => generateApiKey(secrets, 'live', 'org_01abc')).toThrow(/not an API key id/);
+  });
+
+  it('tells API keys from other bearer credentials', () => {
+    expect(looksLikeApiKey('ak_live_x')).toBe(true);
+    expect(looksLikeApiKey('eyJ.x.y')).toBe(false);
+  });
+});
+
+describe('base62', () => {
+  it('round-trips bytes at a fixed width, leading zeros included', () => {
+    for (const bytes of [Buffer.alloc(10), Buffer.from([0, 0, 1, 255]), randomBytes(63)]) {
+      const text = encodeBase62(bytes);
+      expect(decodeBase62(text, bytes.length)?.equals(bytes)).toBe(true);
+    }
+  });
+});
