@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type { Gatehouse } from '../src/gatehouse.js';
 import { errorBoundary } from '../src/http/error-boundary.js';
@@ -6,17 +7,15 @@ import { errorBoundary } from '../src/http/error-boundary.js';
 export const PROBE_PERMISSION = 'users:read';
 
 /**
- * A Koa app in front of a Gatehouse for benchmarks and multi-process tests: `GET /bare` answers
- * with no authentication at all, `GET /probe` the same body behind the in-process
- * `authenticate()` + `requirePermissions('users:read')`; every other request goes to the
- * Gatehouse app itself (token endpoint, introspection, management API…).
+ * A Koa app for benchmarks and multi-process tests: `GET /bare` answers with no authentication
+ * at all, `GET /probe` the same body behind the in-process `authenticate()` +
+ * `requirePermissions('users:read')`. Both share the app, so their difference is the middleware.
  */
 export function probeApp(gatehouse: Gatehouse): Koa {
   const app = new Koa();
   app.proxy = gatehouse.app.proxy;
   app.maxIpsCount = gatehouse.app.maxIpsCount;
   app.silent = true;
-  const inner = gatehouse.app.callback();
   const auth = gatehouse.resourceServer.authenticate();
   const guard = gatehouse.resourceServer.requirePermissions(PROBE_PERMISSION);
   const answer = (ctx: Koa.Context) => { ctx.body = { ok: true }; };
@@ -26,9 +25,15 @@ export function probeApp(gatehouse: Gatehouse): Koa {
     if (ctx.path === '/probe') return auth(ctx, () => guard(ctx, async () => answer(ctx)));
     return next();
   });
-  app.use(async (ctx) => {
-    ctx.respond = false;
-    await inner(ctx.req, ctx.res);
-  });
   return app;
+}
+
+/** A request listener: `/bare` and `/probe` to `probeApp`, everything else straight to the Gatehouse app. */
+export function probeListener(gatehouse: Gatehouse): (req: IncomingMessage, res: ServerResponse) => void {
+  const probe = probeApp(gatehouse).callback();
+  const main = gatehouse.app.callback();
+  return (req, res) => {
+    const path = req.url?.split('?')[0];
+    void (path === '/bare' || path === '/probe' ? probe : main)(req, res);
+  };
 }

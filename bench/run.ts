@@ -18,15 +18,19 @@ const server: ChildProcess = fork(fileURLToPath(new URL('./server.js', import.me
   execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [],
 });
 
+let exited: ((err: Error) => void) | null = null;
+server.once('exit', (code) => exited?.(new Error(`bench server exited (${code})`)));
+
 function next<T>(type: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (msg: { type: string }) => {
       if (msg.type !== type) return;
       server.off('message', onMessage);
+      exited = null;
       resolve(msg as T);
     };
     server.on('message', onMessage);
-    server.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+    exited = reject;
   });
 }
 

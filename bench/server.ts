@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config/load.js';
 import { createGatehouse } from '../src/gatehouse.js';
 import { openStore } from '../src/store/open.js';
 import { countingStore } from './counting-store.js';
-import { probeApp } from './probe-app.js';
+import { probeListener } from './probe-app.js';
 import { seedBench, type BenchSeed } from './seed.js';
 
 /**
@@ -50,7 +50,7 @@ const config = loadConfig({
   },
 });
 const gatehouse = await createGatehouse(config, { store });
-server.on('request', probeApp(gatehouse).callback());
+server.on('request', probeListener(gatehouse));
 const seed = await seedBench(gatehouse);
 
 const baselineClient = { id: 'baseline', secret: randomBytes(24).toString('base64url') };

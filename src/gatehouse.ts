@@ -91,13 +91,14 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(errorBoundary(logger));
   const health = healthRoutes(store, metrics, () => gatehouse.shuttingDown);
   app.use(health.routes());
+  // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
+  // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
+  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
     config, identity, apiKeys, audit, store, clients: oauth.clients,
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
-  // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
-  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   app.use(oauth.middleware);
 
   return gatehouse;

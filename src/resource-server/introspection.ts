@@ -1,5 +1,4 @@
 import { parse } from 'node:querystring';
-import getRawBody from 'raw-body';
 import type { Middleware } from 'koa';
 import { looksLikeApiKey } from '../domain/api-keys/format.js';
 import type { ApiKeyRecord, Client } from '../store/ports.js';
@@ -7,6 +6,7 @@ import type { ApiKeyOutcome } from './api-key-verifier.js';
 import type { MaybePromise } from './maybe-async.js';
 import type { AccessTokenClaims } from './access-token-introspection.js';
 import { presentedClient } from './client-auth.js';
+import { readSmallBody } from './form-body.js';
 import { HashedCache } from './token-cache.js';
 
 /** three base64url segments: a JWS in compact form */
@@ -51,6 +51,14 @@ export function introspectionOf(record: ApiKeyRecord): Record<string, unknown> {
   };
 }
 
+// records are immutable snapshots shared through the key cache: serialise each answer once
+const answers = new WeakMap<ApiKeyRecord, string>();
+function answerOf(record: ApiKeyRecord): string {
+  let json = answers.get(record);
+  if (json === undefined) answers.set(record, (json = JSON.stringify(introspectionOf(record))));
+  return json;
+}
+
 /**
  * RFC 7662 introspection for API keys, mounted in front of oidc-provider. It answers only
  * `POST <path>` requests whose `token` is an API key (`ak_…`), or a JWT access token when
@@ -82,7 +90,7 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
     if (ctx.method !== 'POST' || ctx.path !== path || !ctx.is('application/x-www-form-urlencoded')) return next();
     let text: string;
     try {
-      text = await getRawBody(ctx.req, { limit: BODY_LIMIT, length: ctx.request.length, encoding: 'utf8' });
+      text = await readSmallBody(ctx.req, BODY_LIMIT, ctx.request.length);
     } catch {
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', error_description: 'failed to parse the request body' };
@@ -117,6 +125,7 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
       return;
     }
     deps.usage?.touch(outcome.record.id, new Date());
-    ctx.body = introspectionOf(outcome.record);
+    ctx.type = 'application/json';
+    ctx.body = answerOf(outcome.record);
   };
 }

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 const dist = (p) => new URL(`../../../dist/${p}`, import.meta.url).href;
 const { loadConfig } = await import(dist('src/config/load.js'));
 const { createGatehouse } = await import(dist('src/gatehouse.js'));
-const { probeApp } = await import(dist('bench/probe-app.js'));
+const { probeListener } = await import(dist('bench/probe-app.js'));
 
 const overrides = JSON.parse(process.argv[2]);
 const server = createServer();
@@ -15,7 +15,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${server.address().port}`;
 const config = loadConfig({ env: { NODE_ENV: 'test' }, overrides: { issuer: url, port: server.address().port, ...overrides } });
 const gatehouse = await createGatehouse(config);
-server.on('request', probeApp(gatehouse).callback());
+server.on('request', probeListener(gatehouse));
 process.stdout.write(`ready ${url}\n`);
 process.on('SIGTERM', async () => {
   server.closeAllConnections();
