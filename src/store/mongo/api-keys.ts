@@ -85,7 +85,10 @@ export class MongoApiKeys implements ApiKeyStore {
         if (!isDuplicate(err)) throw err;
       });
       return await inTransaction(this.conn, async (session) => {
-        await this.capLocks.updateOne({ _id: lockId }, { $inc: { version: 1 } }, { session });
+        // upsert too: should the lock document ever be missing from this transaction's snapshot,
+        // an update matching nothing would write nothing and silently lose the serialisation;
+        // an insert racing another transaction's insert is a (retried) write conflict instead
+        await this.capLocks.updateOne({ _id: lockId }, { $inc: { version: 1 } }, { session, upsert: true });
         const active = await this.model.countDocuments({ organizationId: key.organizationId, ...statusFilter('active', cap.now) }).session(session);
         if (active >= cap.maxActive) return 'cap_reached' as const;
         await this.model.create([toDoc(key)], { session });

@@ -18,12 +18,25 @@ export const stringId = { type: String, required: true } as const;
  * failing index's key names joined with `,` (e.g. `organizationId,name`) to the port's field.
  */
 export function rethrowDuplicate(err: unknown, fields: Record<string, string>): never {
-  const e = err as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
+  const e = err as { code?: number; keyPattern?: Record<string, unknown>; keyValue?: Record<string, unknown>; message?: string };
   if (e && e.code === 11000) {
-    const keys = e.keyPattern ? Object.keys(e.keyPattern).join(',') : (/index: (\S+)/.exec(e.message ?? '')?.[1] ?? '');
+    const keys = duplicateKeys(e);
     throw new UniqueViolation(fields[keys] ?? keys);
   }
   throw err;
+}
+
+/**
+ * The failing index's key names, `,`-joined: from `keyPattern` (current servers put it on the
+ * error), else `keyValue`, else the index name in the message (`organizationId_1_userId_1`,
+ * `_id_`), whose default form is each key followed by its direction.
+ */
+function duplicateKeys(e: { keyPattern?: Record<string, unknown>; keyValue?: Record<string, unknown>; message?: string }): string {
+  const source = e.keyPattern ?? e.keyValue;
+  if (source && Object.keys(source).length) return Object.keys(source).join(',');
+  const index = /index: (\S+)/.exec(e.message ?? '')?.[1] ?? '';
+  if (index === '_id_') return '_id';
+  return index.replace(/_-?1$/, '').split(/_-?1_/).join(',');
 }
 
 /** True for MongoDB's duplicate-key error. */
