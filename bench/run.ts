@@ -115,11 +115,16 @@ try {
     targets.push({ name: 'forged key ≥ 0.9× bare with 0 store reads', met: ratio >= 0.9 && reads === 0, detail: `${ratio.toFixed(2)}×, ${reads} API-key reads` });
   }
   if (want('cc')) {
+    const ccBefore = await storeCalls();
     const cc = await run({ url: `${url}/token`, method: 'POST', headers: { ...form, authorization: basicAuth(seed.machine.id, seed.machine.secret) }, body: 'grant_type=client_credentials&scope=users%3Aread' });
+    const ccCalls = Object.entries(await storeCalls()).map(([k, v]) => [k, v - (ccBefore[k] ?? 0)] as const).filter(([, n]) => n > 0);
+    const perToken = ccCalls.map(([k, n]) => `${k} ${(n / Math.max(1, cc.requests)).toFixed(2)}`).join(', ');
     const baseline = await run({ url: `${ready.baselineUrl}/token`, method: 'POST', headers: { ...form, authorization: basicAuth(ready.baselineClient.id, ready.baselineClient.secret) }, body: 'grant_type=client_credentials' });
-    rows.push({ name: 'token endpoint, client_credentials (JWT, SQLite)', result: cc, expected: 200, ratio: { to: 'baseline', value: cc.rps / baseline.rps } });
+    const eddsa = await run({ url: `${ready.eddsa.url}/token`, method: 'POST', headers: { ...form, authorization: basicAuth(ready.eddsa.machine.id, ready.eddsa.machine.secret) }, body: 'grant_type=client_credentials&scope=users%3Aread' });
+    rows.push({ name: 'token endpoint, client_credentials (JWT, SQLite)', result: cc, expected: 200, ratio: { to: 'baseline', value: cc.rps / baseline.rps }, note: `RS256 (the default); store calls per token: ${perToken || 'none'}` });
+    rows.push({ name: 'same, EdDSA signing key', result: eddsa, expected: 200, ratio: { to: 'baseline', value: eddsa.rps / baseline.rps }, note: 'a second Gatehouse with oauth.signingAlg EdDSA' });
     rows.push({ name: 'oidc-provider baseline, client_credentials (memory)', result: baseline, expected: 200, note: 'opaque token, in-memory adapter' });
-    targets.push({ name: 'client_credentials ≥ 0.8× oidc-provider in-memory', met: cc.rps >= 0.8 * baseline.rps, detail: `${(cc.rps / baseline.rps).toFixed(2)}×` });
+    targets.push({ name: 'client_credentials ≥ 0.8× oidc-provider in-memory', met: cc.rps >= 0.8 * baseline.rps, detail: `${(cc.rps / baseline.rps).toFixed(2)}× (RS256); EdDSA: ${(eddsa.rps / baseline.rps).toFixed(2)}×` });
   }
   if (want('refresh')) {
     // autocannon resets a connection's context on every request, so unused refresh tokens wait in

@@ -25,6 +25,8 @@ export interface ReadyMessage {
   baselineUrl: string;
   baselineClient: { id: string; secret: string };
   seed: BenchSeed;
+  /** a second Gatehouse (own SQLite file) whose access tokens are signed with EdDSA */
+  eddsa: { url: string; machine: BenchSeed['machine'] };
 }
 
 const listen = async (server: Server): Promise<string> => {
@@ -40,18 +42,29 @@ const server = createServer();
 server.keepAliveTimeout = 60_000;
 const url = await listen(server);
 const unlimited = { limit: 1_000_000_000, windowSeconds: 60 };
-const config = loadConfig({
+const benchConfig = (issuer: string, signingAlg: 'RS256' | 'EdDSA') => loadConfig({
   env: { NODE_ENV: 'test' },
   overrides: {
-    issuer: url, port: Number(new URL(url).port), secret: randomBytes(32).toString('base64url'), logLevel: 'silent',
+    issuer, port: Number(new URL(issuer).port), secret: randomBytes(32).toString('base64url'), logLevel: 'silent',
+    oauth: { signingAlg },
     // the benchmark measures cost, not policy: limits far above what it can send
     plans: { free: { maxActiveKeys: 100, rateLimit: unlimited } },
     throttles: { failedAuthPerIp: unlimited, loginPerAccount: unlimited, loginPerIp: unlimited },
   },
 });
-const gatehouse = await createGatehouse(config, { store });
+// RS256 is the default signing algorithm (SPEC): the main instance keeps it
+const gatehouse = await createGatehouse(benchConfig(url, 'RS256'), { store });
 server.on('request', probeListener(gatehouse));
 const seed = await seedBench(gatehouse);
+
+// the same token endpoint with EdDSA keys, to show what the signing algorithm costs per token
+const rawEddsa = await openStore(`sqlite:${join(dir, 'gatehouse-eddsa.db')}`);
+const eddsaServer = createServer();
+eddsaServer.keepAliveTimeout = 60_000;
+const eddsaUrl = await listen(eddsaServer);
+const eddsaGatehouse = await createGatehouse(benchConfig(eddsaUrl, 'EdDSA'), { store: rawEddsa });
+eddsaServer.on('request', eddsaGatehouse.app.callback());
+const eddsaSeed = await seedBench(eddsaGatehouse);
 
 const baselineClient = { id: 'baseline', secret: randomBytes(24).toString('base64url') };
 const baselineServer = createServer();
@@ -70,11 +83,13 @@ process.on('message', async (msg: { type: string }) => {
     process.send!({ type: 'cpu', micros: user + system });
   }
   if (msg.type === 'stop') {
-    for (const s of [server, baselineServer]) s.closeAllConnections();
+    for (const s of [server, baselineServer, eddsaServer]) s.closeAllConnections();
     await gatehouse.close();
+    await eddsaGatehouse.close();
     await raw.close();
+    await rawEddsa.close();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   }
 });
-process.send!({ type: 'ready', url, baselineUrl, baselineClient, seed } satisfies ReadyMessage);
+process.send!({ type: 'ready', url, baselineUrl, baselineClient, seed, eddsa: { url: eddsaUrl, machine: eddsaSeed.machine } } satisfies ReadyMessage);

@@ -5,12 +5,25 @@ import { redactUrl } from '../ops/logger.js';
 import { routeFamily, type Metrics } from '../ops/metrics.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** distinct (family, method, status) counters kept bound; methods are client input, so bounded */
+const MAX_BOUND = 1000;
 
 /**
  * Request id (kept from `X-Request-Id` when it is well-formed, else generated), one access-log
  * line per request with secrets kept out, and request metrics.
  */
 export function requestContext(logger: Logger, metrics: Metrics): Middleware {
+  // label objects hashed once per combination, not once per request
+  const requestCounters = new Map<string, { inc(): void }>();
+  const countRequest = (family: string, method: string, status: number) => {
+    const id = `${family} ${method} ${status}`;
+    let child = requestCounters.get(id);
+    if (!child) {
+      child = metrics.httpRequests.labels({ family, method, status: String(status) });
+      if (requestCounters.size < MAX_BOUND) requestCounters.set(id, child);
+    }
+    child.inc();
+  };
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
@@ -22,9 +35,10 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const family = routeFamily(ctx.path);
-      metrics.httpRequests.inc({ family, method: ctx.method, status: String(ctx.status) });
+      countRequest(family, ctx.method, ctx.status);
       metrics.httpDuration.observe({ family }, seconds);
-      if (family !== 'healthz' && family !== 'metrics') {
+      // the line is only built when it will be written (the level is often above info under load)
+      if (family !== 'healthz' && family !== 'metrics' && logger.isLevelEnabled('info')) {
         logger.info({
           reqId: requestId, method: ctx.method, url: redactUrl(ctx.originalUrl), status: ctx.status,
           ms: Math.round(seconds * 1e4) / 10, ip: ctx.ip,

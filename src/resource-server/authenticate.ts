@@ -7,7 +7,7 @@ import type { RateLimitPolicy } from '../store/ports.js';
 import { extractCredential } from './credential.js';
 import { rateLimitHeaders, secondsUntil } from './headers.js';
 import { ipAllowed } from './ip-allowlist.js';
-import { then, type MaybePromise } from './maybe-async.js';
+import { isPromise, then, type MaybePromise } from './maybe-async.js';
 import type { Admission, LeasedRateLimiter, LimitPolicy } from './rate-limiter.js';
 import type { CredentialVerifier, Verified } from './verified.js';
 
@@ -66,13 +66,14 @@ export function authenticate(options: AuthenticateOptions): Middleware {
   };
   const allowQueryParam = options.allowQueryParam ?? false;
   const enforceReadOnly = options.enforceReadOnly ?? true;
-  // one policy object per address, so the limiter's per-policy key is computed once per address
-  const failurePolicies = new LRUCache<string, LimitPolicy>({ max: 10_000 });
-  const failurePolicy = (ip: string): LimitPolicy | null => {
+  // one policy list per address, so the limiter's per-policy key is computed once per address
+  // (and no array is allocated per failed request)
+  const failurePolicies = new LRUCache<string, [LimitPolicy]>({ max: 10_000 });
+  const failurePolicy = (ip: string): [LimitPolicy] | null => {
     const throttle = rateLimits?.failedAuthPerIp;
     if (!throttle) return null;
     let policy = failurePolicies.get(ip);
-    if (!policy) failurePolicies.set(ip, (policy = { bucket: `authfail:${ip}`, limit: throttle.limit, windowMs: throttle.windowSeconds * 1000 }));
+    if (!policy) failurePolicies.set(ip, (policy = [{ bucket: `authfail:${ip}`, limit: throttle.limit, windowMs: throttle.windowSeconds * 1000 }]));
     return policy;
   };
   const tooMany = (admission: Admission) => {
@@ -80,15 +81,21 @@ export function authenticate(options: AuthenticateOptions): Middleware {
     return problems.tooManyRequests(secondsUntil(admission.resetAt), headers);
   };
 
-  function fail(ctx: Context, kind: string): MaybePromise<never> {
+  /**
+   * A refused credential: counted against the address, then the one 401 (or 429 once the address
+   * is over its limit). Rejects rather than throws: the answer is the same, and a `throw` costs
+   * V8 a message object per failed request, which a flood of forged keys would pay in full.
+   */
+  function fail(ctx: Context, kind: string): Promise<never> {
     count(kind, 'invalid');
     const policy = failurePolicy(ctx.ip);
-    if (!policy) throw UNAUTHORIZED;
-    return then(rateLimits!.limiter.take([policy]), (admission) => {
-      if (admission && !admission.allowed) throw tooMany(admission);
-      throw UNAUTHORIZED;
-    });
+    if (!policy) return Promise.reject(UNAUTHORIZED);
+    const admission = rateLimits!.limiter.take(policy);
+    if (isPromise(admission)) return admission.then((a) => Promise.reject(refusal(a)));
+    return Promise.reject(refusal(admission));
   }
+
+  const refusal = (admission: Admission | null) => (admission && !admission.allowed ? tooMany(admission) : UNAUTHORIZED);
 
   /** After verification: address, read-only and rate-limit checks, then the route. */
   function admit(ctx: Context, next: Next, kind: string, verified: Verified | null): MaybePromise<unknown> {
@@ -137,16 +144,20 @@ export function authenticate(options: AuthenticateOptions): Middleware {
     const credential = extractCredential(ctx, { allowQueryParam });
     if (credential.kind === 'none') {
       count('none', 'missing');
-      throw UNAUTHORIZED;
+      return Promise.reject(UNAUTHORIZED);
     }
     if (credential.kind === 'conflict')
       throw problems.badRequest('invalid_request', 'Send exactly one credential: an Authorization bearer token or an X-API-Key header.');
 
-    const blocked = failurePolicy(ctx.ip);
-    if (blocked && rateLimits!.limiter.isBlocked(blocked)) throw tooMany(rateLimits!.limiter.blockedAdmission(blocked));
+    // an address over its failure limit is refused before any verification; the address's
+    // policy is looked up only while some bucket is denying (rare), or once a credential fails
+    if (rateLimits?.failedAuthPerIp && rateLimits.limiter.hasActiveDenials()) {
+      const [blocked] = failurePolicy(ctx.ip)!;
+      if (rateLimits.limiter.isBlocked(blocked)) throw tooMany(rateLimits.limiter.blockedAdmission(blocked));
+    }
 
     const { kind, value } = credential;
-    if (!value) return fail(ctx, kind) as Promise<never>;
+    if (!value) return fail(ctx, kind);
     const verified = kind === 'api_key' ? verifier.apiKey(value) : verifier.jwt(value);
     return then(verified, (v) => admit(ctx, next, kind, v)) as Promise<unknown>;
   }

@@ -6,6 +6,8 @@ export type PresentedClient =
   | { ok: false; error: 'invalid_request' | 'invalid_client'; description: string };
 
 function formDecode(text: string): string | null {
+  // nothing to decode (the usual id and secret): the text is its own decoding
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

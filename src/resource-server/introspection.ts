@@ -3,7 +3,7 @@ import type { Middleware } from 'koa';
 import { looksLikeApiKey } from '../domain/api-keys/format.js';
 import type { ApiKeyRecord, Client } from '../store/ports.js';
 import type { ApiKeyOutcome } from './api-key-verifier.js';
-import type { MaybePromise } from './maybe-async.js';
+import { isPromise, type MaybePromise } from './maybe-async.js';
 import type { AccessTokenClaims } from './access-token-introspection.js';
 import { presentedClient } from './client-auth.js';
 import { readSmallBody } from './form-body.js';
@@ -77,14 +77,16 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
   const clientCacheMs = deps.clientCacheMs ?? 1000;
   // keyed by a hash of id and secret together: a hit proves the same secret was presented
   const clients = new HashedCache<Client>(1000);
-  const verifyClient = async (clientId: string, secret: string): Promise<Client | null> => {
+  // synchronous on a cache hit: with async hooks on, every awaited promise costs
+  const verifyClient = (clientId: string, secret: string): MaybePromise<Client | null> => {
     if (clientCacheMs <= 0) return deps.verifyClient(clientId, secret);
     const key = HashedCache.keyOf(`${clientId.length}:${clientId}:${secret}`);
     const hit = clients.get(key);
     if (hit) return hit;
-    const client = await deps.verifyClient(clientId, secret);
-    if (client) clients.set(key, client, Date.now() + clientCacheMs);
-    return client;
+    return deps.verifyClient(clientId, secret).then((client) => {
+      if (client) clients.set(key, client, Date.now() + clientCacheMs);
+      return client;
+    });
   };
   return async function introspectApiKeys(ctx, next) {
     if (ctx.method !== 'POST' || ctx.path !== path || !ctx.is('application/x-www-form-urlencoded')) return next();
@@ -105,7 +107,8 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
     }
     ctx.set('Cache-Control', 'no-store');
     const presented = presentedClient(ctx, body);
-    const client = presented.ok ? await verifyClient(presented.clientId, presented.secret) : null;
+    const pending = presented.ok ? verifyClient(presented.clientId, presented.secret) : null;
+    const client = isPromise(pending) ? await pending : pending;
     if (!client) {
       ctx.status = presented.ok || presented.error === 'invalid_client' ? 401 : 400;
       if (ctx.status === 401 && ctx.get('authorization')) ctx.set('WWW-Authenticate', 'Basic realm="gatehouse"');
@@ -119,7 +122,8 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
       ctx.body = allowed ? { active: true, token_type: 'Bearer', ...claims, organization: claims.org ?? null } : { active: false };
       return;
     }
-    const outcome = await deps.checkApiKey(token as string);
+    const checked = deps.checkApiKey(token as string);
+    const outcome = isPromise(checked) ? await checked : checked;
     if (!outcome.ok || outcome.record.organizationId === null || outcome.record.organizationId !== client.organizationId) {
       ctx.body = { active: false };
       return;

@@ -60,6 +60,9 @@ export class LeasedRateLimiter {
   private readonly now: () => number;
   private readonly maxLease: number;
   private readonly leaseShare: number;
+  private readonly scratch: BucketState[] = [];
+  /** the latest `deniedUntil` ever set (ms epoch) */
+  private lastDenialEnds = 0;
 
   constructor(private readonly store: RateLimitStore, options: LeasedRateLimiterOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -79,9 +82,12 @@ export class LeasedRateLimiter {
 
   /** The answer from leased units and remembered denials alone, or null when a refill is needed. */
   private tryTake(policies: readonly LimitPolicy[], now: number): Admission | null {
+    // each bucket looked up once (synchronous: the scratch list cannot be shared by two calls)
+    const states = this.scratch;
+    states.length = policies.length;
     let ready = true;
     for (let i = 0; i < policies.length; i++) {
-      const s = this.state(policies[i], now);
+      const s = (states[i] = this.state(policies[i], now));
       if (s.left > 0) continue;
       if (s.deniedUntil > now) return this.admission(false, policies[i], s);
       ready = false;
@@ -89,7 +95,7 @@ export class LeasedRateLimiter {
     if (!ready) return null;
     let best: Admission | null = null;
     for (let i = 0; i < policies.length; i++) {
-      const s = this.state(policies[i], now);
+      const s = states[i];
       s.left--;
       const next = this.admission(true, policies[i], s);
       if (!best || next.remaining < best.remaining) best = next;
@@ -111,10 +117,17 @@ export class LeasedRateLimiter {
     }
   }
 
+  /** Whether any bucket may currently be denying (false: `isBlocked` is false for every policy). */
+  hasActiveDenials(): boolean {
+    return this.now() < this.lastDenialEnds;
+  }
+
   /** Whether a policy is currently known to be exhausted (no store access). */
   isBlocked(policy: LimitPolicy): boolean {
-    const s = this.states.get(key(policy));
     const now = this.now();
+    // no denial lasts past the latest one recorded: nothing can be blocked, no lookup needed
+    if (now >= this.lastDenialEnds) return false;
+    const s = this.states.get(key(policy));
     return !!s && s.left <= 0 && s.deniedUntil > now && now < s.resetAt;
   }
 
@@ -157,6 +170,7 @@ export class LeasedRateLimiter {
     } else {
       s.left = 0;
       s.deniedUntil = now + Math.min(policy.windowMs / policy.limit, 1000, result.resetAt - now);
+      this.lastDenialEnds = Math.max(this.lastDenialEnds, s.deniedUntil);
     }
     s.resetAt = result.resetAt;
   }

@@ -121,6 +121,22 @@ describe('authenticate: failed attempts are throttled per client address', () =>
     }
   });
 
+  it('refuses even a valid credential from an address over its limit, and only from that address', async () => {
+    const f = await fixture({ failedAuthLimit: 2, trustProxy: 1 });
+    try {
+      const { key } = await f.addKey();
+      const status = async (credential: string, address: string) =>
+        (await request(f.app.callback()).get('/things').set('X-API-Key', credential).set('X-Forwarded-For', address)).status;
+      expect(await status(key, '198.51.100.7')).toBe(200);
+      const forged = otherDeploymentKey();
+      expect([await status(forged, '198.51.100.7'), await status(forged, '198.51.100.7'), await status(forged, '198.51.100.7')]).toEqual([401, 401, 429]);
+      expect(await status(key, '198.51.100.7')).toBe(429);
+      expect(await status(key, '198.51.100.8')).toBe(200);
+    } finally {
+      await f.close();
+    }
+  });
+
   it('with one trusted hop counts per forwarded address, and spoofed leading entries do not reset the count', async () => {
     const f = await fixture({ failedAuthLimit: 3, trustProxy: 1 });
     try {
