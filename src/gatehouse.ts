@@ -64,7 +64,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
-    publicJwks: () => oauth.signingKeys.publicJwks(), onKeysChange: (listener) => oauth.signingKeys.onChange(listener),
+    publicJwks: async () => {
+      await oauth.signingKeys.refresh();
+      return oauth.signingKeys.publicJwks();
+    },
+    onKeysChange: (listener) => oauth.signingKeys.onChange(listener),
   });
   apiKeys.onChange((keyId) => resourceServer.invalidateKey(keyId));
   resourceServer.start();

@@ -31,7 +31,7 @@ export function errorBoundary(logger: Logger): Middleware {
         ctx.status = problem.status;
         ctx.set(problem.headers);
         ctx.type = PROBLEM_JSON;
-        ctx.body = problem.body();
+        ctx.body = problem.json();
         return;
       }
       logger.error({ err, reqId: ctx.state.requestId }, 'unhandled error');

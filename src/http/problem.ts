@@ -19,6 +19,13 @@ export class HttpProblem extends Error {
     this.name = 'HttpProblem';
   }
 
+  private serialized?: string;
+
+  /** The problem document as JSON text, built once: a shared problem (the one 401) answers many requests. */
+  json(): string {
+    return (this.serialized ??= JSON.stringify(this.body()));
+  }
+
   body(): Record<string, unknown> {
     return {
       type: `https://gatehouse.dev/problems/${this.code}`,

@@ -20,8 +20,12 @@ export interface InProcessDeps {
   config: Pick<Config, 'issuer' | 'apiKeys' | 'plans' | 'defaultPlan' | 'throttles'>;
   store: Pick<Store, 'apiKeys' | 'organizations' | 'rateLimits'>;
   secrets: Secrets;
-  /** the current public JWKS (signing-key service; cheap, in memory) */
-  publicJwks: () => JSONWebKeySet;
+  /**
+   * The public JWKS, read when the verifier first needs keys, after `onKeysChange`, and on an
+   * unknown `kid` (at most once per 30 s): in Gatehouse it re-reads the signing keys from the
+   * store, so a key another instance just rotated in is known at its first token.
+   */
+  publicJwks: () => JSONWebKeySet | Promise<JSONWebKeySet>;
   /** subscribe to signing-key changes, so a rotation is picked up at once */
   onKeysChange?: (listener: () => void) => unknown;
   usage?: { touch(keyId: string, at: Date): void };

@@ -12,22 +12,23 @@ export interface LocalKeysOptions {
 }
 
 /**
- * Keys from an in-process JWKS. An unknown `kid` reloads the set at most once per `cooldownMs`,
- * so tokens naming made-up kids cannot turn every request into a reload. Only the keys of the set
- * are used: jose never follows `jku`/`x5u` nor trusts an embedded `jwk` with a key set.
+ * Keys from an in-process JWKS. An unknown `kid` reloads the set at most once per `cooldownMs`
+ * (counted between such reloads, not from the first load, so a key rotated in by another
+ * instance is found at its first token), and tokens naming made-up kids cannot turn every
+ * request into a reload. Only the keys of the set are used: jose never follows `jku`/`x5u` nor
+ * trusts an embedded `jwk` with a key set.
  */
 export function localKeys(options: LocalKeysOptions): KeyResolver & { reload(): Promise<void> } {
   const cooldownMs = options.cooldownMs ?? 30_000;
   const now = options.now ?? Date.now;
   let current: ReturnType<typeof createLocalJWKSet> | null = null;
-  let loadedAt = -Infinity;
+  let unknownKidReloadAt = -Infinity;
   let loading: Promise<void> | null = null;
 
   const reload = (): Promise<void> => {
     loading ??= (async () => {
       try {
         current = createLocalJWKSet(await options.load());
-        loadedAt = now();
       } finally {
         loading = null;
       }
@@ -40,7 +41,8 @@ export function localKeys(options: LocalKeysOptions): KeyResolver & { reload(): 
     try {
       return await current!(header, token);
     } catch (err) {
-      if (!(err instanceof errors.JWKSNoMatchingKey) || now() - loadedAt < cooldownMs) throw err;
+      if (!(err instanceof errors.JWKSNoMatchingKey) || now() - unknownKidReloadAt < cooldownMs) throw err;
+      unknownKidReloadAt = now();
       await reload();
       return current!(header, token);
     }

@@ -2,7 +2,8 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/ports.js';
-import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
+import request from 'supertest';
+import { createTestGatehouse, startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, seedOAuth } from '../../support/oauth.js';
 
 let store: Store;
@@ -64,6 +65,27 @@ describe('signing-key rotation', () => {
       expect(jwks.keys[0].kid).toBe(kid);
     } finally {
       await other.stop();
+    }
+  });
+
+  it('lets another instance verify a token signed with a key rotated in after it last polled', async () => {
+    // same issuer, same store, default 30 s poll: only the unknown-kid path can make it know the key
+    const other = await createTestGatehouse({ secret: server.gatehouse.config.secret, issuer: server.url, port: Number(new URL(server.url).port) }, { store });
+    try {
+      const { org, client, clientSecret } = await seedOAuth(server.gatehouse);
+      const config = await clientConfig(server.url, client.clientId, clientSecret);
+      const users = (token: string) => request(other.app.callback()).get(`/v1/organizations/${org.id}/users`).set('Authorization', `Bearer ${token}`);
+      const before = (await oidc.clientCredentialsGrant(config, { scope: 'users:read' })).access_token;
+      expect((await users(before)).status).toBe(200);
+
+      const { kid } = await server.gatehouse.oauth.signingKeys.rotate('ES256');
+      const after = (await oidc.clientCredentialsGrant(config, { scope: 'users:read' })).access_token;
+      expect(decodeProtectedHeader(after).kid).toBe(kid);
+      expect(other.oauth.signingKeys.has(kid)).toBe(false);
+      expect((await users(after)).status).toBe(200);
+      expect((await users(before)).status).toBe(200);
+    } finally {
+      await other.close();
     }
   });
 

@@ -112,7 +112,7 @@ describe('JWT verification refuses forged and misused tokens', () => {
 });
 
 describe('JWT verification keeps its caches honest', () => {
-  it('reloads the JWKS on an unknown kid at most once per cooldown', async () => {
+  it('reloads the JWKS on an unknown kid at once, then at most once per cooldown', async () => {
     const signer = await testSigner('RS256', 'k1');
     let loads = 0;
     let now = 1_000_000;
@@ -120,11 +120,12 @@ describe('JWT verification keeps its caches honest', () => {
     const v = createJwtVerifier({ keys, issuer: ISSUER, audience: AUDIENCE });
     await v.verify(await signer.mint());
     expect(loads).toBe(1);
+    // the first unknown kid right after the first load still reloads: it may be a key just rotated in
     for (let i = 0; i < 20; i++) await v.verify(await signer.mint({}, { kid: `unknown-${i}` }));
-    expect(loads).toBe(1);
+    expect(loads).toBe(2);
     now += 30_001;
     await v.verify(await signer.mint({}, { kid: 'unknown-late' }));
-    expect(loads).toBe(2);
+    expect(loads).toBe(3);
   });
 
   it('picks up a newly rotated key after a reload', async () => {
