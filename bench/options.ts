@@ -6,7 +6,7 @@ export interface BenchOptions {
   /** distinct JWTs for the "fresh tokens" run; above the verifier cache size (10 000) every request misses */
   freshTokens: number;
   warmupSeconds: number;
-  /** scenario names to run (empty: all): apikey, jwt, jwtfresh, forged, cc, refresh, introspection, login */
+  /** scenario names to run (empty: all): calibration, apikey, jwt, jwtfresh, forged, cc, refresh, introspection, login */
   only: string[];
 }
 

@@ -8,7 +8,8 @@ export const PROBE_PERMISSION = 'users:read';
 
 /**
  * A Koa app for benchmarks and multi-process tests: `GET /bare` answers with no authentication
- * at all, `GET /probe` the same body behind the in-process `authenticate()` +
+ * at all (`/bare-headers` and `/bare-spin` are the benchmark's calibration rows), `GET /probe`
+ * the same body behind the in-process `authenticate()` +
  * `requirePermissions('users:read')`. Both share the app, so their difference is the middleware.
  */
 export function probeApp(gatehouse: Gatehouse): Koa {
@@ -22,6 +23,19 @@ export function probeApp(gatehouse: Gatehouse): Koa {
   app.use(errorBoundary(gatehouse.logger));
   app.use(async (ctx, next) => {
     if (ctx.path === '/bare') return answer(ctx);
+    // calibration: what the three headers every authenticated answer carries cost on their own,
+    // and what a fixed 2 µs of CPU costs, on the machine at hand
+    if (ctx.path === '/bare-headers') {
+      ctx.set('RateLimit-Limit', '6000');
+      ctx.set('RateLimit-Remaining', '5999');
+      ctx.set('RateLimit-Reset', '60');
+      return answer(ctx);
+    }
+    if (ctx.path === '/bare-spin') {
+      const until = process.hrtime.bigint() + 2000n;
+      while (process.hrtime.bigint() < until);
+      return answer(ctx);
+    }
     if (ctx.path === '/probe') return auth(ctx, () => guard(ctx, async () => answer(ctx)));
     return next();
   });
@@ -33,7 +47,7 @@ export function probeListener(gatehouse: Gatehouse): (req: IncomingMessage, res:
   const probe = probeApp(gatehouse).callback();
   const main = gatehouse.app.callback();
   return (req, res) => {
-    const path = req.url?.split('?')[0];
-    void (path === '/bare' || path === '/probe' ? probe : main)(req, res);
+    const path = req.url?.split('?')[0] ?? '';
+    void (path === '/probe' || path.startsWith('/bare') ? probe : main)(req, res);
   };
 }

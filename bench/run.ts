@@ -92,6 +92,10 @@ try {
     return result.rps / reference.rps;
   };
 
+  if (want('calibration')) {
+    await routeScenario('calibration: bare + the three RateLimit-* headers', { url: `${url}/bare-headers` }, 200, 'no authentication');
+    await routeScenario('calibration: bare + 2 µs of CPU (busy-wait)', { url: `${url}/bare-spin` }, 200, 'what a fixed 2 µs costs here');
+  }
   if (want('apikey')) {
     const ratio = await routeScenario('same route, API key', { url: `${url}/probe`, headers: { 'x-api-key': seed.apiKey } }, 200);
     targets.push({ name: 'API-key route ≥ 0.85× bare', met: ratio >= 0.85, detail: `${ratio.toFixed(2)}×` });
