@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Secrets } from '../domain/secrets.js';
 import type { Store } from '../store/ports.js';
 import type { ClientService } from './clients.js';
 import { toProviderMetadata } from './client-metadata.js';
@@ -8,6 +10,7 @@ const SINGLE_USE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', '
 
 export interface AdapterDeps {
   store: Store;
+  secrets: Secrets;
   clients: ClientService;
   /** the algorithm ID tokens are signed with (the active signing key's) */
   idTokenAlg: () => string;
@@ -21,16 +24,52 @@ export interface AdapterDeps {
  * lock, so two parallel requests with one refresh token (or code) would both pass its check.
  * The loser of the store's CAS is treated as a reuse (RFC 9700 §4.14.2): the whole grant is
  * revoked and the request fails with `invalid_grant`.
+ *
+ * The ids of these models are bearer secrets (a refresh token's or code's value, the session
+ * cookie), so the store never sees them: rows are keyed by an HMAC of model and id, and the
+ * payload's copies (`jti`, an interaction's `session.cookie`) are kept sealed. Someone who reads
+ * the database cannot replay them.
  */
 export function createAdapterClass(deps: AdapterDeps): new (name: string) => Adapter {
-  const { store } = deps;
+  const { store, secrets } = deps;
+  const idKey = secrets.key('oidc-ids');
+  const storageId = (model: string, id: string) => createHmac('sha256', idKey).update(`${model}\0${id}`).digest('base64url');
+  const jtiContext = (model: string) => `oidc-jti:${model}`;
+
+  /** An interaction's payload names its session by the session's id (the cookie value): seal it too. */
+  const sessionOf = (payload: Record<string, unknown>) =>
+    typeof payload.session === 'object' && payload.session !== null ? payload.session as Record<string, unknown> : null;
+
+  const toStore = (model: string, payload: Record<string, unknown>): Record<string, unknown> => {
+    const { jti, ...stored } = payload;
+    if (typeof jti === 'string') stored.sealedJti = secrets.seal(jti, jtiContext(model));
+    const session = sessionOf(stored);
+    if (typeof session?.cookie === 'string') {
+      const { cookie, ...rest } = session;
+      stored.session = { ...rest, sealedCookie: secrets.seal(cookie as string, jtiContext('Session')) };
+    }
+    return stored;
+  };
+
+  const fromStore = (model: string, stored: Record<string, unknown> | null): AdapterPayload | undefined => {
+    if (!stored) return undefined;
+    const { sealedJti, ...payload } = stored;
+    if (typeof sealedJti === 'string') payload.jti = secrets.unseal(sealedJti, jtiContext(model));
+    const session = sessionOf(payload);
+    if (typeof session?.sealedCookie === 'string') {
+      const { sealedCookie, ...rest } = session;
+      payload.session = { ...rest, cookie: secrets.unseal(sealedCookie as string, jtiContext('Session')) };
+    }
+    return payload as AdapterPayload;
+  };
+
   return class GatehouseAdapter implements Adapter {
     constructor(private readonly name: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('clients are registered through the ClientService');
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
-      await store.oidc.upsert(this.name, id, payload as Record<string, unknown>, expiresAt);
+      await store.oidc.upsert(this.name, storageId(this.name, id), toStore(this.name, payload as Record<string, unknown>), expiresAt);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -38,30 +77,31 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
         const client = await deps.clients.findById(id);
         return client ? toProviderMetadata(client, deps.clients.secretOf(client), deps.idTokenAlg()) : undefined;
       }
-      return ((await store.oidc.find(this.name, id)) ?? undefined) as AdapterPayload | undefined;
+      return fromStore(this.name, await store.oidc.find(this.name, storageId(this.name, id)));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return ((await store.oidc.findByUserCode(this.name, userCode)) ?? undefined) as AdapterPayload | undefined;
+      return fromStore(this.name, await store.oidc.findByUserCode(this.name, userCode));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return ((await store.oidc.findByUid(this.name, uid)) ?? undefined) as AdapterPayload | undefined;
+      return fromStore(this.name, await store.oidc.findByUid(this.name, uid));
     }
 
     async consume(id: string): Promise<void> {
-      const won = await store.oidc.consume(this.name, id, Math.floor(Date.now() / 1000));
+      const key = storageId(this.name, id);
+      const won = await store.oidc.consume(this.name, key, Math.floor(Date.now() / 1000));
       if (won || !SINGLE_USE.has(this.name)) return;
-      const payload = await store.oidc.find(this.name, id);
+      const payload = await store.oidc.find(this.name, key);
       if (typeof payload?.grantId === 'string') {
         await store.oidc.revokeByGrantId(payload.grantId);
-        await store.oidc.destroy('Grant', payload.grantId);
+        await store.oidc.destroy('Grant', storageId('Grant', payload.grantId));
       }
       throw new errors.InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
     }
 
     async destroy(id: string): Promise<void> {
-      await store.oidc.destroy(this.name, id);
+      await store.oidc.destroy(this.name, storageId(this.name, id));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -63,7 +63,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     if (!active) throw new Error('no active signing key');
     return { alg: active.alg, kid: active.kid };
   };
-  const Adapter = createAdapterClass({ store, clients, idTokenAlg: () => signing().alg });
+  const Adapter = createAdapterClass({ store, secrets, clients, idTokenAlg: () => signing().alg });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
 
   const build = () => {

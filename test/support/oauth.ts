@@ -65,6 +65,11 @@ export class FormAgent {
     }
     return res;
   }
+
+  /** The value of a cookie it holds, e.g. `_session` (the session id). */
+  cookie(name: string): string | undefined {
+    return this.jar.get(name)?.value;
+  }
 }
 
 /** The `csrf` and `action` of the page's form. */

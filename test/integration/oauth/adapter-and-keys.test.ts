@@ -9,7 +9,7 @@ let gh: Gatehouse;
 beforeAll(async () => { gh = await createTestGatehouse(); });
 afterAll(async () => { await gh.close(); });
 
-const Adapter = () => createAdapterClass({ store: gh.store, clients: gh.oauth.clients, idTokenAlg: () => 'RS256' });
+const Adapter = () => createAdapterClass({ store: gh.store, secrets: gh.secrets, clients: gh.oauth.clients, idTokenAlg: () => 'RS256' });
 
 describe('the oidc-provider adapter over store.oidc', () => {
   it('stores, finds and destroys payloads per model, with expiry from expiresIn', async () => {
