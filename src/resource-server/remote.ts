@@ -39,6 +39,12 @@ export interface RemoteResourceServerOptions {
    */
   rateLimitStore?: RateLimitStore;
   /**
+   * the limit every caller's organization is held to here (a server-scoped credential: its
+   * subject), so every authenticated answer carries `RateLimit-*` headers, JWT callers included;
+   * default 6000 a minute (the default plan's); null: none. Counted like `rateLimitStore` says.
+   */
+  organizationRateLimit?: RateLimitPolicy | null;
+  /**
    * failed authentications allowed per client address (default 100 a minute; null: no limit).
    * Every unknown API key costs an introspection round trip, so this also caps how much load one
    * address can push onto Gatehouse through this service.
@@ -91,8 +97,16 @@ export function createRemoteResourceServer(options: RemoteResourceServerOptions)
     },
   };
   const limiter = new LeasedRateLimiter(options.rateLimitStore ?? new MemoryRateLimits());
-  const policiesFor = async ({ principal, rateLimit }: Verified): Promise<LimitPolicy[]> =>
-    rateLimit ? [{ bucket: `key:${principal.subject}`, limit: rateLimit.limit, windowMs: rateLimit.windowSeconds * 1000 }] : [];
+  const orgLimit = options.organizationRateLimit === undefined ? { limit: 6000, windowSeconds: 60 } : options.organizationRateLimit;
+  const policiesFor = ({ principal, rateLimit }: Verified): LimitPolicy[] => {
+    const policies: LimitPolicy[] = [];
+    if (rateLimit) policies.push({ bucket: `key:${principal.subject}`, limit: rateLimit.limit, windowMs: rateLimit.windowSeconds * 1000 });
+    if (orgLimit) {
+      const bucket = principal.organization ? `org:${principal.organization}` : `subject:${principal.subject}`;
+      policies.push({ bucket, limit: orgLimit.limit, windowMs: orgLimit.windowSeconds * 1000 });
+    }
+    return policies;
+  };
 
   return {
     authenticate: () => authenticate({

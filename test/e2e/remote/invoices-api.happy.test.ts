@@ -69,6 +69,16 @@ describe('the example resource server in remote mode', () => {
     expect(res.body).toMatchObject({ organization: orgId, caller: 'client' });
   });
 
+  it('sends RateLimit-* headers on every authenticated answer, JWT and API key alike (one organization budget)', async () => {
+    const byJwt = await call('/invoices', { authorization: `Bearer ${jwt}` });
+    const byKey = await call('/invoices', { 'x-api-key': apiKey.key });
+    for (const res of [byJwt, byKey]) {
+      expect(res.headers.get('ratelimit-limit')).toBe('6000');
+      expect(Number(res.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+    }
+    expect(Number(byKey.headers.get('ratelimit-remaining'))).toBeLessThan(Number(byJwt.headers.get('ratelimit-remaining')));
+  });
+
   it('serves GET /invoices to an API key, checked by introspection', async () => {
     const res = await call('/invoices', { 'x-api-key': apiKey.key });
     expect(res.status).toBe(200);
