@@ -93,9 +93,16 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ctx.type = 'application/problem+json';
     ctx.body = problem.body();
   };
-  const methodNotAllowed = () => new HttpProblem(405, 'method_not_allowed', 'Method not allowed', 'This endpoint does not accept this method.');
+  // the router's allowedMethods sets 405 and `Allow` (it cannot when it throws); the body is ours
+  const methodNotAllowed: Middleware = async (ctx, next) => {
+    await next();
+    if (ctx.status !== 405) return;
+    const problem = new HttpProblem(405, 'method_not_allowed', 'Method not allowed', `This endpoint accepts ${ctx.response.get('Allow')}.`);
+    ctx.type = 'application/problem+json';
+    ctx.body = problem.body();
+  };
   const middleware = compose([
-    openapi.routes(), router.allowedMethods({ throw: true, methodNotAllowed }), router.routes(), unknownPath,
+    openapi.routes(), methodNotAllowed, router.allowedMethods(), router.routes(), unknownPath,
   ] as Middleware[]) as Middleware;
   return { middleware, routes, document };
 }

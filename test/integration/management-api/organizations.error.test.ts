@@ -27,6 +27,7 @@ describe('organizations: bad requests', () => {
     const unknown = await s.api().get('/v1/nothing-here').set('X-API-Key', s.adminKey);
     expect([unknown.status, unknown.type, unknown.body.code]).toEqual([404, 'application/problem+json', 'not_found']);
     const put = await s.api().put('/v1/organizations/acme').set('X-API-Key', s.adminKey).send({});
-    expect([put.status, put.body.code]).toEqual([405, 'method_not_allowed']);
+    expect([put.status, put.type, put.body.code]).toEqual([405, 'application/problem+json', 'method_not_allowed']);
+    expect(put.headers.allow).toMatch(/GET/);
   });
 });
