@@ -155,6 +155,16 @@ export class ApiKeyService {
     return stored;
   }
 
+  /** `lastUsedAt` of a page of keys, with one store read. */
+  async lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date | null>> {
+    const stored = await this.deps.store.usage.lastUsedAtMany(keyIds);
+    return new Map(keyIds.map((id) => {
+      const at = stored.get(id) ?? null;
+      const pending = this.deps.usage?.pendingLastUsedAt(id) ?? null;
+      return [id, !at || (pending && pending > at) ? pending : at];
+    }));
+  }
+
   /** Per-day use counts of a key, oldest first, for UTC days in [fromDay, toDay]. */
   async usage(caller: Caller, organizationId: string | null, id: string, fromDay: string, toDay: string) {
     const record = await this.get(caller, organizationId, id);

@@ -41,7 +41,8 @@ export function apiKeyRoutes(apiKeys: ApiKeyService, scope: AnyRoute['scope']): 
       permission: 'api_keys:read', query: listQuery.extend(keyListQuery.shape), response: pageOf(apiKeyObject),
       handle: async ({ caller, org, query }) => {
         const page = await apiKeys.list(caller, org?.id ?? null, { limit: query.limit, cursor: query.cursor }, query.status);
-        return { data: await Promise.all(page.items.map(toJson)), next_cursor: page.nextCursor };
+        const lastUsed = await apiKeys.lastUsedAtMany(page.items.map((r) => r.id));
+        return { data: page.items.map((r) => apiKeyToJson(r, apiKeys.status(r), lastUsed.get(r.id) ?? null)), next_cursor: page.nextCursor };
       },
     }),
     route({

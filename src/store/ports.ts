@@ -269,6 +269,8 @@ export interface UsageStore {
   /** adds the counts and raises `lastUsedAt` (never lowers it); one call per flush */
   record(increments: UsageIncrement[]): Promise<void>;
   lastUsedAt(keyId: string): Promise<Date | null>;
+  /** `lastUsedAt` of many keys in one round trip (a page of a listing); keys never used are absent */
+  lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>>;
   /** per-day counts, oldest first, for days in [fromDay, toDay] */
   daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>>;
 }

@@ -48,6 +48,12 @@ export class MongoUsage implements UsageStore {
     return doc?.lastUsedAt ?? null;
   }
 
+  async lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>> {
+    if (keyIds.length === 0) return new Map();
+    const docs = await this.last.find({ _id: { $in: [...keyIds] } }).lean<LastDoc[]>();
+    return new Map(docs.map((d) => [d._id, d.lastUsedAt]));
+  }
+
   async daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>> {
     const docs = await this.days.find({ keyId, day: { $gte: fromDay, $lte: toDay } }).sort({ day: 1 }).lean<DayDoc[]>();
     return docs.map((d) => ({ day: d.day, count: d.count }));

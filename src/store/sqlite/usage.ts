@@ -9,6 +9,7 @@ import { fromMs } from './rows.js';
 export class SqliteUsage implements UsageStore {
   private readonly recordAll;
   private readonly last;
+  private readonly lastMany;
   private readonly days;
 
   constructor(db: SqliteDb) {
@@ -23,6 +24,8 @@ export class SqliteUsage implements UsageStore {
       }
     });
     this.last = db.prepare<[string], { last_used_at: number }>('SELECT last_used_at FROM api_key_last_used WHERE key_id = ?');
+    this.lastMany = db.prepare<[string], { key_id: string; last_used_at: number }>(
+      'SELECT key_id, last_used_at FROM api_key_last_used WHERE key_id IN (SELECT value FROM json_each(?))');
     this.days = db.prepare<[string, string, string], { day: string; count: number }>(
       'SELECT day, count FROM api_key_usage WHERE key_id = ? AND day >= ? AND day <= ? ORDER BY day');
   }
@@ -33,6 +36,11 @@ export class SqliteUsage implements UsageStore {
 
   async lastUsedAt(keyId: string): Promise<Date | null> {
     return fromMs(this.last.get(keyId)?.last_used_at);
+  }
+
+  async lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>> {
+    if (keyIds.length === 0) return new Map();
+    return new Map(this.lastMany.all(JSON.stringify(keyIds)).map((r) => [r.key_id, new Date(r.last_used_at)]));
   }
 
   async daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>> {

@@ -37,6 +37,16 @@ export function usageContract(ctx: StoreContext): void {
     expect(await usage().daily(key, '2030-02-01', '2030-02-02')).toEqual([{ day: '2030-02-01', count: 2 }, { day: '2030-02-02', count: 1 }]);
   });
 
+  it('reads the lastUsedAt of many keys at once, leaving out keys never used', async () => {
+    const [a, b, never] = [newId('key'), newId('key'), newId('key')];
+    const ta = new Date('2030-03-01T00:00:01.001Z');
+    const tb = new Date('2030-03-02T00:00:02.002Z');
+    await usage().record([{ keyId: a, day: '2030-03-01', count: 1, lastUsedAt: ta }, { keyId: b, day: '2030-03-02', count: 1, lastUsedAt: tb }]);
+    const found = await usage().lastUsedAtMany([a, b, never]);
+    expect(found).toEqual(new Map([[a, ta], [b, tb]]));
+    expect(await usage().lastUsedAtMany([])).toEqual(new Map());
+  });
+
   it('accepts an empty flush', async () => {
     await expect(usage().record([])).resolves.toBeUndefined();
   });
