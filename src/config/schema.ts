@@ -31,7 +31,7 @@ export const configSchema = z.object({
     signingAlg: z.enum(['RS256', 'ES256', 'EdDSA']),
     devInteractions: z.boolean(),
     /** how often each instance re-reads the signing keys (picks up another instance's rotation) */
-    keyRefreshSeconds: z.number().int().min(1).max(3600).default(30),
+    keyRefreshSeconds: z.number().int().min(1).max(3600).default(5),
   }),
   apiKeys: z.object({
     allowQueryParam: z.boolean(),
