@@ -84,7 +84,13 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
       provider: () => host.current, identity, clients, store, config, logger,
       csrfKey: secrets.key('csrf'), grantTtlSeconds: ttl.Grant, metrics: options.metrics,
     }),
-    host.middleware(async (ctx) => ctx.path === '/me' && userinfo(ctx)),
+    host.middleware(async (ctx) => {
+      if (ctx.path === '/me') return userinfo(ctx);
+      // the JWKS a resource server fetches (on an unknown kid, typically right after a rotation on
+      // another instance) is read from the store first, at most once a second
+      if (ctx.path === '/jwks') await refreshKeysForJwks();
+      return false;
+    }),
   ]);
 
   const pollMs = options.keyPollMs ?? config.oauth.keyRefreshSeconds * 1000;
@@ -95,6 +101,12 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
       logger.error({ err }, 'signing key refresh failed');
     }
   };
+  let jwksRefreshedAt = 0;
+  async function refreshKeysForJwks(): Promise<void> {
+    if (Date.now() - jwksRefreshedAt < 1000) return;
+    jwksRefreshedAt = Date.now();
+    await refreshKeys();
+  }
   const timer = pollMs > 0 ? setInterval(() => void refreshKeys(), pollMs) : null;
   timer?.unref();
 

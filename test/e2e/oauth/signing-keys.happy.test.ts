@@ -89,6 +89,20 @@ describe('signing-key rotation', () => {
     }
   });
 
+  it('serves a key rotated in by another instance at /jwks at once, without waiting for its poll', async () => {
+    const other = await startTestServer({ secret: server.gatehouse.config.secret, oauth: { ...server.gatehouse.config.oauth, keyRefreshSeconds: 3600 } }, { store });
+    try {
+      const kidsAt = async (url: string) => ((await (await fetch(`${url}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+      const { kid } = await server.gatehouse.oauth.signingKeys.rotate('ES256');
+      expect(other.gatehouse.oauth.signingKeys.has(kid)).toBe(false);
+      expect(await kidsAt(other.url)).toContain(kid);
+      // and having read it, that instance signs with it too
+      expect(other.gatehouse.oauth.signingKeys.active()!.kid).toBe(kid);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('removes a retired key from the JWKS once every token it signed has expired', async () => {
     const keys = server.gatehouse.oauth.signingKeys;
     const retired = keys.publicJwks().keys.slice(1).map((k) => k.kid!);
