@@ -2,28 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { redactUrl } from '../ops/logger.js';
+import { boundChildren } from '../ops/bound-counters.js';
 import { routeFamily, type Metrics } from '../ops/metrics.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-/** distinct (family, method, status) counters kept bound; methods are client input, so bounded */
-const MAX_BOUND = 1000;
 
 /**
  * Request id (kept from `X-Request-Id` when it is well-formed, else generated), one access-log
  * line per request with secrets kept out, and request metrics.
  */
 export function requestContext(logger: Logger, metrics: Metrics): Middleware {
-  // label objects hashed once per combination, not once per request
-  const requestCounters = new Map<string, { inc(): void }>();
-  const countRequest = (family: string, method: string, status: number) => {
-    const id = `${family} ${method} ${status}`;
-    let child = requestCounters.get(id);
-    if (!child) {
-      child = metrics.httpRequests.labels({ family, method, status: String(status) });
-      if (requestCounters.size < MAX_BOUND) requestCounters.set(id, child);
-    }
-    child.inc();
-  };
+  const requestCounter = boundChildren((labels: { family: string; method: string; status: string }) => metrics.httpRequests.labels(labels));
+  const countRequest = (family: string, method: string, status: number) =>
+    requestCounter(`${family} ${method} ${status}`, () => ({ family, method, status: String(status) })).inc();
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');

@@ -4,6 +4,7 @@ import type { Principal } from '../domain/principal.js';
 import { isReadOnly } from '../domain/permissions.js';
 import { problems } from '../http/problem.js';
 import type { RateLimitPolicy } from '../store/ports.js';
+import { boundChildren } from '../ops/bound-counters.js';
 import { extractCredential } from './credential.js';
 import { rateLimitHeaders, secondsUntil } from './headers.js';
 import { ipAllowed } from './ip-allowlist.js';
@@ -55,15 +56,9 @@ const UNAUTHORIZED = problems.unauthorized();
  */
 export function authenticate(options: AuthenticateOptions): Middleware {
   const { verifier, rateLimits, usage } = options;
-  // one pre-bound child per label pair: labelled inc() would hash the labels on every request
-  const children = new Map<string, { inc(): void }>();
-  const count = (kind: string, outcome: string) => {
-    if (!options.counter) return;
-    const id = `${kind}|${outcome}`;
-    let child = children.get(id);
-    if (!child) children.set(id, (child = options.counter.labels({ kind, outcome })));
-    child.inc();
-  };
+  const { counter } = options;
+  const outcomes = counter && boundChildren((labels: { kind: string; outcome: string }) => counter.labels(labels));
+  const count = (kind: string, outcome: string) => outcomes?.(`${kind}|${outcome}`, () => ({ kind, outcome })).inc();
   const allowQueryParam = options.allowQueryParam ?? false;
   const enforceReadOnly = options.enforceReadOnly ?? true;
   // one policy list per address, so the limiter's per-policy key is computed once per address
