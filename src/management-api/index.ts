@@ -84,25 +84,21 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   openapi.get('/openapi.json', (ctx) => {
     ctx.body = document;
   });
-  // an unknown path under /v1 is a problem+json 404 (not whatever a later middleware says), and
-  // a known path with another method a 405 with `Allow`
-  const unknownPath: Middleware = async (ctx, next) => {
-    if (ctx.path !== '/v1' && !ctx.path.startsWith('/v1/')) return next();
-    const problem = problems.notFound('endpoint');
-    ctx.status = problem.status;
-    ctx.type = 'application/problem+json';
-    ctx.body = problem.body();
-  };
-  // the router's allowedMethods sets 405 and `Allow` (it cannot when it throws); the body is ours
-  const methodNotAllowed: Middleware = async (ctx, next) => {
+  const isV1 = (path: string) => path === '/v1' || path.startsWith('/v1/');
+  // a /v1 path no route matched stops here (no later middleware answers it) ...
+  const unknownPath: Middleware = async (ctx, next) => (isV1(ctx.path) ? undefined : next());
+  // ... and becomes a problem: 405 with `Allow` for a known path (the router's allowedMethods
+  // sets both, which it cannot when it throws), else 404; the error boundary writes them
+  const unmatched: Middleware = async (ctx, next) => {
     await next();
-    if (ctx.status !== 405) return;
-    const problem = new HttpProblem(405, 'method_not_allowed', 'Method not allowed', `This endpoint accepts ${ctx.response.get('Allow')}.`);
-    ctx.type = 'application/problem+json';
-    ctx.body = problem.body();
+    if (ctx.status === 405) {
+      const allow = String(ctx.response.get('Allow'));
+      throw new HttpProblem(405, 'method_not_allowed', 'Method not allowed', `This endpoint accepts ${allow}.`, {}, { Allow: allow });
+    }
+    if (ctx.status === 404 && ctx.body == null && isV1(ctx.path)) throw problems.notFound('endpoint');
   };
   const middleware = compose([
-    openapi.routes(), methodNotAllowed, router.allowedMethods(), router.routes(), unknownPath,
+    openapi.routes(), unmatched, router.allowedMethods(), router.routes(), unknownPath,
   ] as Middleware[]) as Middleware;
   return { middleware, routes, document };
 }
