@@ -36,32 +36,28 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
   const storageId = (model: string, id: string) => createHmac('sha256', idKey).update(`${model}\0${id}`).digest('base64url');
   const jtiContext = (model: string) => `oidc-jti:${model}`;
 
-  /** An interaction's payload names its session by the session's id (the cookie value): seal it too. */
-  const sessionOf = (payload: Record<string, unknown>) =>
-    typeof payload.session === 'object' && payload.session !== null ? payload.session as Record<string, unknown> : null;
-
-  const toStore = (model: string, payload: Record<string, unknown>): Record<string, unknown> => {
-    const { jti, ...stored } = payload;
-    if (typeof jti === 'string') stored.sealedJti = secrets.seal(jti, jtiContext(model));
-    const session = sessionOf(stored);
-    if (typeof session?.cookie === 'string') {
-      const { cookie, ...rest } = session;
-      stored.session = { ...rest, sealedCookie: secrets.seal(cookie as string, jtiContext('Session')) };
-    }
-    return stored;
+  type Fields = Record<string, unknown>;
+  /** `field` of `record` replaced by `sealed` + its sealed value (records without it unchanged) */
+  const sealField = (record: Fields, field: string, sealed: string, context: string): Fields => {
+    const { [field]: value, ...rest } = record;
+    return typeof value === 'string' ? { ...rest, [sealed]: secrets.seal(value, context) } : record;
   };
-
-  const fromStore = (model: string, stored: Record<string, unknown> | null): AdapterPayload | undefined => {
-    if (!stored) return undefined;
-    const { sealedJti, ...payload } = stored;
-    if (typeof sealedJti === 'string') payload.jti = secrets.unseal(sealedJti, jtiContext(model));
-    const session = sessionOf(payload);
-    if (typeof session?.sealedCookie === 'string') {
-      const { sealedCookie, ...rest } = session;
-      payload.session = { ...rest, cookie: secrets.unseal(sealedCookie as string, jtiContext('Session')) };
-    }
-    return payload as AdapterPayload;
+  /** the inverse of `sealField` */
+  const openField = (record: Fields, sealed: string, field: string, context: string): Fields => {
+    const { [sealed]: value, ...rest } = record;
+    return typeof value === 'string' ? { ...rest, [field]: secrets.unseal(value, context) } : record;
   };
+  /** An interaction's payload names its session by the session's id (the cookie value): sealed too. */
+  const withSession = (payload: Fields, change: (session: Fields) => Fields): Fields =>
+    typeof payload.session === 'object' && payload.session !== null ? { ...payload, session: change(payload.session as Fields) } : payload;
+
+  const toStore = (model: string, payload: Fields): Fields =>
+    withSession(sealField(payload, 'jti', 'sealedJti', jtiContext(model)),
+      (session) => sealField(session, 'cookie', 'sealedCookie', jtiContext('Session')));
+
+  const fromStore = (model: string, stored: Fields | null): AdapterPayload | undefined =>
+    stored ? withSession(openField(stored, 'sealedJti', 'jti', jtiContext(model)),
+      (session) => openField(session, 'sealedCookie', 'cookie', jtiContext('Session'))) as AdapterPayload : undefined;
 
   return class GatehouseAdapter implements Adapter {
     constructor(private readonly name: string) {}
