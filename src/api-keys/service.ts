@@ -149,10 +149,7 @@ export class ApiKeyService {
 
   /** When the key was last used: the newer of the store's record and this process's buffer. */
   async lastUsedAt(keyId: string): Promise<Date | null> {
-    const stored = await this.deps.store.usage.lastUsedAt(keyId);
-    const pending = this.deps.usage?.pendingLastUsedAt(keyId) ?? null;
-    if (!stored || (pending && pending > stored)) return pending;
-    return stored;
+    return (await this.lastUsedAtMany([keyId])).get(keyId) ?? null;
   }
 
   /** `lastUsedAt` of a page of keys, with one store read. */

@@ -268,8 +268,7 @@ export interface UsageIncrement {
 export interface UsageStore {
   /** adds the counts and raises `lastUsedAt` (never lowers it); one call per flush */
   record(increments: UsageIncrement[]): Promise<void>;
-  lastUsedAt(keyId: string): Promise<Date | null>;
-  /** `lastUsedAt` of many keys in one round trip (a page of a listing); keys never used are absent */
+  /** the last-used time of each key, in one round trip (a page of a listing); keys never used are absent */
   lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>>;
   /** per-day counts, oldest first, for days in [fromDay, toDay] */
   daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>>;

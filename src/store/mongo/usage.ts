@@ -43,11 +43,6 @@ export class MongoUsage implements UsageStore {
     })), { ordered: false });
   }
 
-  async lastUsedAt(keyId: string): Promise<Date | null> {
-    const doc = await this.last.findById(keyId).lean<LastDoc | null>();
-    return doc?.lastUsedAt ?? null;
-  }
-
   async lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>> {
     if (keyIds.length === 0) return new Map();
     const docs = await this.last.find({ _id: { $in: [...keyIds] } }).lean<LastDoc[]>();

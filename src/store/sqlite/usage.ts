@@ -1,6 +1,5 @@
 import type { UsageIncrement, UsageStore } from '../ports.js';
 import type { SqliteDb } from './database.js';
-import { fromMs } from './rows.js';
 
 /**
  * API-key usage in SQLite: per-day counters and the last-used time, written in batches (one
@@ -8,7 +7,6 @@ import { fromMs } from './rows.js';
  */
 export class SqliteUsage implements UsageStore {
   private readonly recordAll;
-  private readonly last;
   private readonly lastMany;
   private readonly days;
 
@@ -23,7 +21,6 @@ export class SqliteUsage implements UsageStore {
         raise.run({ keyId: i.keyId, at: i.lastUsedAt.getTime() });
       }
     });
-    this.last = db.prepare<[string], { last_used_at: number }>('SELECT last_used_at FROM api_key_last_used WHERE key_id = ?');
     this.lastMany = db.prepare<[string], { key_id: string; last_used_at: number }>(
       'SELECT key_id, last_used_at FROM api_key_last_used WHERE key_id IN (SELECT value FROM json_each(?))');
     this.days = db.prepare<[string, string, string], { day: string; count: number }>(
@@ -32,10 +29,6 @@ export class SqliteUsage implements UsageStore {
 
   async record(increments: UsageIncrement[]): Promise<void> {
     if (increments.length) this.recordAll.immediate(increments);
-  }
-
-  async lastUsedAt(keyId: string): Promise<Date | null> {
-    return fromMs(this.last.get(keyId)?.last_used_at);
   }
 
   async lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>> {
