@@ -6,7 +6,7 @@ import type { ApiKeyOutcome } from './api-key-verifier.js';
 import { isPromise, type MaybePromise } from './maybe-async.js';
 import type { AccessTokenClaims } from './access-token-introspection.js';
 import { presentedClient } from './client-auth.js';
-import { readSmallBody } from './form-body.js';
+import getRawBody from 'raw-body';
 import { HashedCache } from './token-cache.js';
 
 /** three base64url segments: a JWS in compact form */
@@ -92,7 +92,7 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
     if (ctx.method !== 'POST' || ctx.path !== path || !ctx.is('application/x-www-form-urlencoded')) return next();
     let text: string;
     try {
-      text = await readSmallBody(ctx.req, BODY_LIMIT, ctx.request.length);
+      text = await getRawBody(ctx.req, { limit: BODY_LIMIT, length: ctx.request.length, encoding: 'utf8' });
     } catch {
       ctx.status = 400;
       ctx.body = { error: 'invalid_request', error_description: 'failed to parse the request body' };
