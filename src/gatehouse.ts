@@ -64,8 +64,9 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
+    // re-read from the store (a failed read is logged; the keys in memory still serve)
     publicJwks: async () => {
-      await oauth.signingKeys.refresh();
+      await oauth.refreshKeys();
       return oauth.signingKeys.publicJwks();
     },
     onKeysChange: (listener) => oauth.signingKeys.onChange(listener),
