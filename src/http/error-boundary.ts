@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { HttpProblem } from './problem.js';
 
@@ -16,6 +16,14 @@ function fromKoaError(err: KoaHttpError): HttpProblem | null {
   return new HttpProblem(status, 'bad_request', 'Bad request', err.expose ? err.message : 'The request could not be processed.');
 }
 
+/** Writes a problem as the response: its status, its headers, its problem+json document. */
+export function respondWithProblem(ctx: Context, problem: HttpProblem): void {
+  ctx.status = problem.status;
+  ctx.set(problem.headers);
+  ctx.type = PROBLEM_JSON;
+  ctx.body = problem.json();
+}
+
 /**
  * The one place errors become responses: HttpProblem → its status and problem+json; a 4xx from
  * Koa or a body parser → a problem naming it; anything else → 500 with no detail (logged).
@@ -27,13 +35,7 @@ export function errorBoundary(logger: Logger): Middleware {
     } catch (caught) {
       const err = caught as KoaHttpError;
       const problem = err instanceof HttpProblem ? err : fromKoaError(err);
-      if (problem) {
-        ctx.status = problem.status;
-        ctx.set(problem.headers);
-        ctx.type = PROBLEM_JSON;
-        ctx.body = problem.json();
-        return;
-      }
+      if (problem) return respondWithProblem(ctx, problem);
       logger.error({ err, reqId: ctx.state.requestId }, 'unhandled error');
       ctx.status = 500;
       ctx.type = PROBLEM_JSON;

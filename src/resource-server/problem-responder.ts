@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { respondWithProblem } from '../http/error-boundary.js';
 import { HttpProblem } from '../http/problem.js';
 
 /**
@@ -12,10 +13,7 @@ export function problemResponder(): Middleware {
       await next();
     } catch (err) {
       if (!(err instanceof HttpProblem)) throw err;
-      ctx.status = err.status;
-      ctx.set(err.headers);
-      ctx.type = 'application/problem+json';
-      ctx.body = err.body();
+      respondWithProblem(ctx, err);
     }
   };
 }
