@@ -19,7 +19,9 @@ const BODY_BYTES = RANDOM_BYTES + ID_BYTES + TAG_BYTES;
 const BODY_CHARS = base62Width(BODY_BYTES);
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const ID_PATTERN = /^key_[0-9a-hjkmnp-tv-z]{26}$/;
-const KEY_PATTERN = new RegExp(`^ak_(live|test)_([0-9A-Za-z]{${BODY_CHARS}})$`);
+/** `ak_live_` and `ak_test_` are both this long */
+const PREFIX_LENGTH = 8;
+const KEY_LENGTH = PREFIX_LENGTH + BODY_CHARS;
 
 /** Longest input `parseApiKey` even looks at; anything longer is malformed without work. */
 export const MAX_PRESENTED_LENGTH = 200;
@@ -45,14 +47,18 @@ function idToBytes(id: string): Buffer {
   return Buffer.from(n.toString(16).padStart(ID_BYTES * 2, '0'), 'hex');
 }
 
-function bytesToId(bytes: Buffer): string {
-  let n = BigInt(`0x${bytes.toString('hex')}`);
-  let out = '';
-  for (let i = 0; i < 26; i++) {
-    out = CROCKFORD[Number(n % 32n)] + out;
-    n /= 32n;
+/** The 26 Crockford characters of the low 130 bits of `bytes` (big-endian, ID_BYTES long), five bits at a time. */
+function bytesToId(bytes: Uint8Array, offset: number): string {
+  let out = 'key_';
+  for (let k = 25; k >= 0; k--) {
+    const bit = 5 * k;
+    const at = offset + ID_BYTES - 1 - (bit >> 3);
+    const shift = bit & 7;
+    let v = bytes[at] >> shift;
+    if (shift > 3) v |= bytes[at - 1] << (8 - shift);
+    out += CROCKFORD[v & 31];
   }
-  return `key_${out}`;
+  return out;
 }
 
 /*
@@ -82,17 +88,27 @@ function padsOf(key: Buffer): { inner: Buffer; outer: Buffer } {
   return p;
 }
 
-/** HMAC-SHA-256 (key `api-key-tag`) over env ‖ NUL ‖ id ‖ random, truncated to TAG_BYTES. */
-function tagOf(secrets: Secrets, environment: KeyEnvironment, id: Buffer, random: Buffer): Buffer {
+/**
+ * HMAC-SHA-256 (key `api-key-tag`) over env ‖ NUL ‖ id ‖ random, as a latin1 string of 32 chars
+ * (the tag is its first TAG_BYTES). `body` holds random ‖ id from `offset` on.
+ */
+function tagOf(secrets: Secrets, environment: KeyEnvironment, body: Uint8Array, offset: number): string {
   const { inner, outer } = padsOf(secrets.key('api-key-tag'));
-  inner.copy(innerInput, 0);
-  innerInput.write(`${environment}\0`, BLOCK, 'latin1');
-  id.copy(innerInput, BLOCK + 5);
-  random.copy(innerInput, BLOCK + 5 + ID_BYTES);
-  outer.copy(outerInput, 0);
+  innerInput.set(inner, 0);
+  innerInput.write(environment === 'live' ? 'live\0' : 'test\0', BLOCK, 'latin1');
+  innerInput.set(body.subarray(offset + RANDOM_BYTES, offset + RANDOM_BYTES + ID_BYTES), BLOCK + 5);
+  innerInput.set(body.subarray(offset, offset + RANDOM_BYTES), BLOCK + 5 + ID_BYTES);
+  outerInput.set(outer, 0);
   // 'binary' (latin1) strings: a one-shot hash's Buffer output is several times slower here
   outerInput.write(hash('sha256', innerInput, 'binary'), BLOCK, 'latin1');
-  return Buffer.from(hash('sha256', outerInput, 'binary').slice(0, TAG_BYTES), 'latin1');
+  return hash('sha256', outerInput, 'binary');
+}
+
+/** Whether the TAG_BYTES at `bytes[offset…]` equal the first TAG_BYTES chars of `tag`, in constant time. */
+function tagMatches(bytes: Uint8Array, offset: number, tag: string): boolean {
+  let diff = 0;
+  for (let i = 0; i < TAG_BYTES; i++) diff |= bytes[offset + i] ^ tag.charCodeAt(i);
+  return diff === 0;
 }
 
 /** Whether a presented credential is meant as an API key (as opposed to a JWT). */
@@ -107,9 +123,9 @@ export function looksLikeApiKey(presented: string): boolean {
 export function generateApiKey(secrets: Secrets, environment: KeyEnvironment, id: string): GeneratedApiKey {
   if (!ID_PATTERN.test(id)) throw new Error(`not an API key id: ${id}`);
   if (environment !== 'live' && environment !== 'test') throw new Error(`not a key environment: ${String(environment)}`);
-  const random = randomBytes(RANDOM_BYTES);
-  const idBytes = idToBytes(id);
-  const body = encodeBase62(Buffer.concat([random, idBytes, tagOf(secrets, environment, idBytes, random)]));
+  const head = Buffer.concat([randomBytes(RANDOM_BYTES), idToBytes(id)]);
+  const tag = Buffer.from(tagOf(secrets, environment, head, 0).slice(0, TAG_BYTES), 'latin1');
+  const body = encodeBase62(Buffer.concat([head, tag]));
   const key = `ak_${environment}_${body}`;
   return { key, start: body.slice(0, START_LENGTH), digest: digestApiKey(secrets, key) };
 }
@@ -120,18 +136,18 @@ export function generateApiKey(secrets: Secrets, environment: KeyEnvironment, id
  * its digest compared, because the tag only proves that this deployment minted the key.
  */
 export function parseApiKey(secrets: Secrets, presented: string): ParsedApiKey {
-  if (typeof presented !== 'string' || presented.length > MAX_PRESENTED_LENGTH) return { ok: false, code: 'malformed' };
-  const match = KEY_PATTERN.exec(presented);
-  if (!match) return { ok: false, code: 'malformed' };
-  const bytes = decodeBase62(match[2], BODY_BYTES);
-  if (!bytes) return { ok: false, code: 'malformed' };
-  const environment = match[1] as KeyEnvironment;
-  const random = bytes.subarray(0, RANDOM_BYTES);
-  const idBytes = bytes.subarray(RANDOM_BYTES, RANDOM_BYTES + ID_BYTES);
-  const tag = bytes.subarray(RANDOM_BYTES + ID_BYTES);
-  if (!timingSafeEqual(tag, tagOf(secrets, environment, idBytes, random))) return { ok: false, code: 'bad_tag' };
-  return { ok: true, id: bytesToId(idBytes), environment };
+  if (typeof presented !== 'string' || presented.length !== KEY_LENGTH || !presented.startsWith('ak_')) return MALFORMED;
+  const environment = presented.startsWith('live_', 3) ? 'live' : presented.startsWith('test_', 3) ? 'test' : null;
+  if (!environment) return MALFORMED;
+  const bytes = decodeBase62(presented, BODY_BYTES, PREFIX_LENGTH);
+  if (!bytes) return MALFORMED;
+  if (!tagMatches(bytes, RANDOM_BYTES + ID_BYTES, tagOf(secrets, environment, bytes, 0))) return BAD_TAG;
+  return { ok: true, id: bytesToId(bytes, RANDOM_BYTES), environment };
 }
+
+// refusals are values shared by every call: a flood of forged keys allocates nothing for them
+const MALFORMED: ParsedApiKey = Object.freeze({ ok: false, code: 'malformed' });
+const BAD_TAG: ParsedApiKey = Object.freeze({ ok: false, code: 'bad_tag' });
 
 /** HMAC-SHA-256 of the whole presented key with the `api-key-digest` key, base64url. */
 export function digestApiKey(secrets: Secrets, presented: string): string {
