@@ -324,6 +324,21 @@ export interface RateLimitStore {
   reset(bucket: string): Promise<void>;
 }
 
+// ---------------------------------------------------------------- single-use claims
+
+/**
+ * Values that may be used once (a DPoP proof's `jti`, RFC 9449 §11.1), shared by every instance:
+ * `claim` is atomic across processes sharing the store.
+ */
+export interface SingleUseStore {
+  /**
+   * Records `key` as used until `expiresAt`: true the first time, false while an earlier claim of
+   * the same key has not expired. Expired claims are removed by `sweepExpired` (SQLite) or a TTL
+   * index (MongoDB) and may be claimed again.
+   */
+  claim(key: string, expiresAt: Date, now?: Date): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -340,6 +355,7 @@ export interface Store {
   usage: UsageStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  singleUse: SingleUseStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own */

@@ -7,6 +7,7 @@ import { membershipsRolesResourcesContract } from './aggregates/memberships-role
 import { oidcContract } from './aggregates/oidc.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
+import { singleUseContract } from './aggregates/single-use.js';
 import { usageContract } from './aggregates/usage.js';
 
 /** One opened backend: the store under test and, where the backend allows, a second connection to the same data. */
@@ -63,6 +64,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('usage', () => usageContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
+    describe('single-use claims', () => singleUseContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
   });
 }

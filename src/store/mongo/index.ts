@@ -11,6 +11,7 @@ import { MongoRateLimits } from './rate-limits.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
 import { MongoSigningKeys } from './signing-keys.js';
+import { MongoSingleUse } from './single-use.js';
 import { MongoUsage } from './usage.js';
 import { MongoUsers } from './users.js';
 
@@ -31,6 +32,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
   try {
     const oidc = new MongoOidcPayloads(conn);
     const rateLimits = new MongoRateLimits(conn);
+    const singleUse = new MongoSingleUse(conn);
     const store: Store = {
       kind: 'mongo',
       organizations: new MongoOrganizations(conn),
@@ -45,6 +47,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
       usage: new MongoUsage(conn),
       audit: new MongoAudit(conn),
       rateLimits,
+      singleUse,
       async ping() {
         if (!conn.db) throw new Error('MongoDB connection is not open');
         await conn.db.command({ ping: 1 });
@@ -53,6 +56,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
       async sweepExpired(now: Date) {
         await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
         await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
+        await singleUse.model.deleteMany({ expiresAt: { $lte: now } });
       },
       async close() {
         await conn.close();

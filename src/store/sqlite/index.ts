@@ -11,6 +11,7 @@ import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
 import { migrate } from './schema.js';
 import { SqliteSigningKeys } from './signing-keys.js';
+import { SqliteSingleUse } from './single-use.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteUsers } from './users.js';
 
@@ -28,6 +29,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   }
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
+  const sweepSingleUse = db.prepare('DELETE FROM single_use WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
   return {
     kind: 'sqlite',
@@ -43,6 +45,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     usage: new SqliteUsage(db),
     audit: new SqliteAudit(db),
     rateLimits: new SqliteRateLimits(db),
+    singleUse: new SqliteSingleUse(db),
     async ping() {
       ping.get();
     },
@@ -50,6 +53,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
+        sweepSingleUse.run(now.getTime());
       }).immediate();
     },
     async close() {

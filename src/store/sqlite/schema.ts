@@ -76,6 +76,11 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
   `,
+  // single-use claims (DPoP proof jti replay detection, shared by every instance)
+  `
+  CREATE TABLE single_use (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX single_use_by_expiry ON single_use (expires_at);
+  `,
 ];
 
 /** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */
