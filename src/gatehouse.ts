@@ -16,6 +16,7 @@ import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
+import { resourceServerEndpoints } from './resource-server/service-endpoints.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
@@ -99,9 +100,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
+  // remote resource servers' shared rate limits and DPoP replay claims
+  app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({
     config, identity, apiKeys, audit, store, clients: oauth.clients,
-    authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
+    authenticate: resourceServer.authenticate({ refusals: 'throw' }), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
   app.use(oauth.middleware);

@@ -32,6 +32,13 @@ export const configSchema = z.object({
     devInteractions: z.boolean(),
     /** how often each instance re-reads the signing keys (picks up another instance's rotation) */
     keyRefreshSeconds: z.number().int().min(1).max(3600).default(5),
+    /** DPoP (RFC 9449), the same at the token endpoint, userinfo, the management API and the middleware */
+    dpop: z.object({
+      /** every DPoP proof must carry a server nonce (`DPoP-Nonce`, derived from GATEHOUSE_SECRET) */
+      requireNonce: z.boolean().default(false),
+      /** seconds a proof's `iat` may be from now without a nonce (oidc-provider's window: 300) */
+      iatWindowSeconds: z.number().int().min(5).max(300).default(300),
+    }).default({ requireNonce: false, iatWindowSeconds: 300 }),
   }),
   apiKeys: z.object({
     allowQueryParam: z.boolean(),
