@@ -8,6 +8,7 @@ import { CONSENT_MODEL, consentKey } from './interactions/consent.js';
 import { send } from './interactions/html.js';
 import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
 import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
+import { DPOP_ALGORITHMS } from '../resource-server/dpop/proof.js';
 
 export interface ConfigurationDeps {
   config: Config;
@@ -17,6 +18,8 @@ export interface ConfigurationDeps {
   jwks: NonNullable<Configuration['jwks']>;
   cookieKeys: string[];
   signing: () => { alg: string; kid: string };
+  /** 32 bytes: DPoP nonces, shared with the resource server so either side's nonce is good at the other */
+  dpopNonceSecret: Buffer;
 }
 
 /** Lifetimes (seconds) of what the provider issues; the longest signed one bounds key retirement. */
@@ -110,8 +113,12 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
     clientBasedCORS(_ctx, origin, client) {
       return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
     },
+    // the resource server accepts proofs signed with exactly these: a key bound here is usable there
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_ALGORITHMS] },
     features: {
       devInteractions: { enabled: false },
+      // RFC 9449: nonces and their requirement as the resource server has them (oauth.dpop)
+      dPoP: { enabled: true, nonceSecret: deps.dpopNonceSecret, requireNonce: () => config.oauth.dpop.requireNonce },
       registration: { enabled: false },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },

@@ -12,8 +12,11 @@ import { ClientService } from './clients.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
-import { SIGNING_ALGS, SigningKeyService } from './signing-keys.js';
+import { SigningKeyService } from './signing-keys.js';
 import { jwtUserinfo } from './userinfo.js';
+import { DpopNonces } from '../resource-server/dpop/nonce.js';
+import { storeReplayGuard } from '../resource-server/dpop/replay.js';
+import { createDpopVerifier } from '../resource-server/dpop/verifier.js';
 
 export interface OAuthOptions {
   config: Config;
@@ -69,14 +72,19 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const build = () => {
     const jwks = signingKeys.privateJwks();
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
-    return new Provider(config.issuer, providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing }));
+    return new Provider(config.issuer, providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing, dpopNonceSecret: secrets.key('dpop-nonce') }));
   };
   const host = new ProviderHost(build, logger, { proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   const unsubscribe = signingKeys.onChange(() => host.rebuild());
 
+  const dpopSettings = config.oauth.dpop;
   const userinfo = jwtUserinfo({
-    issuer: config.issuer, identity, publicJwks: () => signingKeys.publicJwks(), algorithms: SIGNING_ALGS,
-    unknownKid: (kid) => signingKeys.refreshForUnknownKid(kid),
+    issuer: config.issuer, identity, publicJwks: () => signingKeys.publicJwks(), onKeysChange: (l) => signingKeys.onChange(l),
+    refreshKeys: async () => { await signingKeys.refresh().catch((err: unknown) => logger.error({ err }, 'signing key refresh failed')); },
+    dpop: createDpopVerifier({
+      replay: storeReplayGuard(store.singleUse), nonces: new DpopNonces(secrets.key('dpop-nonce')),
+      requireNonce: dpopSettings.requireNonce, iatWindowSeconds: dpopSettings.iatWindowSeconds,
+    }),
     corsAllowed: async (clientId, origin) => !!(await clients.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
   });
   const middleware = compose([

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import { inProviderContext } from './provider-async-context.js';
 
 /** Paths oidc-provider answers (its default routes, mounted at the issuer root). */
 const PROVIDER_PATH = /^\/(?:auth|token|me|jwks|request|session\/end|\.well-known\/openid-configuration)(?:\/|$)/;
@@ -54,7 +55,7 @@ export class ProviderHost {
       ctx.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
       if (!ctx.response.get('X-Frame-Options')) ctx.set('X-Frame-Options', 'DENY');
       ctx.respond = false;
-      await this.handler(ctx.req, ctx.res);
+      await inProviderContext(() => this.handler(ctx.req, ctx.res));
     };
   }
 }

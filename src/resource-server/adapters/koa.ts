@@ -9,7 +9,8 @@ import type { Guard } from '../core/guards.js';
 import { isPromise } from '../maybe-async.js';
 import { guardsOf, nodeHeader, principalOrThrow, setResponseHeader, type AuthenticateCallOptions, type ResourceServerCore } from './shared.js';
 
-class KoaExchange implements AuthExchange {
+/** The core's view of a Koa request (the address and URL as Koa resolves them, honouring `app.proxy`). */
+export class KoaExchange implements AuthExchange {
   readonly method: string;
   constructor(private readonly ctx: Context) {
     this.method = ctx.req.method ?? 'GET';
