@@ -61,8 +61,12 @@ interface HonoContext {
   get(key: 'principal'): MeteredPrincipal | undefined;
   set(key: 'principal', value: MeteredPrincipal): void;
   header(name: string, value: string): void;
+  body(data: string, status: number, headers: Record<string, string>): Response;
 }
 type HonoMiddleware = (c: HonoContext, next: () => Promise<void>) => Promise<Response | void>;
+
+/** A refusal through Hono's own `c.body`, so headers set earlier (`RateLimit-*`) stay on it. */
+const refuse = (c: HonoContext, problem: HttpProblem) => c.body(problem.json(), problem.status, { ...problem.headers, 'Content-Type': PROBLEM_JSON });
 
 /**
  * Hono: middleware over `forFetch`; `authenticate()` sets `c.get('principal')` and adds the
@@ -71,9 +75,10 @@ type HonoMiddleware = (c: HonoContext, next: () => Promise<void>) => Promise<Res
  */
 export function forHono(rs: ResourceServerCore, adapterOptions: { clientIp: (c: HonoContext) => string }) {
   const fetchAdapter = forFetch(rs);
-  const guard = (check: (principal: MeteredPrincipal) => MaybePromise<Response | null>): HonoMiddleware => async (c, next) => {
-    const refused = await check(principalOrThrow(c.get('principal')) as MeteredPrincipal);
-    if (refused) return refused;
+  const guards = guardsOf(rs);
+  const guard = (check: Guard): HonoMiddleware => async (c, next) => {
+    const refusal = await check(principalOrThrow(c.get('principal')));
+    if (refusal) return refuse(c, refusal);
     await next();
     return undefined;
   };
@@ -89,8 +94,8 @@ export function forHono(rs: ResourceServerCore, adapterOptions: { clientIp: (c: 
         return undefined;
       };
     },
-    requirePermissions: (...permissions: string[]) => guard(fetchAdapter.requirePermissions(...permissions)),
-    requireEnvironment: (environment: KeyEnvironment) => guard(fetchAdapter.requireEnvironment(environment)),
-    cost: (units: number) => guard(fetchAdapter.cost(units)),
+    requirePermissions: (...permissions: string[]) => guard(guards.permissions(permissions)),
+    requireEnvironment: (environment: KeyEnvironment) => guard(guards.environment(environment)),
+    cost: (units: number) => guard(guards.cost(units)),
   };
 }

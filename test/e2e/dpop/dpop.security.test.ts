@@ -31,8 +31,8 @@ describe('DPoP refusals at the management API', () => {
     req.on('error', reject);
     req.end();
   });
-  const withProof = async (overrides: Parameters<typeof key.proof>[0] | Record<string, never> = {}, target = url) =>
-    get(target, { authorization: `DPoP ${token}`, dpop: await key.proof({ htm: 'GET', htu: target, accessToken: token, ...overrides }) });
+  const withProof = async (overrides: Partial<Parameters<typeof key.proof>[0]> = {}, target = url) =>
+    get(target, { authorization: `DPoP ${token}`, dpop: await key.proof({ ...{ htm: 'GET', htu: target, accessToken: token }, ...overrides }) });
 
   beforeAll(async () => {
     // two instances sharing one store: a proof used on one is refused on the other
