@@ -8,6 +8,7 @@ import { PROBE_PERMISSION } from './probe-app.js';
 /** What the load generator needs to call the seeded Gatehouse. */
 export interface BenchSeed {
   apiKey: string;
+  apiKeyId: string;
   /** a well-formed key minted with another secret: its tag cannot check */
   forgedKey: string;
   /** confidential client: client_credentials (scope users:read) */
@@ -26,7 +27,7 @@ export async function seedBench(gh: Gatehouse): Promise<BenchSeed> {
   const org = await gh.identity.organizations.create({ slug: 'bench' });
   const email = 'bench@example.com';
   await gh.identity.users.create({ email, password: BENCH_PASSWORD, organizationId: org.id, roles: ['admin'] });
-  const { key } = await gh.apiKeys.create(OPERATOR, org.id, { name: 'bench', permissions: [PROBE_PERMISSION] });
+  const { key, record } = await gh.apiKeys.create(OPERATOR, org.id, { name: 'bench', permissions: [PROBE_PERMISSION] });
   const client = async (name: string, extra: Record<string, unknown>) => {
     const { client, client_secret } = await gh.oauth.clients.create(org.id, { name, ...extra });
     return { id: client.clientId, secret: client_secret! };
@@ -34,6 +35,7 @@ export async function seedBench(gh: Gatehouse): Promise<BenchSeed> {
   const redirectUri = 'http://127.0.0.1:9/callback';
   return {
     apiKey: key,
+    apiKeyId: record.id,
     forgedKey: generateApiKey(new Secrets(Buffer.alloc(32, 1).toString('base64url')), 'live', newId('key')).key,
     machine: await client('bench machine', { grant_types: ['client_credentials'], permissions: [PROBE_PERMISSION] }),
     introspector: await client('bench introspector', { grant_types: ['client_credentials'] }),

@@ -74,8 +74,7 @@ export interface Authenticator {
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { verifier, rateLimits, usage, dpop, meter, counter } = options;
-  const outcomes = counter && boundChildren((labels: { kind: string; outcome: string }) => counter.labels(labels));
-  const count = outcomes ? (kind: string, outcome: string) => outcomes(`${kind}|${outcome}`, () => ({ kind, outcome })).inc() : null;
+  const count = counter ? countBy(counter) : null;
   const allowQueryParam = options.allowQueryParam ?? false;
   const enforceReadOnly = options.enforceReadOnly ?? true;
   const throttle = rateLimits?.failedAuthPerIp ? new FailureThrottle(rateLimits.limiter, rateLimits.failedAuthPerIp) : null;
@@ -99,8 +98,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return UNAUTHORIZED;
     }
     if (credential.kind === 'conflict') return TWO_CREDENTIALS;
-    // an address over its failure limit is refused before any verification
-    if (throttle) {
+    // an address over its failure limit is refused before any verification (the address is
+    // looked at only while some limit is denying)
+    if (throttle?.mayBlock()) {
       const blocked = throttle.blocked(ex.ip());
       if (blocked) return blocked;
     }
@@ -155,6 +155,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   return { authenticate, meter };
+}
+
+/** `count(kind, outcome)` over a labelled counter, each child bound once (no label object or key string per call). */
+function countBy(counter: AuthCounter): (kind: string, outcome: string) => void {
+  const children = new Map<string, Map<string, { inc(): void }>>();
+  const bind = boundChildren((labels: { kind: string; outcome: string }) => counter.labels(labels));
+  return (kind, outcome) => {
+    let byOutcome = children.get(kind);
+    if (!byOutcome) children.set(kind, (byOutcome = new Map()));
+    let child = byOutcome.get(outcome);
+    if (!child) byOutcome.set(outcome, (child = bind(`${kind}|${outcome}`, () => ({ kind, outcome }))));
+    child.inc();
+  };
 }
 
 function asDecision(err: unknown): HttpProblem {

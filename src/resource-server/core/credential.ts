@@ -13,7 +13,7 @@ export type PresentedCredential =
 
 /** Longest credential looked at; anything longer is malformed without work. */
 const MAX_LENGTH = 8192;
-const AUTHORIZATION = /^(Bearer|DPoP) +([^\s]+) *$/i;
+const WHITESPACE = /\s/;
 
 const NONE: PresentedCredential = Object.freeze({ kind: 'none' });
 const CONFLICT: PresentedCredential = Object.freeze({ kind: 'conflict' });
@@ -31,12 +31,12 @@ export function extractCredential(ex: AuthExchange, allowQueryParam: boolean): P
   const authorization = ex.header('authorization');
   if (authorization) {
     count++;
-    const match = AUTHORIZATION.exec(authorization);
-    if (match) {
-      value = match[2];
-      scheme = match[1].length === 4 ? 'dpop' : 'bearer';
-    } else {
-      scheme = 'bearer';
+    scheme = 'bearer';
+    const space = authorization.indexOf(' ');
+    const name = space > 0 ? authorization.slice(0, space).toLowerCase() : '';
+    if (name === 'bearer' || name === 'dpop') {
+      value = tokenAfter(authorization, space);
+      if (name === 'dpop') scheme = 'dpop';
     }
   }
   const header = ex.header('x-api-key');
@@ -57,6 +57,19 @@ export function extractCredential(ex: AuthExchange, allowQueryParam: boolean): P
   if (count > 1) return CONFLICT;
   if (value.length > MAX_LENGTH) value = '';
   return { kind: scheme === 'key' || looksLikeApiKey(value) ? 'api_key' : 'jwt', value, scheme };
+}
+
+/**
+ * The token of `<scheme> +<token> *`: one run of non-whitespace characters, else ''. (A regular
+ * expression over the whole header costs several times more on a JWT-long value.)
+ */
+function tokenAfter(header: string, space: number): string {
+  let start = space;
+  while (header.charCodeAt(start) === 32) start++;
+  let end = header.length;
+  while (end > start && header.charCodeAt(end - 1) === 32) end--;
+  const token = header.slice(start, end);
+  return WHITESPACE.test(token) ? '' : token;
 }
 
 /** `api_key` of the query: undefined when absent, null when repeated (not one credential). */

@@ -39,9 +39,13 @@ export class FailureThrottle {
 
   private readonly now: () => number;
 
+  /** Whether any address may be blocked now (false in the common case: no limit is denying anything). */
+  mayBlock(): boolean {
+    return this.limiter.hasActiveDenials();
+  }
+
   /** A refusal for an address already over its limit (checked before any verification), else null. */
   blocked(ip: string): HttpProblem | null {
-    // no bucket denies anything: nothing to look up (the common case)
     if (!this.limiter.hasActiveDenials()) return null;
     const local = this.locals.get(ip);
     if (!local || !this.limiter.isBlocked(local.policy[0])) return null;
