@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, seedOAuth } from '../../support/oauth.js';
-import { jktOf } from '../../support/dpop.js';
+import { dpopUserTokens, jktOf } from '../../support/dpop.js';
 
 /**
  * DPoP (RFC 9449) end to end with openid-client 6 as the client: tokens bound at the token
@@ -39,14 +39,7 @@ describe.each([
 
   it('answers userinfo for a DPoP-bound user token presented with a proof', async () => {
     const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair());
-    const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: 'http://127.0.0.1:9/callback', scope: 'openid email', state: 's',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
-    const { authorize } = await import('../../support/oauth.js');
-    const result = await authorize(new FormAgent(), gh.url, url, seeded);
-    const tokens = await oidc.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: verifier, expectedState: 's' }, undefined, { DPoP });
+    const tokens = await dpopUserTokens(config, gh.url, seeded, DPoP, 'openid email');
     expect(tokens.token_type).toBe('dpop');
     const claims = await oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub, { DPoP });
     expect(claims).toMatchObject({ sub: seeded.user.id, email: seeded.email });

@@ -2,7 +2,7 @@ import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, seedOAuth } from '../../support/oauth.js';
-import { dpopKey } from '../../support/dpop.js';
+import { dpopKey, dpopUserTokens } from '../../support/dpop.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -84,14 +84,7 @@ describe('userinfo (/me) with JWT access tokens', () => {
     const config = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
     const key = await dpopKey();
     const DPoP = oidc.getDPoPHandle(config, key.keyPair);
-    const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: 'http://127.0.0.1:9/callback', scope: 'openid', state: 's',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
-    const { authorize } = await import('../../support/oauth.js');
-    const result = await authorize(new FormAgent(), server.url, url, seeded);
-    const tokens = await oidc.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: verifier, expectedState: 's' }, undefined, { DPoP });
+    const tokens = await dpopUserTokens(config, server.url, seeded, DPoP);
     const asBearer = await me(tokens.access_token);
     expect(asBearer.status).toBe(401);
     expect(asBearer.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/);

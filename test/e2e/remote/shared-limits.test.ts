@@ -3,7 +3,10 @@ import { createRemoteResourceServer, type RemoteResourceServerOptions } from '..
 import type { RunningExample } from '../../../examples/invoices.js';
 import { start as express } from '../../../examples/express/app.js';
 import { start as nodeHttp } from '../../../examples/node-http/app.js';
+import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
+import { clientConfig } from '../../support/oauth.js';
+import { dpopKey } from '../../support/dpop.js';
 
 const AUDIENCE = 'https://invoices.example';
 const LIMIT = 20;
@@ -65,5 +68,23 @@ describe('rate limits shared by the instances of a remote service', () => {
     const { key } = await gh.gatehouse.apiKeys.create(OPERATOR, orgId, { name: 'two services', permissions: ['invoices:read'], rateLimit: { limit: 3, windowSeconds: 3600 } });
     expect((await burst([a], key, 5)).ok).toBe(3);
     expect((await burst([c], key, 5)).ok).toBe(3);
+  });
+
+  it('accepts a DPoP proof once across the instances of a service (claimed at Gatehouse)', async () => {
+    // both instances answer at one public origin, as behind a load balancer
+    const origin = 'https://invoices.example';
+    const a = await nodeHttp(createRemoteResourceServer({ ...options, dpop: { origin } }));
+    const b = await express(createRemoteResourceServer({ ...options, dpop: { origin } }));
+    running.push(a, b);
+    const caller = await gh.gatehouse.oauth.clients.create(orgId, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read'] });
+    const config = await clientConfig(gh.url, caller.client.clientId, caller.client_secret!);
+    const key = await dpopKey();
+    const token = (await oidc.clientCredentialsGrant(config, { scope: 'invoices:read', resource: AUDIENCE }, { DPoP: oidc.getDPoPHandle(config, key.keyPair) })).access_token;
+    const path = `/orgs/${orgId}/invoices`;
+    const proof = await key.proof({ htm: 'GET', htu: `${origin}${path}`, accessToken: token });
+    const send = (app: RunningExample, dpop: string) => fetch(`${app.url}${path}`, { headers: { authorization: `DPoP ${token}`, dpop } }).then(async (r) => [r.status, ((await r.json()) as { code?: string }).code]);
+    expect(await send(a, proof)).toEqual([200, undefined]);
+    expect(await send(b, proof)).toEqual([401, 'invalid_dpop_proof']);
+    expect(await send(b, await key.proof({ htm: 'GET', htu: `${origin}${path}`, accessToken: token }))).toEqual([200, undefined]);
   });
 });
