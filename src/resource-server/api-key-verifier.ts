@@ -31,8 +31,10 @@ interface Parsed {
  *
  * Keys that passed the tag check are remembered under their SHA-256 (never the plaintext) with
  * their id and digest, both pure functions of the key, so a key in use costs one SHA-256 per
- * request instead of a base62 decode and two HMACs. Failed parses are not remembered: a flood
- * of distinct forgeries cannot evict the keys in use.
+ * request instead of a base62 decode and two HMACs. A 32-bit fingerprint of each remembered key
+ * (FNV-1a: a hint, never trusted) tells which presented keys may be remembered at all, so a key
+ * never seen (a forgery) is not hashed before its tag check. Failed parses are not remembered: a
+ * flood of distinct forgeries cannot evict the keys in use.
  */
 export function createApiKeyVerifier(secrets: Secrets, cache: ApiKeyCache, options: { now?: () => number; maxParsed?: number } = {}) {
   const now = options.now ?? Date.now;
@@ -58,16 +60,29 @@ export function createApiKeyVerifier(secrets: Secrets, cache: ApiKeyCache, optio
   };
 
   /** The presented key's parse (cached once its tag checked out), or why it is refused without a store read. */
+  const maxHints = 4 * (options.maxParsed ?? 10_000);
+  let hints = new Set<number>();
   const parse = (presented: string): Parsed | ApiKeyRejection => {
     if (presented.length > MAX_PRESENTED_LENGTH) return 'malformed';
-    const hashed = HashedCache.keyOf(presented);
+    // a key never parsed here skips the hash and goes straight to the tag check: a forged key
+    // costs its parse and nothing more
+    const hint = fingerprint(presented);
+    let hashed: string | null = null;
+    if (hints.has(hint)) {
+      hashed = HashedCache.keyOf(presented);
+      const cached = parsedKeys.get(hashed);
+      if (cached) return cached;
+    }
+    const result = parseApiKey(secrets, presented);
+    if (!result.ok) return result.code;
+    hashed ??= HashedCache.keyOf(presented);
     let parsed = parsedKeys.get(hashed);
     if (!parsed) {
-      const result = parseApiKey(secrets, presented);
-      if (!result.ok) return result.code;
       parsed = { id: result.id, environment: result.environment, digest: digestApiKey(secrets, presented) };
       parsedKeys.set(hashed, parsed);
     }
+    if (hints.size >= maxHints) hints = new Set();
+    hints.add(hint);
     return parsed;
   };
 
@@ -90,6 +105,13 @@ export function createApiKeyVerifier(secrets: Secrets, cache: ApiKeyCache, optio
       return then(cache.get(parsed.id), (record) => outcome(parsed, check(parsed, record)));
     },
   };
+}
+
+/** FNV-1a over the UTF-16 code units: cheap, not collision resistant (a hint only: the SHA-256 decides). */
+function fingerprint(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 const orNull = (result: Verified | ApiKeyRejection): Verified | null => (typeof result === 'string' ? null : result);
