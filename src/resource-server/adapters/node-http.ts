@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpProblem } from '../../http/problem.js';
 import type { KeyEnvironment } from '../../store/ports.js';
 import { Admitted } from '../core/decision.js';
 import type { Guard } from '../core/guards.js';
@@ -37,7 +38,7 @@ export function forNodeHttp(rs: ResourceServerCore, adapterOptions: NodeHttpAdap
   return {
     authenticate(options: AuthenticateCallOptions = {}) {
       const core = rs.authenticator(options);
-      const proceed = (res: ServerResponse, decision: Admitted | import('../../http/problem.js').HttpProblem): MeteredPrincipal | null => {
+      const proceed = (res: ServerResponse, decision: Admitted | HttpProblem): MeteredPrincipal | null => {
         if (decision instanceof Admitted) {
           decision.writeHeaders(res, setResponseHeader);
           return decision.principal;

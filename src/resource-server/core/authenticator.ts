@@ -1,6 +1,5 @@
 import { HttpProblem } from '../../http/problem.js';
 import { isReadOnly } from '../../domain/permissions.js';
-import { boundChildren } from '../../ops/bound-counters.js';
 import type { RateLimitPolicy } from '../../store/ports.js';
 import { dpopTokenMisuse } from '../dpop/problems.js';
 import type { DpopVerifier } from '../dpop/verifier.js';
@@ -12,6 +11,7 @@ import type { CredentialVerifier, Verified } from '../verified.js';
 import { extractCredential, type Scheme } from './credential.js';
 import { Admitted, type Decision } from './decision.js';
 import type { AuthExchange } from './exchange.js';
+import { countBy, type AuthCounter } from './counting.js';
 import { FailureThrottle } from './failures.js';
 import { IP_NOT_ALLOWED, READ_ONLY, TWO_CREDENTIALS, UNAUTHORIZED, tooManyRequests } from './refusals.js';
 
@@ -21,10 +21,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BOUND_AS_BEARER = dpopTokenMisuse('This access token is bound to a DPoP key: send it as "Authorization: DPoP <token>" with a DPoP proof.');
 const UNBOUND_AS_DPOP = dpopTokenMisuse('This access token is not bound to a DPoP key: send it as a bearer token.');
 
-/** Counts of credential checks (e.g. the Prometheus counter `gatehouse_authentications_total`). */
-export interface AuthCounter {
-  labels(labels: { kind: string; outcome: string }): { inc(): void };
-}
+
+export type { AuthCounter } from './counting.js';
 
 export interface AuthenticatorOptions {
   verifier: CredentialVerifier;
@@ -155,19 +153,6 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   return { authenticate, meter };
-}
-
-/** `count(kind, outcome)` over a labelled counter, each child bound once (no label object or key string per call). */
-function countBy(counter: AuthCounter): (kind: string, outcome: string) => void {
-  const children = new Map<string, Map<string, { inc(): void }>>();
-  const bind = boundChildren((labels: { kind: string; outcome: string }) => counter.labels(labels));
-  return (kind, outcome) => {
-    let byOutcome = children.get(kind);
-    if (!byOutcome) children.set(kind, (byOutcome = new Map()));
-    let child = byOutcome.get(outcome);
-    if (!child) byOutcome.set(outcome, (child = bind(`${kind}|${outcome}`, () => ({ kind, outcome }))));
-    child.inc();
-  };
 }
 
 function asDecision(err: unknown): HttpProblem {
