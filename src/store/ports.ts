@@ -73,8 +73,18 @@ export interface Membership {
   userId: string;
   /** role names: built-in (`admin`, `member`) or custom roles of the organization */
   roles: string[];
+  /** a disabled member cannot sign in to the organization's apps; their grants there end */
+  disabled: boolean;
   createdAt: Date;
 }
+
+/** What a guarded membership change did. */
+export type MembershipChange =
+  | { outcome: 'updated'; membership: Membership }
+  | { outcome: 'not_found' }
+  | { outcome: 'last_admin' }
+  /** the roles were no longer `expectedRoles` (someone changed them meanwhile): nothing written */
+  | { outcome: 'changed' };
 
 export interface MembershipStore {
   /** @throws UniqueViolation('membership') when the user is already a member */
@@ -82,9 +92,17 @@ export interface MembershipStore {
   find(organizationId: string, userId: string): Promise<Membership | null>;
   listByOrganization(organizationId: string, page: PageRequest): Promise<Page<Membership>>;
   listByUser(userId: string): Promise<Membership[]>;
-  setRoles(organizationId: string, userId: string, roles: string[]): Promise<Membership | null>;
-  /** @returns whether a membership was removed */
-  delete(organizationId: string, userId: string): Promise<boolean>;
+  /**
+   * Changes roles and/or the disabled flag, unless the organization would lose its last enabled
+   * `admin` (an enabled member holding the built-in `admin` role, when it had one), or, when
+   * `expectedRoles` is given, the roles are no longer exactly those (the caller checked its right
+   * to act against them). Checked and written atomically: two concurrent demotions of the last
+   * two admins cannot both succeed.
+   */
+  update(organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean },
+    expectedRoles?: readonly string[]): Promise<MembershipChange>;
+  /** Removes the membership, under the same guards as `update`. */
+  delete(organizationId: string, userId: string, expectedRoles?: readonly string[]): Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
 }
 
 export interface Role {
@@ -149,6 +167,8 @@ export interface Client {
   scope: string;
   /** permissions granted to the client itself for client_credentials */
   permissions: string[];
+  /** RFC 9126: authorization requests must come through the pushed authorization request endpoint */
+  requirePushedAuthorizationRequests: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -201,6 +221,12 @@ export interface OidcPayloadStore {
   destroy(model: string, id: string): Promise<void>;
   /** removes every payload of every model whose `grantId` matches */
   revokeByGrantId(grantId: string): Promise<void>;
+  /**
+   * Removes every payload (grant, refresh token, code, …) whose `accountId` is the account's and
+   * whose `clientId` is one of `clientIds`: a member who leaves or is disabled loses what they
+   * authorized those clients to do. A rare administrative action: adapters may scan.
+   */
+  revokeByAccount(accountId: string, clientIds: readonly string[]): Promise<void>;
 }
 
 // ---------------------------------------------------------------- API keys, usage, audit
@@ -324,6 +350,87 @@ export interface RateLimitStore {
   reset(bucket: string): Promise<void>;
 }
 
+// ---------------------------------------------------------------- invitations and mail
+
+/** An invitation to join an organization, mailed as a single-use link (SPEC §2a, §7). */
+export interface Invitation {
+  id: string;
+  organizationId: string;
+  /** lower-cased */
+  email: string;
+  /** role names the person gets on accepting */
+  roles: string[];
+  /** SHA-256 (base64url) of the token in the mailed link; the token itself is never stored */
+  tokenDigest: string;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  invitedBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  /** the user id of who accepted */
+  acceptedBy: string | null;
+  revokedAt: Date | null;
+}
+
+export interface InvitationStore {
+  /** @throws UniqueViolation('token_digest') */
+  create(invitation: Invitation): Promise<void>;
+  findById(organizationId: string, id: string): Promise<Invitation | null>;
+  findByTokenDigest(tokenDigest: string): Promise<Invitation | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<Invitation>>;
+  /**
+   * Marks the invitation accepted by `userId`, only while it is pending (not accepted, not
+   * revoked, not expired at `at`): a compare-and-set, so a link works exactly once.
+   */
+  accept(id: string, userId: string, at: Date): Promise<boolean>;
+  /** Marks the invitation revoked, only while it is pending (a compare-and-set). */
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** One mail in the stored outbox: it leaves the process only through a worker's lease. */
+export interface OutboxMail {
+  id: string;
+  /** what the mail is for (`invitation`, …): for operators, never its content */
+  kind: string;
+  organizationId: string | null;
+  /** recipients, subject and parts, sealed with GATEHOUSE_SECRET (they hold single-use links); '' once finished */
+  sealed: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  /** when the next attempt is due */
+  nextAttemptAt: Date;
+  /** the worker holding the message, until `leaseExpiresAt` */
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  /** why the last attempt failed (an SMTP reply or an error code; never the message) */
+  lastError: string | null;
+  createdAt: Date;
+  /** when it was sent or given up; finished messages are removed {@link FINISHED_MAIL_RETENTION_SECONDS} later */
+  finishedAt: Date | null;
+}
+
+/** How long a sent or given-up message (its body already erased) stays for operators to see. */
+export const FINISHED_MAIL_RETENTION_SECONDS = 30 * 86_400;
+
+export interface MailOutboxStore {
+  enqueue(mail: OutboxMail): Promise<void>;
+  findById(id: string): Promise<OutboxMail | null>;
+  /**
+   * Claims up to `limit` pending messages due at `now` whose lease is free or expired, for
+   * `owner` until `until`, oldest due first. Atomic across instances: a message is held by one
+   * lease at a time, so two workers never send it both.
+   */
+  lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]>;
+  /** Records the send and erases the sealed body, only while `owner` holds the lease. @returns false when it did not */
+  markSent(id: string, owner: string, at: Date): Promise<boolean>;
+  /**
+   * Records a failed attempt (attempts + 1, the error, the lease released), only while `owner`
+   * holds the lease: retried at `nextAttemptAt`, or given up (`failed`, body erased) when it is null.
+   */
+  markFailed(id: string, owner: string, at: Date, error: string, nextAttemptAt: Date | null): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -340,6 +447,8 @@ export interface Store {
   usage: UsageStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  invitations: InvitationStore;
+  mailOutbox: MailOutboxStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own */

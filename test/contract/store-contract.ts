@@ -2,7 +2,9 @@ import type { Store } from '../../src/store/ports.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
 import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
+import { invitationsContract } from './aggregates/invitations.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
+import { mailOutboxContract } from './aggregates/mail-outbox.js';
 import { membershipsRolesResourcesContract } from './aggregates/memberships-roles-resources.js';
 import { oidcContract } from './aggregates/oidc.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
@@ -63,6 +65,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('usage', () => usageContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
+    describe('invitations', () => invitationsContract(useStore(factory)));
+    describe('mail outbox', () => mailOutboxContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
   });
 }

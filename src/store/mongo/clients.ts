@@ -5,7 +5,7 @@ import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, setOf, stringId } from './sup
 interface Doc {
   _id: string; organizationId: string; name: string; redirectUris: string[]; postLogoutRedirectUris: string[];
   grantTypes: string[]; tokenEndpointAuthMethod: TokenEndpointAuthMethod; sealedSecret: string | null; scope: string;
-  permissions: string[]; createdAt: Date; updatedAt: Date;
+  permissions: string[]; requirePushedAuthorizationRequests: boolean; createdAt: Date; updatedAt: Date;
 }
 
 const schema = new Schema<Doc>({
@@ -19,6 +19,7 @@ const schema = new Schema<Doc>({
   sealedSecret: { type: String, default: null },
   scope: { type: String, default: '' },
   permissions: { type: [String], default: [] },
+  requirePushedAuthorizationRequests: { type: Boolean, default: false },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 }, SCHEMA_OPTIONS);
@@ -28,7 +29,8 @@ const fromDoc = (d: Doc): Client => ({
   clientId: d._id, organizationId: d.organizationId, name: d.name, redirectUris: [...(d.redirectUris ?? [])],
   postLogoutRedirectUris: [...(d.postLogoutRedirectUris ?? [])], grantTypes: [...(d.grantTypes ?? [])],
   tokenEndpointAuthMethod: d.tokenEndpointAuthMethod, sealedSecret: d.sealedSecret ?? null, scope: d.scope ?? '',
-  permissions: [...(d.permissions ?? [])], createdAt: d.createdAt, updatedAt: d.updatedAt,
+  permissions: [...(d.permissions ?? [])], requirePushedAuthorizationRequests: d.requirePushedAuthorizationRequests === true,
+  createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
 /** OAuth clients in MongoDB (`clients`; `_id` is the client id). */

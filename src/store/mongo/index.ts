@@ -3,6 +3,8 @@ import type { Store } from '../ports.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoInvitations } from './invitations.js';
+import { MongoMailOutbox } from './mail-outbox.js';
 import { openConnection } from './connection.js';
 import { MongoMemberships } from './memberships.js';
 import { MongoOidcPayloads } from './oidc-payloads.js';
@@ -45,6 +47,8 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
       usage: new MongoUsage(conn),
       audit: new MongoAudit(conn),
       rateLimits,
+      invitations: new MongoInvitations(conn),
+      mailOutbox: new MongoMailOutbox(conn),
       async ping() {
         if (!conn.db) throw new Error('MongoDB connection is not open');
         await conn.db.command({ ping: 1 });

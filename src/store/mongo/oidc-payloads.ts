@@ -75,6 +75,11 @@ export class MongoOidcPayloads implements OidcPayloadStore {
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.model.deleteMany({ grantId });
   }
+
+  /** No index on the account: a rare administrative action scans the collection. */
+  async revokeByAccount(accountId: string, clientIds: readonly string[]): Promise<void> {
+    await this.model.deleteMany({ 'payload.accountId': accountId, 'payload.clientId': { $in: [...clientIds] } });
+  }
 }
 
 function decode(doc: Doc | null): Record<string, unknown> | null {

@@ -5,7 +5,7 @@ import { date, json, pageLimit, parse, patchRow, rethrowUnique, toPage, type Row
 interface Row {
   client_id: string; organization_id: string; name: string; redirect_uris: string; post_logout_redirect_uris: string;
   grant_types: string; token_endpoint_auth_method: string; sealed_secret: string | null; scope: string;
-  permissions: string; created_at: number; updated_at: number;
+  permissions: string; require_par: number; created_at: number; updated_at: number;
 }
 
 const codec: RowCodec<Row, Client> = {
@@ -14,6 +14,7 @@ const codec: RowCodec<Row, Client> = {
     redirectUris: parse<string[]>(r.redirect_uris), postLogoutRedirectUris: parse<string[]>(r.post_logout_redirect_uris),
     grantTypes: parse<string[]>(r.grant_types), tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
     sealedSecret: r.sealed_secret, scope: r.scope, permissions: parse<string[]>(r.permissions),
+    requirePushedAuthorizationRequests: r.require_par === 1,
     createdAt: date(r.created_at), updatedAt: date(r.updated_at),
   }),
   toRow: (c) => ({
@@ -21,12 +22,13 @@ const codec: RowCodec<Row, Client> = {
     redirect_uris: json(c.redirectUris), post_logout_redirect_uris: json(c.postLogoutRedirectUris),
     grant_types: json(c.grantTypes), token_endpoint_auth_method: c.tokenEndpointAuthMethod,
     sealed_secret: c.sealedSecret, scope: c.scope, permissions: json(c.permissions),
+    require_par: c.requirePushedAuthorizationRequests ? 1 : 0,
     created_at: c.createdAt.getTime(), updated_at: c.updatedAt.getTime(),
   }),
 };
 
 const COLUMNS = ['client_id', 'organization_id', 'name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types',
-  'token_endpoint_auth_method', 'sealed_secret', 'scope', 'permissions', 'created_at', 'updated_at'];
+  'token_endpoint_auth_method', 'sealed_secret', 'scope', 'permissions', 'require_par', 'created_at', 'updated_at'];
 const MUTABLE = COLUMNS.filter((c) => !['client_id', 'organization_id', 'created_at'].includes(c));
 
 /** OAuth clients in SQLite, paged by client id. */

@@ -2,6 +2,8 @@ import type { Store } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
+import { SqliteInvitations } from './invitations.js';
+import { SqliteMailOutbox } from './mail-outbox.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
@@ -29,6 +31,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
+  const mailOutbox = new SqliteMailOutbox(db);
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
@@ -43,6 +46,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     usage: new SqliteUsage(db),
     audit: new SqliteAudit(db),
     rateLimits: new SqliteRateLimits(db),
+    invitations: new SqliteInvitations(db),
+    mailOutbox,
     async ping() {
       ping.get();
     },
@@ -50,6 +55,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
+        mailOutbox.sweep(now);
       }).immediate();
     },
     async close() {

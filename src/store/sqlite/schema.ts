@@ -76,6 +76,30 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
   `,
+  // invitations, and disabled members (issue 8)
+  `
+  ALTER TABLE memberships ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL, roles TEXT NOT NULL,
+    token_digest TEXT NOT NULL UNIQUE, invited_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, accepted_at INTEGER, accepted_by TEXT, revoked_at INTEGER
+  );
+  CREATE INDEX invitations_by_org ON invitations (organization_id, id);
+  `,
+  // the stored mail outbox (issue 8)
+  `
+  CREATE TABLE mail_outbox (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, organization_id TEXT, sealed TEXT NOT NULL, status TEXT NOT NULL,
+    attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, lease_owner TEXT, lease_expires_at INTEGER,
+    last_error TEXT, created_at INTEGER NOT NULL, finished_at INTEGER
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
+  CREATE INDEX mail_outbox_finished ON mail_outbox (finished_at) WHERE finished_at IS NOT NULL;
+  `,
+  // clients that must use pushed authorization requests (issue 8)
+  `
+  ALTER TABLE clients ADD COLUMN require_par INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */

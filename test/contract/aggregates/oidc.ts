@@ -85,6 +85,23 @@ export function oidcContract(ctx: StoreContext): void {
     expect(await oidc().find('RefreshToken', ids.other)).toEqual({ grantId: otherGrant });
   });
 
+  it("revokes an account's payloads with the given clients only", async () => {
+    const [mine, theirs] = [newId('usr'), newId('usr')];
+    const ids = { grant: newId('t'), refresh: newId('t'), otherClient: newId('t'), otherAccount: newId('t'), session: newId('t') };
+    await oidc().upsert('Grant', ids.grant, { accountId: mine, clientId: 'client_a' }, inAnHour());
+    await oidc().upsert('RefreshToken', ids.refresh, { accountId: mine, clientId: 'client_b', grantId: 'g' }, null);
+    await oidc().upsert('RefreshToken', ids.otherClient, { accountId: mine, clientId: 'client_c' }, inAnHour());
+    await oidc().upsert('Grant', ids.otherAccount, { accountId: theirs, clientId: 'client_a' }, inAnHour());
+    await oidc().upsert('Session', ids.session, { accountId: mine, authorizations: { client_a: {} } }, inAnHour());
+    await oidc().revokeByAccount(mine, ['client_a', 'client_b']);
+    expect(await oidc().find('Grant', ids.grant)).toBeNull();
+    expect(await oidc().find('RefreshToken', ids.refresh)).toBeNull();
+    expect(await oidc().find('RefreshToken', ids.otherClient)).toEqual({ accountId: mine, clientId: 'client_c' });
+    expect(await oidc().find('Grant', ids.otherAccount)).toEqual({ accountId: theirs, clientId: 'client_a' });
+    expect(await oidc().find('Session', ids.session)).not.toBeNull();
+    await expect(oidc().revokeByAccount(mine, [])).resolves.toBeUndefined();
+  });
+
   it('destroying an absent payload is not an error', async () => {
     await expect(oidc().destroy('Session', newId('t'))).resolves.toBeUndefined();
     await expect(oidc().revokeByGrantId(newId('grant'))).resolves.toBeUndefined();
