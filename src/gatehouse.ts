@@ -8,7 +8,9 @@ import { createIdentity, type Identity } from './identity/index.js';
 import { createApiKeysPart } from './api-keys/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
-import type { AuditLog } from './audit/audit-log.js';
+import { AuditLog } from './audit/audit-log.js';
+import { createMail, type MailPart } from './mail/index.js';
+import { invitationRoutes } from './oauth/interactions/invitation-routes.js';
 import { healthRoutes } from './ops/health.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -34,6 +36,8 @@ export interface Gatehouse {
   /** buffered API-key usage; the resource server calls `touch` */
   usage: UsageRecorder;
   audit: AuditLog;
+  /** mail through the stored outbox: `mail.mailer.send(…)`; `mail.worker` delivers */
+  mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
@@ -59,8 +63,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const store = options.store ?? (await openStore(config.databaseUrl, { logger }));
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
-  const identity = createIdentity({ store, config });
-  const { apiKeys, usage, audit } = createApiKeysPart({ store, secrets, identity, config, logger });
+  const audit = new AuditLog({ store: store.audit, logger });
+  const mail = createMail({ config, store: store.mailOutbox, secrets, logger });
+  mail.worker.start();
+  const identity = createIdentity({ store, config, mailer: mail.mailer, audit });
+  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit });
+  // what a departing member created goes with them (SPEC §4)
+  identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
+    await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
+  });
   const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
@@ -80,13 +91,14 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, mail, oauth, resourceServer, app, shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
       resourceServer.close();
       await oauth.close();
       await usage.close();
+      await mail.worker.close();
       if (!options.store) await store.close();
     },
   };
@@ -100,10 +112,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, store, clients: oauth.clients,
+    config, identity, apiKeys, audit, clients: oauth.clients,
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
+  app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   app.use(oauth.middleware);
 
   return gatehouse;

@@ -1,5 +1,6 @@
 import { generateApiKey } from '../domain/api-keys/format.js';
 import { keyStatus, type ApiKeyStatus } from '../domain/api-keys/status.js';
+import { DURATION_FORM, isBoundedSeconds } from '../domain/durations.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
@@ -9,15 +10,22 @@ import type { PermissionService } from '../identity/permissions.js';
 import { displayNameProblem } from '../identity/validation.js';
 import { createdByOf, type Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { assertGrantable, assertGrantableIn, assertInScope, normalizeAllowlist } from './rules.js';
+import { assertControls, assertGrantable, assertInScope, assertKeyGrantableIn, normalizeAllowlist } from './rules.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { insertWithinPlan } from './plan-cap.js';
+import { keysOwnedBy } from './ownership.js';
+import { collectAll } from '../identity/paging.js';
 
 /** A key's name: what it is for, shown in listings. @returns the trimmed name */
 function assertName(name: string): string {
   const problem = displayNameProblem(name);
   if (problem) throw problems.validation([{ field: 'name', message: problem }]);
   return name.trim();
+}
+
+/** A duration in seconds within the SPEC's bounds (at most 10 years), or 400 naming the field. */
+function assertSeconds(field: string, seconds: unknown, allowZero: boolean): void {
+  if (!isBoundedSeconds(seconds, allowZero)) throw problems.validation([{ field, message: `must be ${DURATION_FORM}` }]);
 }
 
 export interface ApiKeyServiceDeps {
@@ -68,6 +76,7 @@ export class ApiKeyService {
   async create(caller: Caller, organizationId: string | null, input: CreateApiKeyInput): Promise<IssuedApiKey> {
     assertInScope(caller, organizationId);
     assertName(input.name);
+    if (input.expiresInSeconds != null) assertSeconds('expires_in', input.expiresInSeconds, false);
     const environment = input.environment ?? 'live';
     await this.checkPermissions(caller, organizationId, input.permissions, environment);
     const now = this.now();
@@ -100,7 +109,8 @@ export class ApiKeyService {
 
   async update(caller: Caller, organizationId: string | null, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord> {
     const current = await this.getActive(caller, organizationId, id);
-    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, undefined);
+    assertControls(caller, current);
+    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, current.environment);
     const patch: Partial<ApiKeyRecord> = { updatedAt: this.now() };
     if (input.name !== undefined) patch.name = assertName(input.name);
     if (input.permissions) patch.permissions = [...new Set(input.permissions)];
@@ -118,6 +128,7 @@ export class ApiKeyService {
    * the key, or rotating would hand it a key stronger than itself.
    */
   async rotate(caller: Caller, organizationId: string | null, id: string, graceSeconds: number): Promise<IssuedApiKey> {
+    assertSeconds('grace_period', graceSeconds, true);
     const old = await this.getActive(caller, organizationId, id);
     if (old.rotatedTo) throw problems.conflict('already_rotated', `This key was already rotated to ${old.rotatedTo}.`);
     assertGrantable(caller, old.permissions, old.environment);
@@ -138,13 +149,34 @@ export class ApiKeyService {
     return { record, key };
   }
 
-  /** Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing. */
+  /**
+   * Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing.
+   * Revoking is weakening: refused for a key stronger than the caller.
+   */
   async revoke(caller: Caller, organizationId: string | null, id: string): Promise<void> {
     const record = await this.get(caller, organizationId, id);
+    assertControls(caller, record);
     if (record.revokedAt) return;
     const now = this.now();
     const updated = await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now });
     await this.changed(caller, updated ?? record, 'api_key.revoked', { name: record.name });
+  }
+
+  /**
+   * Revokes every key of the organization that belongs to `owner` (see `keysOwnedBy`), when the
+   * person leaves or is disabled (SPEC §4). A consequence of that change, so no holder check;
+   * each revocation is audited with the `reason`. @returns how many keys were revoked
+   */
+  async revokeOwnedBy(caller: Caller, organizationId: string, owner: string, reason: string): Promise<number> {
+    // the whole tree (a revoked key may have minted keys that are still active), then the active ones
+    const keys = await collectAll((page) => this.deps.store.apiKeys.list(organizationId, { now: this.now() }, page));
+    const owned = keysOwnedBy(owner, keys).filter((key) => keyStatus(key, this.now()) === 'active');
+    for (const key of owned) {
+      const now = this.now();
+      const updated = await this.deps.store.apiKeys.update(key.id, { revokedAt: now, updatedAt: now });
+      await this.changed(caller, updated ?? key, 'api_key.revoked', { name: key.name, reason, owner });
+    }
+    return owned.length;
   }
 
   /** When the key was last used: the newer of the store's record and this process's buffer. */
@@ -182,7 +214,7 @@ export class ApiKeyService {
 
   private async checkPermissions(caller: Caller, organizationId: string | null, permissions: string[], env?: KeyEnvironment) {
     if (permissions.length === 0) throw problems.validation([{ field: 'permissions', message: 'must list at least one permission' }]);
-    await assertGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
+    await assertKeyGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
   }
 
   private async changed(caller: Caller, record: ApiKeyRecord, action: string, metadata: Record<string, unknown>) {

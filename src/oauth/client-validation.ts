@@ -13,6 +13,7 @@ export interface ClientDraft {
   isPublic: boolean;
   scope: unknown;
   permissions: unknown;
+  requirePar: unknown;
 }
 
 function uriListIssues(field: string, value: unknown, checks: Checks): void {
@@ -46,6 +47,7 @@ export function validateClient(c: ClientDraft): void {
   if (typeof c.scope !== 'string' || c.scope.split(' ').some((s) => !(OIDC_SCOPES as readonly string[]).includes(s)))
     checks.add('scope', `must be space-separated values of: ${OIDC_SCOPES.join(' ')}`);
   checks.addAll(permissionListProblems('permissions', c.permissions));
+  if (typeof c.requirePar !== 'boolean') checks.add('require_pushed_authorization_requests', 'must be true or false');
   checks.done();
 }
 

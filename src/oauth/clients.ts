@@ -1,8 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Caller } from '../audit/actor.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
+import { assertGrantableIn, assertHolds, assertInScope, assertReachesEnvironment } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
+import type { PermissionService } from '../identity/permissions.js';
 import { unique } from '../identity/validation.js';
 import type { Client, Page, PageRequest, Store } from '../store/ports.js';
 import { OIDC_SCOPES, validateClient } from './client-validation.js';
@@ -23,6 +26,8 @@ export interface CreateClientInput {
   scope?: string;
   /** permissions of the client itself, for client_credentials */
   permissions?: string[];
+  /** RFC 9126: authorization requests only through the pushed authorization request endpoint */
+  require_pushed_authorization_requests?: boolean;
 }
 
 export type UpdateClientInput = Partial<Omit<CreateClientInput, 'public'>>;
@@ -39,6 +44,7 @@ export interface ClientJSON {
   public: boolean;
   scope: string;
   permissions: string[];
+  require_pushed_authorization_requests: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -47,24 +53,37 @@ const sealContext = (clientId: string) => `client:${clientId}`;
 const newSecret = () => randomBytes(32).toString('base64url');
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** Permissions of the organization the rules need: the vocabulary, and what its members hold. */
+export type ClientPermissions = Pick<PermissionService, 'outsideVocabulary' | 'heldByMembers'>;
+
 /**
  * OAuth clients of an organization. Used by the management API, the CLI and the provider (which
  * reads clients through `findForProvider`, so a deletion or a rotation applies to the next
  * request: oidc-provider caches clients by a hash of their metadata, never by id alone).
+ *
+ * The authorization invariants (SPEC §2a): a client gets only permissions its registrant holds,
+ * and changing, rotating the secret of or deleting a client needs every permission it can
+ * obtain: its own (client_credentials) and, for an app that signs people in, every permission
+ * the organization's members hold, since remembered consent would hand a hijacked redirect URI or
+ * secret their codes and tokens. Test credentials cannot touch clients (they serve live traffic).
  */
 export class ClientService {
-  constructor(private readonly store: Store, private readonly secrets: Secrets) {}
+  constructor(private readonly store: Store, private readonly secrets: Secrets, private readonly permissions: ClientPermissions) {}
 
-  /** @throws HttpProblem 400 for invalid input, 404 when the organization does not exist */
-  async create(organizationId: string, input: CreateClientInput): Promise<{ client: Client; client_secret?: string }> {
+  /** @throws HttpProblem 400 for invalid input, 403 for permissions the caller lacks, 404 when the organization does not exist */
+  async create(caller: Caller, organizationId: string, input: CreateClientInput): Promise<{ client: Client; client_secret?: string }> {
+    assertInScope(caller, organizationId);
+    assertReachesEnvironment(caller);
     const isPublic = input.public === true;
     const draft = {
       name: input.name, redirectUris: input.redirect_uris ?? [], postLogout: input.post_logout_redirect_uris ?? [],
       grantTypes: input.grant_types ?? ['authorization_code', 'refresh_token'], isPublic,
       scope: input.scope ?? OIDC_SCOPES.join(' '), permissions: input.permissions ?? [],
+      requirePar: input.require_pushed_authorization_requests ?? false,
     };
     validateClient(draft);
     if (!(await this.store.organizations.findById(organizationId))) throw problems.notFound('organization');
+    await assertGrantableIn(caller, this.permissions, organizationId, draft.permissions, 'You cannot give an app');
     const clientId = newId('client');
     const secret = isPublic ? undefined : newSecret();
     const now = new Date();
@@ -73,7 +92,8 @@ export class ClientService {
       redirectUris: unique(draft.redirectUris), postLogoutRedirectUris: unique(draft.postLogout),
       grantTypes: unique(draft.grantTypes), tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
       sealedSecret: secret ? this.secrets.seal(secret, sealContext(clientId)) : null,
-      scope: unique(draft.scope.split(' ')).join(' '), permissions: unique(draft.permissions), createdAt: now, updatedAt: now,
+      scope: unique(draft.scope.split(' ')).join(' '), permissions: unique(draft.permissions),
+      requirePushedAuthorizationRequests: draft.requirePar, createdAt: now, updatedAt: now,
     };
     await this.store.clients.create(client);
     return secret ? { client, client_secret: secret } : { client };
@@ -90,39 +110,60 @@ export class ClientService {
     return this.store.clients.list(organizationId, pageRequest(page));
   }
 
-  /** @throws HttpProblem 400, 404 */
-  async update(organizationId: string, clientId: string, patch: UpdateClientInput): Promise<Client> {
-    const current = await this.get(organizationId, clientId);
+  /** @throws HttpProblem 400, 403, 404 */
+  async update(caller: Caller, organizationId: string, clientId: string, patch: UpdateClientInput): Promise<Client> {
+    const current = await this.controlled(caller, organizationId, clientId, 'You cannot change an app that can obtain');
     const next = {
       name: patch.name ?? current.name, redirectUris: patch.redirect_uris ?? current.redirectUris,
       postLogout: patch.post_logout_redirect_uris ?? current.postLogoutRedirectUris,
       grantTypes: patch.grant_types ?? current.grantTypes, isPublic: current.tokenEndpointAuthMethod === 'none',
       scope: patch.scope ?? current.scope, permissions: patch.permissions ?? current.permissions,
+      requirePar: patch.require_pushed_authorization_requests ?? current.requirePushedAuthorizationRequests,
     };
     validateClient(next);
+    if (patch.permissions !== undefined) await assertGrantableIn(caller, this.permissions, organizationId, next.permissions, 'You cannot give an app');
+    assertHolds(caller, await this.reach(organizationId, next), 'You cannot make an app that can obtain');
     const updated = await this.store.clients.update(clientId, {
       name: next.name.trim(), redirectUris: unique(next.redirectUris), postLogoutRedirectUris: unique(next.postLogout),
       grantTypes: unique(next.grantTypes), scope: unique(next.scope.split(' ')).join(' '),
-      permissions: unique(next.permissions), updatedAt: new Date(),
+      permissions: unique(next.permissions), requirePushedAuthorizationRequests: next.requirePar, updatedAt: new Date(),
     });
     if (!updated) throw problems.notFound('client');
     return updated;
   }
 
-  /** Removes the client; its tokens fail from the next request on (the provider re-reads clients). @throws HttpProblem 404 */
-  async delete(organizationId: string, clientId: string): Promise<void> {
-    await this.get(organizationId, clientId);
+  /** Removes the client; its tokens fail from the next request on (the provider re-reads clients). @throws HttpProblem 403, 404 */
+  async delete(caller: Caller, organizationId: string, clientId: string): Promise<void> {
+    await this.controlled(caller, organizationId, clientId, 'You cannot delete an app that can obtain');
     if (!(await this.store.clients.delete(clientId))) throw problems.notFound('client');
   }
 
-  /** A new secret, shown once; the old one stops working at once. @throws HttpProblem 400 for a public client, 404 */
-  async rotateSecret(organizationId: string, clientId: string): Promise<{ client: Client; client_secret: string }> {
-    const current = await this.get(organizationId, clientId);
+  /** A new secret, shown once; the old one stops working at once. @throws HttpProblem 400 for a public client, 403, 404 */
+  async rotateSecret(caller: Caller, organizationId: string, clientId: string): Promise<{ client: Client; client_secret: string }> {
+    const current = await this.controlled(caller, organizationId, clientId, 'You cannot take the secret of an app that can obtain');
     if (current.tokenEndpointAuthMethod === 'none') throw problems.badRequest('public_client', 'A public client has no secret to rotate.');
     const secret = newSecret();
     const client = await this.store.clients.update(clientId, { sealedSecret: this.secrets.seal(secret, sealContext(clientId)), updatedAt: new Date() });
     if (!client) throw problems.notFound('client');
     return { client, client_secret: secret };
+  }
+
+  /**
+   * Every permission a client can obtain: its own (client_credentials), and for an app that signs
+   * people in, whatever the organization's members hold (they could consent to any of it).
+   */
+  private async reach(organizationId: string, client: { permissions: string[]; grantTypes: string[] }): Promise<string[]> {
+    if (!client.grantTypes.includes('authorization_code')) return client.permissions;
+    return [...new Set([...client.permissions, ...(await this.permissions.heldByMembers(organizationId))])];
+  }
+
+  /** The client, once the caller may act on it: in scope, live, holding all the client can obtain. */
+  private async controlled(caller: Caller, organizationId: string, clientId: string, doing: string): Promise<Client> {
+    assertInScope(caller, organizationId);
+    assertReachesEnvironment(caller);
+    const client = await this.get(organizationId, clientId);
+    assertHolds(caller, await this.reach(organizationId, client), doing);
+    return client;
   }
 
   /** The client when `secret` is its current secret (constant-time comparison), else null. */
@@ -151,6 +192,7 @@ export class ClientService {
       redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris,
       grant_types: client.grantTypes, token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       public: client.tokenEndpointAuthMethod === 'none', scope: client.scope, permissions: client.permissions,
+      require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
       created_at: client.createdAt.toISOString(), updated_at: client.updatedAt.toISOString(),
     };
   }

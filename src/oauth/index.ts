@@ -57,7 +57,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
   });
   await signingKeys.init();
-  const clients = new ClientService(store, secrets);
+  const clients = new ClientService(store, secrets, identity.permissions);
   const signing = () => {
     const active = signingKeys.active();
     if (!active) throw new Error('no active signing key');
