@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import type { CreateClientInput } from '../../src/oauth/clients.js';
 import type { Store } from '../../src/store/ports.js';
+import { OPERATOR } from '../../src/audit/actor.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -10,12 +11,17 @@ export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** An organization, a member (role `admin` unless told) and a confidential client, made through the services. */
+/**
+ * An organization, a member (role `admin` unless told) and a confidential client, made through
+ * the services. The organization also has an owner (another admin), so the member can be demoted
+ * or removed without taking the organization's last admin.
+ */
 export async function seedOAuth(gh: Gatehouse, options: { roles?: string[]; client?: Partial<CreateClientInput> } = {}) {
   const org = await gh.identity.organizations.create({ slug: `org-${unique()}` });
+  await gh.identity.users.create({ email: `owner-${unique()}@example.com`, password: PASSWORD, organizationId: org.id, roles: ['admin'] });
   const email = `user-${unique()}@example.com`;
   const { user } = await gh.identity.users.create({ email, password: PASSWORD, name: 'Ada Lovelace', organizationId: org.id, roles: options.roles ?? ['admin'] });
-  const { client, client_secret } = await gh.oauth.clients.create(org.id, {
+  const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Test App', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     permissions: ['users:read'], ...options.client,
   });

@@ -1,4 +1,5 @@
-import { seededSuite } from '../../support/seed.js';
+import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
+import { mintKey, seededSuite } from '../../support/seed.js';
 
 const s = seededSuite();
 
@@ -18,6 +19,9 @@ describe('resources', () => {
     const patched = await s.api().patch(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).send({ name: 'Billing' }).expect(200);
     expect(patched.body.name).toBe('Billing');
     await s.api().get(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).expect(200);
-    await s.api().delete(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).expect(204);
+    // deleting takes its permissions from whoever holds them: only a caller holding them may
+    await s.api().delete(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).expect(403);
+    const holder = await mintKey(s.gatehouse, s.org.id, [...MANAGEMENT_PERMISSIONS, 'invoices:read', 'invoices:write']);
+    await s.api().delete(`/v1/organizations/acme/resources/${created.body.id}`).set('X-API-Key', holder.key).expect(204);
   });
 });
