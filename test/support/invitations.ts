@@ -20,11 +20,11 @@ export function invitationForm(page: string): { csrf: string; token: string } {
  */
 export async function acceptInvitation(target: Target, link: URL, how: { mode: 'signin' | 'signup'; password: string; confirm?: string }) {
   const page = await agentOf(target).get(`${link.pathname}${link.search}`);
-  if (page.status !== 200) return { status: page.status, text: page.text };
+  if (page.status !== 200) return { status: page.status, text: page.text, headers: page.headers };
   const { csrf, token } = invitationForm(page.text);
   const res = await agentOf(target).post(link.pathname).type('form')
     .send({ csrf, token, mode: how.mode, password: how.password, confirm: how.confirm ?? how.password });
-  return { status: res.status, text: res.text };
+  return { status: res.status, text: res.text, headers: res.headers };
 }
 
 /** The invitation link last mailed to `email` by a Gatehouse without SMTP (read from its outbox directory). */
