@@ -27,9 +27,9 @@ export interface ResolvedResource {
 
 /**
  * APIs registered with Gatehouse (RFC 8707 resources) and the built-in management API. A
- * resource defines permissions: taking one away (by a change or a deletion) weakens its holders,
- * and declaring one the organization already knows acts on them, so either needs the caller to
- * hold it (403 `permission_escalation`).
+ * resource defines permissions; like anything holding permissions, it can be changed or deleted
+ * only by a caller holding all of them (taking one away weakens its holders), and declaring a
+ * permission the organization already knows acts on its holders too (403 `permission_escalation`).
  */
 export interface Resources {
   /** @throws HttpProblem 400 (bad or reserved identifier, bad permissions), 403, 404 organization, 409 `resource_exists` */
@@ -70,19 +70,19 @@ export function createResources(store: Store, config: Config, permissions: Pick<
     if (!resource) throw problems.notFound('resource');
     return resource;
   };
-  /** a resource the caller may act on: in scope, live */
-  const found = async (caller: Caller, organizationId: string, id: string) => {
+  /** a resource the caller may act on: in scope, live, defining nothing the caller lacks */
+  const controlled = async (caller: Caller, organizationId: string, id: string, doing: string) => {
     assertInScope(caller, organizationId);
     assertReachesEnvironment(caller);
-    return get(organizationId, id);
+    const resource = await get(organizationId, id);
+    assertHolds(caller, resource.permissions, doing);
+    return resource;
   };
   /**
-   * Taking a permission out of the vocabulary weakens everyone holding it; declaring one the
-   * organization already knows (from another API) acts on its holders too. Either needs the
-   * caller to hold it. New permission names are free: nobody holds them yet.
+   * Declaring a permission the organization already knows (from another API) acts on its
+   * holders: it needs the caller to hold it. New permission names are free: nobody holds them yet.
    */
-  const assertMayChange = async (caller: Caller, organizationId: string, before: readonly string[], after: readonly string[]) => {
-    assertHolds(caller, before.filter((p) => !after.includes(p)), 'You cannot take from the vocabulary');
+  const assertMayDeclare = async (caller: Caller, organizationId: string, before: readonly string[], after: readonly string[]) => {
     const known = new Set(await permissions.vocabulary(organizationId));
     assertHolds(caller, after.filter((p) => known.has(p) && !before.includes(p)), 'You cannot declare again');
   };
@@ -100,7 +100,7 @@ export function createResources(store: Store, config: Config, permissions: Pick<
         .done();
       if (!(await store.organizations.findById(organizationId))) throw problems.notFound('organization');
       if (await store.resources.findByIdentifier(identifier)) throw exists(identifier);
-      await assertMayChange(caller, organizationId, [], unique(declared));
+      await assertMayDeclare(caller, organizationId, [], unique(declared));
       const now = new Date();
       const resource: Resource = {
         id: newId('res'), organizationId, identifier, name: name?.trim() ?? identifier,
@@ -121,8 +121,8 @@ export function createResources(store: Store, config: Config, permissions: Pick<
         .add('name', patch.name === undefined ? null : displayNameProblem(patch.name))
         .addAll(patch.permissions === undefined ? [] : permissionIssues(patch.permissions))
         .done();
-      const current = await found(caller, organizationId, id);
-      if (patch.permissions !== undefined) await assertMayChange(caller, organizationId, current.permissions, unique(patch.permissions));
+      const current = await controlled(caller, organizationId, id, 'You cannot change an API that defines');
+      if (patch.permissions !== undefined) await assertMayDeclare(caller, organizationId, current.permissions, unique(patch.permissions));
       const clean: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>> = { updatedAt: new Date() };
       if (patch.name !== undefined) clean.name = patch.name.trim();
       if (patch.permissions !== undefined) clean.permissions = unique(patch.permissions);
@@ -131,7 +131,7 @@ export function createResources(store: Store, config: Config, permissions: Pick<
       return resource;
     },
     async delete(caller, organizationId, id) {
-      assertHolds(caller, (await found(caller, organizationId, id)).permissions, 'You cannot delete an API that defines');
+      await controlled(caller, organizationId, id, 'You cannot delete an API that defines');
       if (!(await store.resources.delete(organizationId, id))) throw problems.notFound('resource');
     },
     async resolve(identifier) {
