@@ -54,6 +54,20 @@ export function assertReachesEnvironment(caller: Caller, environment: KeyEnviron
 }
 
 /**
+ * Loads what the caller is about to change, revoke or delete, once the caller may act on it: in
+ * its scope (404 otherwise), live (a test credential reaches only test keys), and holding every
+ * permission the thing holds (403). @returns the loaded thing
+ */
+export async function loadControlled<T>(caller: Caller, organizationId: string, load: () => Promise<T>,
+  held: (item: T) => readonly string[] | Promise<readonly string[]>, doing: string): Promise<T> {
+  assertInScope(caller, organizationId);
+  assertReachesEnvironment(caller);
+  const item = await load();
+  assertHolds(caller, await held(item), doing);
+  return item;
+}
+
+/**
  * The whole check for permissions about to be granted (to a key, a role, a client, an
  * invitation's roles): well-formed (400), in the organization's vocabulary (400, naming each),
  * held by the caller (403).

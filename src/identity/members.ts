@@ -2,7 +2,7 @@ import type { Caller } from '../audit/actor.js';
 import { newId } from '../domain/ids.js';
 import { problems } from '../http/problem.js';
 import { UniqueViolation, type Membership, type Page, type PageRequest, type Store } from '../store/ports.js';
-import { assertHolds, assertInScope, assertReachesEnvironment } from './authority.js';
+import { assertHolds, loadControlled } from './authority.js';
 import { collectAll, pageRequest } from './paging.js';
 import type { PermissionService } from './permissions.js';
 import type { Roles } from './roles.js';
@@ -58,14 +58,12 @@ export function createMembers(store: Store, permissions: PermissionService, role
   };
 
   /** the member's current roles, once the caller is allowed to act on them */
-  const controlled = async (caller: Caller, organizationId: string, userId: string, doing: string): Promise<Membership> => {
-    assertInScope(caller, organizationId);
-    assertReachesEnvironment(caller);
-    const membership = typeof userId === 'string' ? await store.memberships.find(organizationId, userId) : null;
-    if (!membership) throw problems.notFound('member');
-    assertHolds(caller, await permissions.permissionsOfRoles(organizationId, membership.roles), doing);
-    return membership;
-  };
+  const controlled = (caller: Caller, organizationId: string, userId: string, doing: string): Promise<Membership> =>
+    loadControlled(caller, organizationId, async () => {
+      const membership = typeof userId === 'string' ? await store.memberships.find(organizationId, userId) : null;
+      if (!membership) throw problems.notFound('member');
+      return membership;
+    }, (membership) => permissions.permissionsOfRoles(organizationId, membership.roles), doing);
 
   const depart = async (departure: Departure) => {
     const clients = await collectAll((page) => store.clients.list(departure.organizationId, page));

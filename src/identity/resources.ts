@@ -4,7 +4,7 @@ import { MANAGEMENT_PERMISSIONS } from '../domain/permissions.js';
 import { problems } from '../http/problem.js';
 import { UniqueViolation, type Page, type PageRequest, type Resource, type Store } from '../store/ports.js';
 import type { Caller } from '../audit/actor.js';
-import { assertHolds, assertInScope, assertReachesEnvironment } from './authority.js';
+import { assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from './authority.js';
 import { pageRequest } from './paging.js';
 import type { PermissionService } from './permissions.js';
 import { Checks, displayNameProblem, identifierProblem, permissionListProblems, unique } from './validation.js';
@@ -70,14 +70,8 @@ export function createResources(store: Store, config: Config, permissions: Pick<
     if (!resource) throw problems.notFound('resource');
     return resource;
   };
-  /** a resource the caller may act on: in scope, live, defining nothing the caller lacks */
-  const controlled = async (caller: Caller, organizationId: string, id: string, doing: string) => {
-    assertInScope(caller, organizationId);
-    assertReachesEnvironment(caller);
-    const resource = await get(organizationId, id);
-    assertHolds(caller, resource.permissions, doing);
-    return resource;
-  };
+  const controlled = (caller: Caller, organizationId: string, id: string, doing: string) =>
+    loadControlled(caller, organizationId, () => get(organizationId, id), (resource) => resource.permissions, doing);
   /**
    * Declaring a permission the organization already knows (from another API) acts on its
    * holders: it needs the caller to hold it. New permission names are free: nobody holds them yet.

@@ -4,7 +4,7 @@ import { problems } from '../http/problem.js';
 import { UniqueViolation, type Page, type PageRequest, type Role, type Store } from '../store/ports.js';
 import { collectAll, pageRequest } from './paging.js';
 import type { Caller } from '../audit/actor.js';
-import { assertHolds, assertInScope, assertReachesEnvironment } from './authority.js';
+import { assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from './authority.js';
 import type { PermissionService } from './permissions.js';
 import { Checks, displayNameProblem, permissionListProblems, roleNameProblem, unique } from './validation.js';
 
@@ -56,14 +56,8 @@ export function createRoles(store: Store, permissions: PermissionService): Roles
     return unique(wanted as string[]);
   };
   const descriptionProblem = (d: unknown) => (d === undefined || d === null ? null : displayNameProblem(d));
-  /** the role the caller may act on: in scope, live (roles serve live traffic), none of its permissions beyond the caller's */
-  const controlled = async (caller: Caller, organizationId: string, idOrName: string, doing: string) => {
-    assertInScope(caller, organizationId);
-    assertReachesEnvironment(caller);
-    const role = await get(organizationId, idOrName);
-    assertHolds(caller, role.permissions, doing);
-    return role;
-  };
+  const controlled = (caller: Caller, organizationId: string, idOrName: string, doing: string) =>
+    loadControlled(caller, organizationId, () => get(organizationId, idOrName), (role) => role.permissions, doing);
 
   return {
     async create(caller, organizationId, { name, description, permissions: wanted }) {

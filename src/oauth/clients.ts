@@ -3,7 +3,7 @@ import type { Caller } from '../audit/actor.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
-import { assertGrantableIn, assertHolds, assertInScope, assertReachesEnvironment } from '../identity/authority.js';
+import { assertGrantableIn, assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
 import type { PermissionService } from '../identity/permissions.js';
 import { unique } from '../identity/validation.js';
@@ -158,12 +158,8 @@ export class ClientService {
   }
 
   /** The client, once the caller may act on it: in scope, live, holding all the client can obtain. */
-  private async controlled(caller: Caller, organizationId: string, clientId: string, doing: string): Promise<Client> {
-    assertInScope(caller, organizationId);
-    assertReachesEnvironment(caller);
-    const client = await this.get(organizationId, clientId);
-    assertHolds(caller, await this.reach(organizationId, client), doing);
-    return client;
+  private controlled(caller: Caller, organizationId: string, clientId: string, doing: string): Promise<Client> {
+    return loadControlled(caller, organizationId, () => this.get(organizationId, clientId), (client) => this.reach(organizationId, client), doing);
   }
 
   /** The client when `secret` is its current secret (constant-time comparison), else null. */

@@ -7,6 +7,7 @@ import type { Store } from '../../store/ports.js';
 import { CsrfTokens, readForm } from './form.js';
 import { send } from './html.js';
 import { invitationPage, joinedPage } from './invitation-pages.js';
+import { takeLoginAttempt } from './login-throttle.js';
 import { errorPage } from './pages.js';
 
 /** Where a mailed invitation link leads (`/invitation?token=…`); its forms post back here. */
@@ -51,17 +52,6 @@ export function invitationRoutes(deps: InvitationRoutesDeps): Middleware {
       email: link.invitation.email, error, status: error?.status,
     }));
 
-  /** one attempt from the login budgets; the seconds to wait when over either */
-  const throttle = async (email: string, ip: string): Promise<number | null> => {
-    const now = Date.now();
-    const { loginPerAccount, loginPerIp } = deps.config.throttles;
-    for (const [bucket, w] of [[`login-ip:${ip}`, loginPerIp], [`login:${email}`, loginPerAccount]] as const) {
-      const r = await deps.store.rateLimits.take({ bucket, windowMs: w.windowSeconds * 1000, limit: w.limit, cost: 1, now });
-      if (!r.allowed) return Math.max(1, Math.ceil((r.resetAt - now) / 1000));
-    }
-    return null;
-  };
-
   const submit = async (ctx: Context) => {
     const form = await readForm(ctx);
     const token = form.token ?? '';
@@ -71,7 +61,7 @@ export function invitationRoutes(deps: InvitationRoutesDeps): Middleware {
     const link = await deps.invitations.open(token);
     if (!link) return send(ctx, unavailable());
     const mode = form.mode === 'signup' ? 'signup' : 'signin';
-    const wait = await throttle(link.invitation.email, ctx.ip);
+    const wait = await takeLoginAttempt(deps.store, deps.config.throttles, link.invitation.email, ctx.ip);
     if (wait !== null) {
       count('throttled');
       ctx.set('Retry-After', String(wait));

@@ -6,6 +6,7 @@ import type { Metrics } from '../../ops/metrics.js';
 import type { Store } from '../../store/ports.js';
 import { loginPage } from './pages.js';
 import type { InteractionContext } from './context.js';
+import { takeLoginAttempt } from './login-throttle.js';
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
 const NOT_A_MEMBER = 'This account does not belong to the organization that runs this application. Sign in with another account.';
@@ -16,17 +17,6 @@ export interface LoginDeps {
   config: Config;
   /** counts sign-ins by outcome (`gatehouse_authentications_total{kind="password"}`) */
   metrics?: Metrics;
-}
-
-/** Takes one attempt from the per-account and per-IP login budgets; the seconds to wait when over either. */
-async function throttle(deps: LoginDeps, email: string, ip: string): Promise<number | null> {
-  const now = Date.now();
-  const { loginPerAccount, loginPerIp } = deps.config.throttles;
-  for (const [bucket, w] of [[`login-ip:${ip}`, loginPerIp], [`login:${email}`, loginPerAccount]] as const) {
-    const r = await deps.store.rateLimits.take({ bucket, windowMs: w.windowSeconds * 1000, limit: w.limit, cost: 1, now });
-    if (!r.allowed) return Math.max(1, Math.ceil((r.resetAt - now) / 1000));
-  }
-  return null;
 }
 
 /** Renders the login form for this interaction. */
@@ -43,7 +33,7 @@ export async function submitLogin(ctx: Context, ic: InteractionContext, form: Re
   const email = (form.email ?? '').trim().toLowerCase().slice(0, 254);
   const password = (form.password ?? '').slice(0, 1024);
   const count = (outcome: string) => deps.metrics?.authentications.inc({ kind: 'password', outcome });
-  const wait = await throttle(deps, email, ctx.ip);
+  const wait = await takeLoginAttempt(deps.store, deps.config.throttles, email, ctx.ip);
   if (wait !== null) {
     count('throttled');
     ctx.set('Retry-After', String(wait));

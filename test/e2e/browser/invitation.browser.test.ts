@@ -1,13 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
+import { chromiumAvailable as available, describeBrowser, launchChromium } from '../../support/browser.js';
 import { invitationLink, startSmtpSink, type SmtpSink } from '../../support/mail.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
-const describeBrowser = available ? describe : describe.skip;
 
 let server: RunningGatehouse;
 let smtp: SmtpSink;
@@ -17,10 +12,7 @@ beforeAll(async () => {
   if (!available) return;
   smtp = await startSmtpSink();
   server = await startTestServer({ smtpUrl: smtp.url });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
