@@ -1,24 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { runBin } from '../../support/bin.js';
 
-const BIN = join(process.cwd(), 'bin/gatehouse.js');
-
-/** Runs the built executable by its absolute path from `cwd` (`dist/` is built by `npm test`). */
-function gatehouseIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+/** The built executable, by its absolute path, run from `cwd`. */
+const gatehouseIn = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => runBin(args, { cwd, env });
 
 describe('the CLI run from a directory other than the project', () => {
   let dir: string;
