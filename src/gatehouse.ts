@@ -16,6 +16,7 @@ import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
+import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
@@ -56,7 +57,8 @@ export interface GatehouseOptions {
 export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: config.nodeEnv !== 'test' });
-  const store = options.store ?? (await openStore(config.databaseUrl, { logger }));
+  // every store call is bounded: a stuck backend answers 503, never a hung request
+  const store = withDeadlines(options.store ?? (await openStore(config.databaseUrl, { logger, timeoutMs: config.store.timeoutMs })), config.store.timeoutMs);
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
   const identity = createIdentity({ store, config });

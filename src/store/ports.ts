@@ -27,6 +27,20 @@ export class UniqueViolation extends Error {
   }
 }
 
+/**
+ * Thrown by any port method when the backend cannot answer: it did not within the store's
+ * deadline (`store.timeoutMs`), it has no reachable primary, a majority did not acknowledge a
+ * write in time, or another process holds SQLite's write lock too long. The request that met it
+ * is answered 503 (`store_unavailable`); the original error, if any, is the `cause`. A write that
+ * met it may or may not have been applied.
+ */
+export class StoreUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailable';
+  }
+}
+
 // ---------------------------------------------------------------- identity
 
 export interface Organization {
@@ -242,6 +256,27 @@ export interface ApiKeyListFilter {
   now: Date;
 }
 
+/** One rotation, as {@link ApiKeyStore.rotate} applies it. */
+export interface KeyRotation {
+  /** the key being rotated */
+  oldId: string;
+  /** the old key's `updatedAt` as the caller read it: the rotation happens only if it is still that version */
+  expectedUpdatedAt: Date;
+  /** the old key's expiry from now on: the end of its grace period */
+  oldExpiresAt: Date | null;
+  /** the new key; its `createdAt` also becomes the old key's `updatedAt` */
+  successor: ApiKeyRecord;
+  /** the organization's cap on active keys, the old key counted as active (see `create`) */
+  cap?: { maxActive: number; now: Date };
+}
+
+/**
+ * `rotated`: the successor exists and the old key points to it. `conflict`: the old key is
+ * missing, revoked, already rotated or no longer the version read, and nothing was written.
+ * `cap_reached`: the organization is full, and nothing was written.
+ */
+export type RotationOutcome = 'rotated' | 'conflict' | 'cap_reached';
+
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
@@ -252,6 +287,13 @@ export interface ApiKeyStore {
   /** organizationId null lists server-scoped keys */
   list(organizationId: string | null, filter: ApiKeyListFilter, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null>;
+  /**
+   * Rotates a key as one compare-and-set: if the old key is still the version read, not revoked
+   * and not rotated, inserts the successor (within the cap) and sets the old key's `rotatedTo`,
+   * expiry and `updatedAt`, all or nothing. Of concurrent rotations of one key, on any number of
+   * connections, exactly one answers `rotated`.
+   */
+  rotate(rotation: KeyRotation): Promise<RotationOutcome>;
   countActive(organizationId: string, now: Date): Promise<number>;
   /** ids and updatedAt of keys updated at or after `since` (for cross-instance cache invalidation) */
   changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>>;
@@ -266,8 +308,13 @@ export interface UsageIncrement {
 }
 
 export interface UsageStore {
-  /** adds the counts and raises `lastUsedAt` (never lowers it); one call per flush */
-  record(increments: UsageIncrement[]): Promise<void>;
+  /**
+   * Adds the counts and raises `lastUsedAt` (never lowers it), all or nothing; one call per
+   * flush. With a `flushId`, a flush is applied at most once: recording the same id again (a
+   * retry after an error whose write may have landed) changes nothing. Ids are remembered for
+   * a day.
+   */
+  record(increments: UsageIncrement[], flushId?: string): Promise<void>;
   /** the last-used time of each key, in one round trip (a page of a listing); keys never used are absent */
   lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>>;
   /** per-day counts, oldest first, for days in [fromDay, toDay] */
@@ -324,6 +371,48 @@ export interface RateLimitStore {
   reset(bucket: string): Promise<void>;
 }
 
+// ---------------------------------------------------------------- schema migrations
+
+export interface MigrationStep {
+  /** 1-based; version `n` is the schema after migration `n` */
+  version: number;
+  description: string;
+}
+
+export interface AppliedMigration extends MigrationStep {
+  /** null for a migration applied before Gatehouse recorded when (SQLite files older than that) */
+  appliedAt: Date | null;
+}
+
+export interface MigrationStatus {
+  /** the schema version of the data */
+  current: number;
+  /** the newest schema version this Gatehouse knows; `current > latest` means a newer Gatehouse wrote the data */
+  latest: number;
+  applied: AppliedMigration[];
+  pending: MigrationStep[];
+  /**
+   * What the next `apply` changes in indexes besides the versioned steps (MongoDB reconciles
+   * the indexes its models declare on every apply; SQLite's live in its migrations: always empty)
+   */
+  indexChanges: string[];
+}
+
+/** Versioned schema migrations (indexes included), recorded in the store itself. */
+export interface MigrationPort {
+  status(): Promise<MigrationStatus>;
+  /**
+   * Applies every pending migration under a lock held in the store, so instances starting
+   * together migrate once. @throws when the data is newer than this Gatehouse
+   */
+  apply(): Promise<MigrationStatus>;
+}
+
+/** A store opened for its migrations only (`gatehouse migrate`): nothing is migrated until `apply`. */
+export interface StoreMigrations extends MigrationPort {
+  close(): Promise<void>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -340,6 +429,7 @@ export interface Store {
   usage: UsageStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  migrations: MigrationPort;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own */

@@ -2,7 +2,9 @@ import type { Store } from '../../src/store/ports.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
 import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
+import { keyRotationContract } from './aggregates/key-rotation.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
+import { migrationsContract } from './aggregates/migrations.js';
 import { membershipsRolesResourcesContract } from './aggregates/memberships-roles-resources.js';
 import { oidcContract } from './aggregates/oidc.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
@@ -60,9 +62,11 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('signing keys', () => signingKeysContract(useStore(factory)));
     describe('oidc payloads', () => oidcContract(useStore(factory)));
     describe('api keys', () => apiKeysContract(useStore(factory)));
+    describe('api key rotation', () => keyRotationContract(useStore(factory)));
     describe('usage', () => usageContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
+    describe('migrations', () => migrationsContract(useStore(factory)));
   });
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../ports.js';
+import type { Store, StoreMigrations } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
@@ -9,7 +9,7 @@ import { SqliteOrganizations } from './organizations.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
-import { migrate } from './schema.js';
+import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteUsers } from './users.js';
@@ -20,14 +20,16 @@ import { SqliteUsers } from './users.js';
  */
 export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
   try {
-    migrate(db);
+    migrations.applyNow();
   } catch (err) {
     db.close();
     throw err;
   }
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
+  const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
   return {
     kind: 'sqlite',
@@ -43,6 +45,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     usage: new SqliteUsage(db),
     audit: new SqliteAudit(db),
     rateLimits: new SqliteRateLimits(db),
+    migrations,
     async ping() {
       ping.get();
     },
@@ -50,8 +53,25 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
+        sweepFlushes.run(now.getTime());
       }).immediate();
     },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Only the migrations of a SQLite file, without migrating it (`gatehouse migrate`): the ports
+ * are not built, since they expect the latest schema.
+ */
+export function openSqliteMigrations(options: OpenDatabaseOptions): StoreMigrations {
+  const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
+  return {
+    status: () => migrations.status(),
+    apply: () => migrations.apply(),
     async close() {
       if (db.open) db.close();
     },

@@ -1,10 +1,8 @@
-import type { SqliteDb } from './database.js';
-
 /**
- * Versioned migrations: migration `i` takes the schema from version `i` to `i + 1`, tracked in
- * `PRAGMA user_version`. They run in one `BEGIN IMMEDIATE` transaction that re-reads the version
- * inside the lock, so several processes opening a new file at once migrate it exactly once.
- * Append new migrations; never edit a released one.
+ * The SQLite schema, as versioned migrations: element `i` takes the schema from version `i` to
+ * `i + 1` (`PRAGMA user_version`); `migrate.ts` runs and records them. APPEND a new element for
+ * each feature's tables, columns and indexes, starting with a `-- what it is for` line (shown by
+ * `gatehouse migrate --status`); never edit or reorder a released one.
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: every aggregate
@@ -76,18 +74,9 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
   `,
+  `
+  -- usage flush ids, so a retried flush is applied once
+  CREATE TABLE usage_flushes (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX usage_flushes_by_expiry ON usage_flushes (expires_at);
+  `,
 ];
-
-/** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */
-export function migrate(db: SqliteDb): void {
-  const current = () => db.pragma('user_version', { simple: true }) as number;
-  if (current() === MIGRATIONS.length) return;
-  db.transaction(() => {
-    const version = current();
-    if (version > MIGRATIONS.length) {
-      throw new Error(`the SQLite database has schema version ${version}, newer than this Gatehouse (${MIGRATIONS.length})`);
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
-}
