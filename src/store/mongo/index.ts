@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../ports.js';
 import { MongoApiKeys } from './api-keys.js';
+import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
 import { openConnection } from './connection.js';
@@ -39,6 +40,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
       roles: new MongoRoles(conn),
       resources: new MongoResources(conn),
       clients: new MongoClients(conn),
+      appConnections: new MongoAppConnections(conn),
       signingKeys: new MongoSigningKeys(conn),
       oidc,
       apiKeys: new MongoApiKeys(conn),

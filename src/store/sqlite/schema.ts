@@ -76,6 +76,20 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
   `,
+  // apps for every organization, private_key_jwt, secret rotation with a grace period; connected apps
+  `
+  ALTER TABLE clients ADD COLUMN multi_organization INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE clients ADD COLUMN jwks TEXT;
+  ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
+  ALTER TABLE clients ADD COLUMN previous_sealed_secret TEXT;
+  ALTER TABLE clients ADD COLUMN previous_secret_expires_at INTEGER;
+  CREATE TABLE app_connections (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    scopes TEXT NOT NULL, resources TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    UNIQUE (organization_id, client_id, user_id)
+  );
+  CREATE INDEX app_connections_by_client ON app_connections (organization_id, client_id, id);
+  `,
 ];
 
 /** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */
