@@ -58,6 +58,8 @@ export interface ClientJSON {
 }
 
 const sealContext = (clientId: string) => `client:${clientId}`;
+/** the longest a rotated-out secret keeps working */
+const MAX_GRACE_SECONDS = 30 * 86_400;
 const newSecret = () => randomBytes(32).toString('base64url');
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -142,8 +144,11 @@ export class ClientService {
    * @throws HttpProblem 400 for a client without a secret (public, private_key_jwt), 404
    */
   async rotateSecret(organizationId: string, clientId: string, graceSeconds = 0): Promise<{ client: Client; client_secret: string }> {
+    if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS)
+      throw problems.validation([{ field: 'grace_period', message: 'must be from 0 to 30 days' }]);
     const current = await this.get(organizationId, clientId);
-    if (!current.sealedSecret) throw problems.badRequest('no_client_secret', 'This client authenticates without a secret; there is none to rotate.');
+    if (current.tokenEndpointAuthMethod === 'none') throw problems.badRequest('public_client', 'A public client has no secret to rotate.');
+    if (!current.sealedSecret) throw problems.badRequest('no_client_secret', 'This client authenticates with private_key_jwt; it has no secret to rotate.');
     const secret = newSecret();
     const now = Date.now();
     const client = await this.store.clients.update(clientId, {
