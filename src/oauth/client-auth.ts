@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { ClientService } from './clients.js';
+import { publicFetch } from './public-fetch.js';
 
 /**
  * Client secrets are checked by the ClientService, which knows the previous secret during a
@@ -16,14 +17,14 @@ export function checkClientSecretsWith(provider: Provider, clients: ClientServic
 type Fetch = (url: URL | string, options: RequestInit & { dispatcher?: unknown }) => Promise<Response>;
 
 /**
- * How the provider fetches a client's `jwks_uri`. oidc-provider refuses connections to loopback,
- * private and other special-use addresses (its dispatcher checks the connected socket, so DNS
- * rebinding cannot get past it); `allowPrivateNetworks` (development, tests) lifts that.
+ * How the provider fetches a client's `jwks_uri`: through {@link publicFetch} (public addresses
+ * only, checked when the socket connects; no redirects; 64 KB), or with `allowPrivateNetworks`
+ * (development, tests) a plain fetch.
  */
 export function jwksFetch(allowPrivateNetworks: boolean): Fetch {
   return (url, options) => {
-    if (!allowPrivateNetworks) return globalThis.fetch(url, options);
-    const { dispatcher: _guard, ...rest } = options;
+    if (!allowPrivateNetworks) return publicFetch(url, options);
+    const { dispatcher: _unused, ...rest } = options;
     return globalThis.fetch(url, rest);
   };
 }

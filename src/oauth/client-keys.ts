@@ -3,7 +3,7 @@ import type { FieldIssue } from '../http/problem.js';
 import { redirectUriProblem } from './redirect-uris.js';
 
 /** Algorithms a `private_key_jwt` client may sign its assertions with (never HMAC: the server would need the key). */
-export const CLIENT_ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+export const CLIENT_ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'] as const;
 
 const MAX_KEYS = 10;
 const MAX_JWKS_BYTES = 16 * 1024;
