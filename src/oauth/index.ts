@@ -15,6 +15,7 @@ import { checkClientSecretsWith } from './client-auth.js';
 import { ClientService } from './clients.js';
 import { ConnectedApps } from './connected-apps.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
+import { throttleUserCodes } from './interactions/device.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
 import { installRefreshReuse } from './refresh-reuse.js';
@@ -100,6 +101,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     corsAllowed: async (clientId, origin) => !!(await clients.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
   });
   const middleware = compose([
+    throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
       provider, identity, clients, store, config, logger, acting, authorizations: families,
       csrfKey: secrets.key('csrf'), metrics: options.metrics,

@@ -1,5 +1,8 @@
+import type { Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Store } from '../../store/ports.js';
 import { html, page, send } from './html.js';
+import { errorPage } from './pages.js';
 
 /** Device-flow (RFC 8628) pages: enter the code, confirm it, done. Same look, CSP and no-script rules as login. */
 
@@ -60,4 +63,23 @@ export async function successSource(ctx: KoaContextWithOIDC): Promise<void> {
     title: 'Device connected',
     body: html`<h1>Device connected</h1><p class="lead">${name} on your device is signed in. You can close this window.</p>`,
   }));
+}
+
+/**
+ * Throttles code entry per client address (RFC 8628 §5.1: user codes are short enough to guess
+ * at scale): every POST to the verification page takes from the `loginPerIp` budget; over it,
+ * 429 with Retry-After and no lookup of the code.
+ */
+export function throttleUserCodes(deps: { store: Store; window: { limit: number; windowSeconds: number } }): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/device') return next();
+    const now = Date.now();
+    const taken = await deps.store.rateLimits.take({
+      bucket: `device-code-ip:${ctx.ip}`, windowMs: deps.window.windowSeconds * 1000, limit: deps.window.limit, cost: 1, now,
+    });
+    if (taken.allowed) return next();
+    const wait = Math.max(1, Math.ceil((taken.resetAt - now) / 1000));
+    ctx.set('Retry-After', String(wait));
+    send(ctx, errorPage({ status: 429, title: 'Too many attempts', message: `Too many codes were entered from this address. Try again in ${Math.ceil(wait / 60)} minute(s).` }));
+  };
 }
