@@ -57,6 +57,7 @@ describe('device authorization grant', () => {
     const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid users:read users:write' });
     expect(started.user_code).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
     expect(started.verification_uri).toBe(`${server.url}/device`);
+    expect(started.expires_in).toBe(600);
     const polling = oidc.pollDeviceAuthorizationGrant(config, { ...started, interval: 1 });
 
     const agent = new FormAgent();

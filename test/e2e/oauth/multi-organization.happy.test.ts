@@ -56,6 +56,7 @@ async function refresh(token: string) {
 
 describe('a multi-organization app owned by another organization', () => {
   let acmeTokens: oidc.TokenEndpointResponse;
+  let disconnectedRefresh: string;
   let betaTokens: oidc.TokenEndpointResponse;
 
   it('signs a member in for the organization the request names, with that organization in `org` and her roles there as scope', async () => {
@@ -120,6 +121,7 @@ describe('a multi-organization app owned by another organization', () => {
     const del = await api().delete(`/v1/organizations/acme/connected-apps/${ids.client}`).set('authorization', `Bearer ${adminKeys.acme}`);
     expect(del.status).toBe(204);
     expect(await refresh(acmeRefresh)).toEqual({ ok: false, error: 'invalid_grant' });
+    disconnectedRefresh = acmeRefresh;
     expect(await refresh(second.tokens.refresh_token!)).toEqual({ ok: false, error: 'invalid_grant' });
     const stillBeta = await refresh(betaRefresh);
     expect(stillBeta.ok).toBe(true);
@@ -137,5 +139,14 @@ describe('a multi-organization app owned by another organization', () => {
     const fresh = await loginAndExchange(config, new FormAgent(), server.url, ada, { ...OFFLINE, organization: 'acme' });
     expect(tokens.access_token).toBeDefined();
     expect((await refresh(fresh.tokens.refresh_token!)).ok).toBe(true);
+    expect(await refresh(disconnectedRefresh)).toEqual({ ok: false, error: 'invalid_grant' });
+  });
+
+  it('audits the first consent in an organization as app.connected, by the member', async () => {
+    const events = (await server.gatehouse.store.audit.list(ids.acme, { limit: 50 })).items.filter((e) => e.action === 'app.connected');
+    // the first consent, and the one after the disconnect
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ actor: { type: 'user', id: ids.ada }, target: { type: 'client', id: ids.client } });
+    expect((await server.gatehouse.store.audit.list(ids.tools, { limit: 50 })).items).toEqual([]);
   });
 });

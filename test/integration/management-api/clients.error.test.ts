@@ -22,6 +22,7 @@ describe('OAuth clients: bad requests', () => {
     ['a key that is no key', { name: 'x', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] } }, 'jwks.keys[0]'],
     ['an HMAC key algorithm', { name: 'x', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...EC_PUBLIC, alg: 'HS256' }] } }, 'jwks.keys[0]'],
     ['a jwks_uri over plain http', { name: 'x', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://keys.example.com/jwks' }, 'jwks_uri'],
+    ['more than 10 keys', { name: 'x', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: Array(11).fill(EC_PUBLIC) } }, 'jwks.keys'],
     ['keys for a client with a secret', { name: 'x', grant_types: ['client_credentials'], jwks: { keys: [EC_PUBLIC] } }, 'jwks'],
     ['client_secret_jwt', { name: 'x', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_jwt' }, 'token_endpoint_auth_method'],
     ['a multi_organization that is not a boolean', { name: 'x', redirect_uris: ['https://a.acme.test/cb'], multi_organization: 'yes' }, 'multi_organization'],
