@@ -183,3 +183,13 @@ export async function submitLoginForm(agent: FormAgent, issuer: string, html: st
   const res = await agent.request(new URL(action, issuer).href, { form: { csrf, ...fields } });
   return { status: res.status, headers: res.headers, html: await res.text() };
 }
+
+/** A raw refresh request (openid-client would throw on errors; here every outcome is data). */
+export async function refreshAt(issuer: string, clientId: string, secret: string, refreshToken: string) {
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+  return { status: res.status, body: await res.json() as Record<string, string> };
+}

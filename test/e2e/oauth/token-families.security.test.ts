@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { openStore } from '../../../src/store/open.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { authorize, clientConfig, FormAgent, loginAndExchange, REDIRECT_URI, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
+import { authorize, clientConfig, FormAgent, loginAndExchange, REDIRECT_URI, refreshAt, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
 
 /**
  * SPEC §3 token families: each authorization's tokens descend from a grant of its own, so a
@@ -14,14 +14,6 @@ import { authorize, clientConfig, FormAgent, loginAndExchange, REDIRECT_URI, see
  */
 const OFFLINE = { scope: 'openid offline_access users:read', prompt: 'consent' };
 
-async function refreshAt(issuer: string, clientId: string, secret: string, refreshToken: string) {
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
-  return { status: res.status, body: await res.json() as Record<string, string> };
-}
 
 /** A server, one person and one app, and a helper that signs in again (a new session, a new token family). */
 async function setup(server: RunningGatehouse) {
