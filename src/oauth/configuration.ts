@@ -1,7 +1,6 @@
 import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/schema.js';
 import type { Identity } from '../identity/index.js';
-import type { Store } from '../store/ports.js';
 import { findAccount, CLAIMS } from './accounts.js';
 import { ORGANIZATION_PARAM, type ActingOrganizations } from './acting-organization.js';
 import type { Authorizations } from './authorizations.js';
@@ -15,7 +14,6 @@ import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
 
 export interface ConfigurationDeps {
   config: Config;
-  store: Store;
   identity: Identity;
   acting: ActingOrganizations;
   authorizations: Authorizations;

@@ -7,6 +7,8 @@ import type { ClientService } from './clients.js';
 
 /** At most this many members are listed per app (the newest authorizations). */
 export const MEMBERS_LISTED = 100;
+/** The most authorizations of one app in one organization a disconnect weighs (its permission check). */
+const MAX_CONNECTIONS = 100_000;
 
 /** One app the organization's members authorized, and who did. */
 export interface ConnectedApp {
@@ -59,7 +61,7 @@ export class ConnectedApps {
    */
   async disconnect(caller: Caller, organizationId: string, clientId: string): Promise<{ app: ConnectedApp; members: number }> {
     const app = await this.get(organizationId, clientId);
-    const all = await this.deps.store.appConnections.listByClient(organizationId, clientId, Number.MAX_SAFE_INTEGER);
+    const all = await this.deps.store.appConnections.listByClient(organizationId, clientId, MAX_CONNECTIONS);
     const p = caller.principal;
     const lacking = p === 'operator' ? [] : missing(p.permissions, permissionsOf(all));
     if (lacking.length) {

@@ -86,7 +86,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     const jwks = signingKeys.privateJwks();
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
     const built = new Provider(config.issuer, providerConfiguration({
-      config, store, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+      config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
     }));
     checkClientSecretsWith(built, clients);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
