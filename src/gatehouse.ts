@@ -63,7 +63,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const stopSweeper = startSweeper(store, logger);
   const identity = createIdentity({ store, config });
   const { apiKeys, usage, audit } = createApiKeysPart({ store, secrets, identity, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
@@ -102,7 +102,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, store, clients: oauth.clients,
+    config, identity, apiKeys, audit, store, clients: oauth.clients, connectedApps: oauth.connectedApps,
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);

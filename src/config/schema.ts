@@ -39,6 +39,10 @@ export const configSchema = z.object({
     devInteractions: z.boolean(),
     /** how often each instance re-reads the signing keys (picks up another instance's rotation) */
     keyRefreshSeconds: z.number().int().min(1).max(3600).default(5),
+    /** a refresh token presented again within this many seconds gets the same answer instead of revoking its family (0: never) */
+    refreshReuseIntervalSeconds: z.number({ message: 'must be a whole number of seconds from 0 to 60' }).int().min(0).max(60).default(0),
+    /** whether a client's jwks_uri may point at loopback or private addresses (development and tests only) */
+    allowPrivateJwksUris: z.boolean().default(false),
   }),
   apiKeys: z.object({
     allowQueryParam: z.boolean(),

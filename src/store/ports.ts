@@ -147,7 +147,7 @@ export interface ResourceStore {
 
 // ---------------------------------------------------------------- OAuth clients and signing keys
 
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface Client {
   clientId: string;
@@ -163,6 +163,14 @@ export interface Client {
   scope: string;
   /** permissions granted to the client itself for client_credentials */
   permissions: string[];
+  /** may sign in members of any organization (else its own organization's only) */
+  multiOrganization: boolean;
+  /** `private_key_jwt`: the client's public keys (a JWK Set), or null when it publishes them at `jwksUri` */
+  jwks: { keys: Record<string, unknown>[] } | null;
+  jwksUri: string | null;
+  /** after a rotation with a grace period: the previous secret (sealed like `sealedSecret`), valid until `previousSecretExpiresAt` */
+  previousSealedSecret: string | null;
+  previousSecretExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -208,13 +216,49 @@ export interface OidcPayloadStore {
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | null>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | null>;
   /**
-   * Marks the payload consumed (sets `consumed` to the epoch seconds given) only if it was not
-   * consumed already: a compare-and-set, so of concurrent callers exactly one gets `true`.
+   * Marks the payload consumed (sets `consumed` to the timestamp given, epoch milliseconds) only
+   * if it was not consumed already: a compare-and-set, so of concurrent callers exactly one gets `true`.
    */
   consume(model: string, id: string, at: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /** removes every payload of every model whose `grantId` matches */
   revokeByGrantId(grantId: string): Promise<void>;
+}
+
+/**
+ * A member's standing authorization of an app to act for one organization: the remembered
+ * consent, and the root every grant (token family) of that app in that organization hangs from.
+ */
+export interface AppConnection {
+  /** time-ordered; a new one after every disconnect, so grants made under an earlier one stay dead */
+  id: string;
+  organizationId: string;
+  clientId: string;
+  userId: string;
+  /** OpenID scopes consented (`openid`, `email`, …) */
+  scopes: string[];
+  /** permissions consented, per resource indicator (a list: indicators are URLs, unfit as field names) */
+  resources: Array<{ indicator: string; scopes: string[] }>;
+  /** the first authorization */
+  createdAt: Date;
+  /** the latest authorization */
+  updatedAt: Date;
+}
+
+export interface AppConnectionStore {
+  /**
+   * Inserts the connection or, when (organization, client, user) has one already, sets its
+   * scopes, resources and `updatedAt`, keeping its id and `createdAt`. Returns what is stored.
+   */
+  save(connection: AppConnection): Promise<AppConnection>;
+  findById(id: string): Promise<AppConnection | null>;
+  find(organizationId: string, clientId: string, userId: string): Promise<AppConnection | null>;
+  /** the ids of the clients connected in the organization, descending, paged by client id */
+  listClients(organizationId: string, page: PageRequest): Promise<Page<string>>;
+  /** the organization's connections to one client, newest first, at most `limit` */
+  listByClient(organizationId: string, clientId: string, limit: number): Promise<AppConnection[]>;
+  /** removes every connection of the client in the organization (one statement); how many */
+  deleteByClient(organizationId: string, clientId: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------- API keys, usage, audit
@@ -423,6 +467,7 @@ export interface Store {
   roles: RoleStore;
   resources: ResourceStore;
   clients: ClientStore;
+  appConnections: AppConnectionStore;
   signingKeys: SigningKeyStore;
   oidc: OidcPayloadStore;
   apiKeys: ApiKeyStore;

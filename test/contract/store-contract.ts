@@ -1,5 +1,6 @@
 import type { Store } from '../../src/store/ports.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
+import { appConnectionsContract } from './aggregates/app-connections.js';
 import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
 import { keyRotationContract } from './aggregates/key-rotation.js';
@@ -59,6 +60,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('organizations and users', () => organizationsAndUsersContract(useStore(factory)));
     describe('memberships, roles and resources', () => membershipsRolesResourcesContract(useStore(factory)));
     describe('clients', () => clientsContract(useStore(factory)));
+    describe('app connections', () => appConnectionsContract(useStore(factory)));
     describe('signing keys', () => signingKeysContract(useStore(factory)));
     describe('oidc payloads', () => oidcContract(useStore(factory)));
     describe('api keys', () => apiKeysContract(useStore(factory)));

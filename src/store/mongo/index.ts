@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Store, StoreMigrations } from '../ports.js';
 import { MongoApiKeys } from './api-keys.js';
+import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
 import { openConnection } from './connection.js';
@@ -54,6 +55,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     roles: new MongoRoles(conn),
     resources: new MongoResources(conn),
     clients: new MongoClients(conn),
+    appConnections: new MongoAppConnections(conn),
     signingKeys: new MongoSigningKeys(conn),
     oidc,
     apiKeys: new MongoApiKeys(conn),

@@ -1,5 +1,6 @@
 import type { Store, StoreMigrations } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
+import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
@@ -39,6 +40,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     clients: new SqliteClients(db),
+    appConnections: new SqliteAppConnections(db),
     signingKeys: new SqliteSigningKeys(db),
     oidc: new SqliteOidcPayloads(db),
     apiKeys: new SqliteApiKeys(db),

@@ -79,4 +79,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE usage_flushes (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX usage_flushes_by_expiry ON usage_flushes (expires_at);
   `,
+  `
+  -- apps for every organization, private_key_jwt, secret rotation with a grace period; connected apps
+  ALTER TABLE clients ADD COLUMN multi_organization INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE clients ADD COLUMN jwks TEXT;
+  ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
+  ALTER TABLE clients ADD COLUMN previous_sealed_secret TEXT;
+  ALTER TABLE clients ADD COLUMN previous_secret_expires_at INTEGER;
+  CREATE TABLE app_connections (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    scopes TEXT NOT NULL, resources TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    UNIQUE (organization_id, client_id, user_id)
+  );
+  CREATE INDEX app_connections_by_client ON app_connections (organization_id, client_id, id);
+  `,
 ];
