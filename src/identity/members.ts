@@ -3,7 +3,7 @@ import { newId } from '../domain/ids.js';
 import { problems } from '../http/problem.js';
 import { UniqueViolation, type Membership, type Page, type PageRequest, type Store } from '../store/ports.js';
 import { assertHolds, loadControlled } from './authority.js';
-import { collectAll, pageRequest } from './paging.js';
+import { pageRequest } from './paging.js';
 import type { PermissionService } from './permissions.js';
 import type { Roles } from './roles.js';
 import { publicUser, type PublicUser } from './users.js';
@@ -23,8 +23,9 @@ export interface Departure {
  * The members of an organization. People join through an accepted invitation (or the operator's
  * CLI); changing, disabling or removing a member needs the caller to hold every permission the
  * member holds (403 `permission_escalation`), and never leaves the organization without an
- * enabled admin (409 `last_admin`). A member who is disabled or removed loses their grants with
- * the organization's apps at once, and the `onDeparture` listeners revoke what else they own.
+ * enabled admin (409 `last_admin`). A member who is disabled or removed loses at once what they
+ * authorized apps to do for the organization (their app connections, and every grant, code and
+ * refresh token made under them), and the `onDeparture` listeners revoke what else they own.
  */
 export interface Members {
   /** @throws HttpProblem 404 `member` */
@@ -66,8 +67,10 @@ export function createMembers(store: Store, permissions: PermissionService, role
     }, (membership) => permissions.permissionsOfRoles(organizationId, membership.roles), doing);
 
   const depart = async (departure: Departure) => {
-    const clients = await collectAll((page) => store.clients.list(departure.organizationId, page));
-    await store.oidc.revokeByAccount(departure.userId, clients.map((c) => c.clientId));
+    // every app acting for this organization (its own, or another's multi-organization app) serves
+    // a grant only while the connection it was made under exists: these go, and with them every
+    // grant, code and refresh token of the person's for this organization; other organizations' stay
+    await store.appConnections.deleteByUser(departure.organizationId, departure.userId);
     for (const listener of listeners) await listener(departure);
   };
 

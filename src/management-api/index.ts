@@ -7,9 +7,11 @@ import type { Config } from '../config/schema.js';
 import { HttpProblem, problems } from '../http/problem.js';
 import type { Identity } from '../identity/index.js';
 import type { ClientService } from '../oauth/clients.js';
+import type { ConnectedApps } from '../oauth/connected-apps.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { clientRoutes } from './clients.js';
+import { connectedAppRoutes } from './connected-apps.js';
 import { invitationRoutes } from './invitations.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
@@ -25,6 +27,8 @@ export interface ManagementApiDeps {
   audit: AuditLog;
   /** OAuth clients; without it the clients routes are not served */
   clients?: ClientService;
+  /** the apps organizations' members authorized; without it the connected-apps routes are not served */
+  connectedApps?: ConnectedApps;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
@@ -54,6 +58,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
+    ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...auditLogRoutes(audit),
   ];
 

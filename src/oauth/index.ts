@@ -2,16 +2,23 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { Identity } from '../identity/index.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/ports.js';
-import { createAdapterClass } from './adapter.js';
+import { actingOrganizations } from './acting-organization.js';
+import { createAdapterClass, storageIdFunction } from './adapter.js';
+import { authorizations } from './authorizations.js';
+import { checkClientSecretsWith } from './client-auth.js';
 import { ClientService } from './clients.js';
+import { ConnectedApps } from './connected-apps.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
+import { throttleUserCodes } from './interactions/device.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
+import { installRefreshReuse } from './refresh-reuse.js';
 import { SIGNING_ALGS, SigningKeyService } from './signing-keys.js';
 import { jwtUserinfo } from './userinfo.js';
 
@@ -22,6 +29,8 @@ export interface OAuthOptions {
   logger: Logger;
   identity: Identity;
   metrics?: Metrics;
+  /** where OAuth events (app.connected, app.disconnected) are recorded */
+  audit?: AuditLog;
   /** how often other instances' key rotations are picked up (ms); default `oauth.keyRefreshSeconds`, 0 disables polling */
   keyPollMs?: number;
 }
@@ -34,6 +43,8 @@ export interface OAuth {
   middleware: Middleware;
   signingKeys: SigningKeyService;
   clients: ClientService;
+  /** the apps each organization's members authorized; disconnect */
+  connectedApps: ConnectedApps;
   /** reloads the signing keys from the store now (another instance may have rotated) */
   refreshKeys(): Promise<void>;
   close(): Promise<void>;
@@ -63,13 +74,23 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     if (!active) throw new Error('no active signing key');
     return { alg: active.alg, kid: active.kid };
   };
-  const Adapter = createAdapterClass({ store, secrets, clients, idTokenAlg: () => signing().alg });
+  const reuseSeconds = config.oauth.refreshReuseIntervalSeconds;
+  const Adapter = createAdapterClass({ store, secrets, clients, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000 });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
+  const acting = actingOrganizations({ identity, store });
+  // read at request time, once `host` below holds the running provider
+  const provider = () => host.current;
+  const families = authorizations({ store, provider, acting, audit: options.audit });
 
   const build = () => {
     const jwks = signingKeys.privateJwks();
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
-    return new Provider(config.issuer, providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing }));
+    const built = new Provider(config.issuer, providerConfiguration({
+      config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+    }));
+    checkClientSecretsWith(built, clients);
+    installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
+    return built;
   };
   const host = new ProviderHost(build, logger, { proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   const unsubscribe = signingKeys.onChange(() => host.rebuild());
@@ -80,9 +101,10 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     corsAllowed: async (clientId, origin) => !!(await clients.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
   });
   const middleware = compose([
+    throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
-      provider: () => host.current, identity, clients, store, config, logger,
-      csrfKey: secrets.key('csrf'), grantTtlSeconds: ttl.Grant, metrics: options.metrics,
+      provider, identity, clients, store, config, logger, acting, authorizations: families,
+      csrfKey: secrets.key('csrf'), metrics: options.metrics,
     }),
     host.middleware(async (ctx) => {
       if (ctx.path === '/me') return userinfo(ctx);
@@ -113,6 +135,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   return {
     get provider() { return host.current; },
     middleware, signingKeys, clients,
+    connectedApps: new ConnectedApps({ store, clients }),
     refreshKeys,
     async close() {
       if (timer) clearInterval(timer);

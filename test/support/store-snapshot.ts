@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 
 /**
  * Tables whose rows change on every authenticated request whatever it does (rate-limit windows,
- * buffered usage counters): left out of a snapshot, which is about what a request changed.
+ * buffered usage counters and the ids of their flushes): left out of a snapshot, which is about
+ * what a request changed.
  */
-const PER_REQUEST = new Set(['rate_limits', 'api_key_usage', 'api_key_last_used']);
+const PER_REQUEST = new Set(['rate_limits', 'api_key_usage', 'api_key_last_used', 'usage_flushes']);
 
 /**
  * Every row of every table of a SQLite store file, as JSON text (a second, read-only connection:
@@ -17,7 +18,8 @@ export function snapshotSqlite(path: string): Record<string, string> {
     const out: Record<string, string> = {};
     for (const { name } of tables) {
       if (PER_REQUEST.has(name)) continue;
-      out[name] = JSON.stringify(db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all());
+      // sorted here: WITHOUT ROWID tables have no rowid to order by
+      out[name] = JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all().map((row) => JSON.stringify(row)).sort());
     }
     return out;
   } finally {

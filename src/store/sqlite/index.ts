@@ -1,5 +1,6 @@
-import type { Store } from '../ports.js';
+import type { Store, StoreMigrations } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
+import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
 import { SqliteInvitations } from './invitations.js';
@@ -11,7 +12,7 @@ import { SqliteOrganizations } from './organizations.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
-import { migrate } from './schema.js';
+import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteUsers } from './users.js';
@@ -22,14 +23,16 @@ import { SqliteUsers } from './users.js';
  */
 export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
   try {
-    migrate(db);
+    migrations.applyNow();
   } catch (err) {
     db.close();
     throw err;
   }
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
+  const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
   const mailOutbox = new SqliteMailOutbox(db);
   return {
@@ -40,6 +43,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     clients: new SqliteClients(db),
+    appConnections: new SqliteAppConnections(db),
     signingKeys: new SqliteSigningKeys(db),
     oidc: new SqliteOidcPayloads(db),
     apiKeys: new SqliteApiKeys(db),
@@ -48,6 +52,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     rateLimits: new SqliteRateLimits(db),
     invitations: new SqliteInvitations(db),
     mailOutbox,
+    migrations,
     async ping() {
       ping.get();
     },
@@ -56,8 +61,25 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
         mailOutbox.sweep(now);
+        sweepFlushes.run(now.getTime());
       }).immediate();
     },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Only the migrations of a SQLite file, without migrating it (`gatehouse migrate`): the ports
+ * are not built, since they expect the latest schema.
+ */
+export function openSqliteMigrations(options: OpenDatabaseOptions): StoreMigrations {
+  const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
+  return {
+    status: () => migrations.status(),
+    apply: () => migrations.apply(),
     async close() {
       if (db.open) db.close();
     },

@@ -19,7 +19,6 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
   private readonly markConsumed;
   private readonly remove;
   private readonly removeGrant;
-  private readonly removeAccount;
 
   constructor(db: SqliteDb) {
     this.put = db.prepare(`INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, consumed, expires_at)
@@ -37,9 +36,6 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
     this.markConsumed = db.prepare('UPDATE oidc_payloads SET consumed = ? WHERE model = ? AND id = ? AND consumed IS NULL');
     this.remove = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
     this.removeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ?');
-    // no index on the account: a rare administrative action scans the table
-    this.removeAccount = db.prepare(`DELETE FROM oidc_payloads WHERE json_extract(payload, '$.accountId') = ?
-      AND json_extract(payload, '$.clientId') IN (SELECT value FROM json_each(?))`);
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void> {
@@ -72,10 +68,6 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     this.removeGrant.run(grantId);
-  }
-
-  async revokeByAccount(accountId: string, clientIds: readonly string[]): Promise<void> {
-    this.removeAccount.run(accountId, JSON.stringify(clientIds));
   }
 }
 

@@ -1,27 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { clientConfig, FormAgent, loginAndExchange, openInteraction, PASSWORD, submitLoginForm } from '../../support/oauth.js';
+import { clientConfig, FormAgent, loginAndExchange, openInteraction, PASSWORD, refreshAt, submitLoginForm } from '../../support/oauth.js';
 import { mintKey } from '../../support/seed.js';
 
 /*
  * SPEC §4: a disabled member cannot sign in and their sessions' grants and refresh tokens end;
  * the keys they created (and the keys those keys created) are revoked, audited, when they are
- * disabled or leave.
+ * disabled or leave. Their authorizations end through the connected-apps model (SPEC §3): every
+ * app acting for the organization, its own or another organization's multi-organization app.
  */
 
 let server: RunningGatehouse;
-let dir: string;
 let orgId: string;
 let adminKey: string;
 let client: { clientId: string; secret: string };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gatehouse-departure-'));
-  server = await startTestServer({ databaseUrl: `sqlite:${join(dir, 'store.db')}` });
+  server = await startTestServer();
   const gh = server.gatehouse;
   orgId = (await gh.identity.organizations.create({ slug: 'acme', plan: 'pro' })).id;
   await gh.identity.roles.create(OPERATOR, orgId, { name: 'keymaker', permissions: ['api_keys:read', 'api_keys:write', 'audit:read'] });
@@ -32,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const api = (path: string, key: string, method = 'GET', body?: object) => fetch(`${server.url}/v1/organizations/acme${path}`, {
@@ -40,15 +34,8 @@ const api = (path: string, key: string, method = 'GET', body?: object) => fetch(
   body: body ? JSON.stringify(body) : undefined,
 });
 
-/** oidc-provider's records of the account in the store (grants, refresh tokens, …), read beside the server. */
-function payloadsOf(accountId: string): string[] {
-  const db = new Database(join(dir, 'store.db'), { readonly: true });
-  try {
-    return (db.prepare("SELECT model FROM oidc_payloads WHERE json_extract(payload, '$.accountId') = ? AND model != 'Session'").all(accountId) as Array<{ model: string }>).map((r) => r.model);
-  } finally {
-    db.close();
-  }
-}
+/** The person's standing authorization of the organization's app (the root its grants hang from). */
+const connectionOf = (userId: string) => server.gatehouse.store.appConnections.find(orgId, client.clientId, userId);
 
 /** A member signed in with a refresh token, who minted a key, whose key minted another. */
 async function memberWithKeys(email: string) {
@@ -63,25 +50,19 @@ async function memberWithKeys(email: string) {
   return { userId: user.id, config, tokens, keys: [own, grandchild], bystander };
 }
 
-const refresh = (refreshToken: string) => fetch(`${server.url}/token`, {
-  method: 'POST',
-  headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-});
+const refresh = (refreshToken: string) => refreshAt(server.url, client.clientId, client.secret, refreshToken);
 
 describe('a disabled member', () => {
   it('loses their grants and refresh tokens at once, cannot sign in, and their keys are revoked (audited)', async () => {
     const dee = await memberWithKeys('dee@acme.test');
-    expect(payloadsOf(dee.userId)).toEqual(expect.arrayContaining(['Grant', 'RefreshToken']));
+    expect(await connectionOf(dee.userId)).not.toBeNull();
 
     const res = await api(`/users/${dee.userId}`, adminKey, 'PATCH', { disabled: true });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ disabled: true });
 
-    expect(payloadsOf(dee.userId)).toEqual([]);
-    const refreshed = await refresh(dee.tokens.refresh_token!);
-    expect(refreshed.status).toBe(400);
-    expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
+    expect(await connectionOf(dee.userId)).toBeNull();
+    expect(await refresh(dee.tokens.refresh_token!)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     for (const key of dee.keys) expect((await api('/api-keys', key.key)).status).toBe(401);
     expect((await api('/api-keys', dee.bystander.key)).status).not.toBe(401);
 
@@ -94,10 +75,11 @@ describe('a disabled member', () => {
     expect(revoked).toEqual(expect.arrayContaining(dee.keys.map((k) => [k.id, 'creator_disabled'])));
   });
 
-  it('may be enabled again and sign in again; their revoked keys stay revoked', async () => {
+  it('may be enabled again and sign in again; their revoked keys and old refresh tokens stay dead', async () => {
     const kim = await memberWithKeys('kim@acme.test');
     await api(`/users/${kim.userId}`, adminKey, 'PATCH', { disabled: true });
     expect((await api(`/users/${kim.userId}`, adminKey, 'PATCH', { disabled: false })).status).toBe(200);
+    expect((await refresh(kim.tokens.refresh_token!)).status).toBe(400);
     const { tokens } = await loginAndExchange(kim.config, new FormAgent(), server.url, { email: 'kim@acme.test', password: PASSWORD },
       { scope: 'openid api_keys:read' });
     expect(tokens.access_token).toBeDefined();
@@ -111,6 +93,6 @@ describe('a member who leaves', () => {
     expect((await api(`/users/${eve.userId}`, adminKey, 'DELETE')).status).toBe(204);
     for (const key of eve.keys) expect((await api('/api-keys', key.key)).status).toBe(401);
     expect((await refresh(eve.tokens.refresh_token!)).status).toBe(400);
-    expect(payloadsOf(eve.userId)).toEqual([]);
+    expect(await connectionOf(eve.userId)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPERATOR } from '../../../src/audit/actor.js';
+import { newId } from '../../../src/domain/ids.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { PASSWORD, REDIRECT_URI } from '../../support/oauth.js';
@@ -29,6 +30,8 @@ let server: RunningGatehouse;
 let dir: string;
 let dbPath: string;
 let orgId: string;
+let ownerId: string;
+let globexId: string;
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
@@ -46,13 +49,14 @@ beforeAll(async () => {
   await gh.identity.resources.create(OPERATOR, org.id, { identifier: 'https://api.acme.test', permissions: ALL_INVOICES });
   await gh.identity.roles.create(OPERATOR, org.id, { name: 'billing', permissions: ALL_INVOICES });
   await gh.identity.roles.create(OPERATOR, org.id, { name: 'manager', permissions: [...MANAGEMENT_PERMISSIONS] });
-  await gh.identity.users.create({ email: 'owner@acme.test', password: PASSWORD, organizationId: org.id, roles: ['admin', 'billing'] });
+  ownerId = (await gh.identity.users.create({ email: 'owner@acme.test', password: PASSWORD, organizationId: org.id, roles: ['admin', 'billing'] })).user.id;
   await gh.identity.users.create({ email: 'manager@acme.test', password: PASSWORD, organizationId: org.id, roles: ['manager'] });
   const app = await gh.oauth.clients.create(OPERATOR, org.id, { name: 'Dashboard', redirect_uris: [REDIRECT_URI] });
   const robot = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: [...MANAGEMENT_PERMISSIONS],
   });
   const globex = await gh.identity.organizations.create({ slug: 'globex' });
+  globexId = globex.id;
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const apiKey = (key: string) => ({ 'X-API-Key': key });
@@ -90,6 +94,9 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     case 'ip_allowlist': return ['10.0.0.0/8'];
     case 'expires_in': case 'grace_period': return '24h';
     case 'public': return false;
+    // a client authenticating with its secret (a key-based one has no secret to rotate)
+    case 'token_endpoint_auth_method': return 'client_secret_basic';
+    case 'jwks': case 'jwks_uri': return null;
     default: return byType(schema, scope);
   }
 }
@@ -128,6 +135,16 @@ async function targetFor(collection: string): Promise<string> {
     case 'roles': return (await gh.identity.roles.create(OPERATOR, orgId, { name: `t${n}`, permissions: ['invoices:write'] })).id;
     case 'resources': return (await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id;
     case 'users': return (await gh.identity.users.create({ email: `t-${n}@acme.test`, password: PASSWORD, organizationId: orgId, roles: ['billing'] })).user.id;
+    case 'connected-apps': {
+      // another organization's multi-organization app, authorized by acme's owner with the strong permission
+      const { client } = await gh.oauth.clients.create(OPERATOR, globexId, { name: `t${n}`, redirect_uris: [REDIRECT_URI], multi_organization: true });
+      const now = new Date();
+      await gh.store.appConnections.save({
+        id: newId('con'), organizationId: orgId, clientId: client.clientId, userId: ownerId, scopes: ['openid'],
+        resources: [{ indicator: 'https://api.acme.test', scopes: ['invoices:write'] }], createdAt: now, updatedAt: now,
+      });
+      return client.clientId;
+    }
     case 'invitations': {
       const { id } = await gh.identity.invitations.create(OPERATOR, orgId, { email: `t-${n}@example.com`, roles: ['billing'] });
       await gh.mail.worker.drain();
@@ -147,7 +164,7 @@ async function mutatingRoutes(): Promise<Route[]> {
     for (const [method, op] of Object.entries(ops as Json)) {
       if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
       const scope: Scope = path.startsWith('/v1/organizations/{org}') ? 'organization' : 'server';
-      const segment = /\/([a-z-]+)\/\{id\}/.exec(path)?.[1] ?? null;
+      const segment = /\/([a-z-]+)\/\{(?:[a-z]+_)?id\}/.exec(path)?.[1] ?? null;
       const collection = segment && scope === 'server' ? `server-${segment}` : segment;
       routes.push({ method, path, scope, collection, body: (op as Json).requestBody?.content?.['application/json']?.schema });
     }
@@ -156,7 +173,7 @@ async function mutatingRoutes(): Promise<Route[]> {
 }
 
 async function call(route: Route, target: string | null, headers: Record<string, string>, body: Json | undefined) {
-  const url = server.url + route.path.replace('{org}', 'acme').replace('{id}', target ?? 'none');
+  const url = server.url + route.path.replace('{org}', 'acme').replace(/\{(?:[a-z]+_)?id\}/, target ?? 'none');
   const res = await fetch(url, {
     method: route.method.toUpperCase(), headers: { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -180,6 +197,7 @@ describe('every mutating route refuses callers weaker than what it would create 
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining([
       'post /v1/organizations/{org}/clients/{id}/rotate-secret', 'post /v1/organizations/{org}/invitations',
       'patch /v1/organizations/{org}/users/{id}', 'delete /v1/organizations/{org}/api-keys/{id}',
+      'delete /v1/organizations/{org}/connected-apps/{client_id}',
     ]));
   });
 
