@@ -8,7 +8,8 @@ import type { Identity } from '../identity/index.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/ports.js';
 import { createAdapterClass } from './adapter.js';
-import { ClientService } from './clients.js';
+import type { ClientService } from './clients.js';
+import { ClientRegistry, FirstPartyClients, withFirstPartyConsent } from './first-party.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
@@ -34,6 +35,8 @@ export interface OAuth {
   middleware: Middleware;
   signingKeys: SigningKeyService;
   clients: ClientService;
+  /** the operator's own clients (the console): derived, never registered */
+  firstParty: FirstPartyClients;
   /** reloads the signing keys from the store now (another instance may have rotated) */
   refreshKeys(): Promise<void>;
   close(): Promise<void>;
@@ -57,7 +60,8 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
   });
   await signingKeys.init();
-  const clients = new ClientService(store, secrets);
+  const firstParty = new FirstPartyClients(config.issuer, secrets, identity.organizations);
+  const clients = new ClientRegistry(store, secrets, firstParty);
   const signing = () => {
     const active = signingKeys.active();
     if (!active) throw new Error('no active signing key');
@@ -69,7 +73,8 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const build = () => {
     const jwks = signingKeys.privateJwks();
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
-    return new Provider(config.issuer, providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing }));
+    const configuration = providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing });
+    return new Provider(config.issuer, withFirstPartyConsent(configuration, firstParty, `${config.issuer}/v1`));
   };
   const host = new ProviderHost(build, logger, { proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   const unsubscribe = signingKeys.onChange(() => host.rebuild());
@@ -112,7 +117,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
 
   return {
     get provider() { return host.current; },
-    middleware, signingKeys, clients,
+    middleware, signingKeys, clients, firstParty,
     refreshKeys,
     async close() {
       if (timer) clearInterval(timer);

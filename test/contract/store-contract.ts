@@ -2,6 +2,7 @@ import type { Store } from '../../src/store/ports.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
 import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
+import { consoleSessionsContract } from './aggregates/console-sessions.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
 import { membershipsRolesResourcesContract } from './aggregates/memberships-roles-resources.js';
 import { oidcContract } from './aggregates/oidc.js';
@@ -64,5 +65,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
+    describe('console sessions', () => consoleSessionsContract(useStore(factory)));
   });
 }

@@ -3,6 +3,7 @@ import type { Store } from '../ports.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoConsoleSessions } from './console-sessions.js';
 import { openConnection } from './connection.js';
 import { MongoMemberships } from './memberships.js';
 import { MongoOidcPayloads } from './oidc-payloads.js';
@@ -31,6 +32,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
   try {
     const oidc = new MongoOidcPayloads(conn);
     const rateLimits = new MongoRateLimits(conn);
+    const consoleSessions = new MongoConsoleSessions(conn);
     const store: Store = {
       kind: 'mongo',
       organizations: new MongoOrganizations(conn),
@@ -45,6 +47,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
       usage: new MongoUsage(conn),
       audit: new MongoAudit(conn),
       rateLimits,
+      consoleSessions,
       async ping() {
         if (!conn.db) throw new Error('MongoDB connection is not open');
         await conn.db.command({ ping: 1 });
@@ -53,6 +56,7 @@ export async function openMongoStore(url: string, options: OpenMongoOptions = {}
       async sweepExpired(now: Date) {
         await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
         await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
+        await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
       },
       async close() {
         await conn.close();

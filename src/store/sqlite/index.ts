@@ -2,6 +2,7 @@ import type { Store } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
+import { SqliteConsoleSessions } from './console-sessions.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
@@ -29,6 +30,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
+  const consoleSessions = new SqliteConsoleSessions(db);
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
@@ -43,6 +45,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     usage: new SqliteUsage(db),
     audit: new SqliteAudit(db),
     rateLimits: new SqliteRateLimits(db),
+    consoleSessions,
     async ping() {
       ping.get();
     },
@@ -50,6 +53,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
+        consoleSessions.sweep(now);
       }).immediate();
     },
     async close() {

@@ -76,6 +76,14 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
   `,
+  // console (backend-for-frontend) sessions: a digest of the cookie as id, everything else sealed
+  `
+  CREATE TABLE console_sessions (
+    id TEXT PRIMARY KEY, sealed TEXT NOT NULL, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+  `,
 ];
 
 /** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */
