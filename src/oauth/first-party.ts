@@ -78,11 +78,18 @@ export class ClientRegistry extends ClientService {
  * Skips the consent page for first-party clients: the grant they load covers every scope they
  * ask for. What a token then carries is still narrowed to the person's permissions in the
  * organization (the resource-server info), so this grants nothing the person does not hold.
+ * They also get refresh tokens without `offline_access` (which OpenID Connect only honours
+ * with `prompt=consent`, a consent page): the console keeps them server-side and revokes the
+ * grant at sign-out.
  */
 export function withFirstPartyConsent(configuration: Configuration, firstParty: FirstPartyClients, defaultResource: string): Configuration {
   const inner = configuration.loadExistingGrant!;
+  const innerIssueRefreshToken = configuration.issueRefreshToken!;
   return {
     ...configuration,
+    async issueRefreshToken(ctx, client, code) {
+      return firstParty.owns(client.clientId) ? client.grantTypeAllowed('refresh_token') : innerIssueRefreshToken(ctx, client, code);
+    },
     async loadExistingGrant(ctx: KoaContextWithOIDC) {
       const grant = await inner(ctx);
       const clientId = ctx.oidc.client?.clientId;

@@ -6,8 +6,11 @@ import { consoleRedirects } from '../../oauth/first-party.js';
 import type { GatehouseCalls } from '../api/calls.js';
 import type { Origin } from '../api/dispatch.js';
 
-/** What the console asks for: identity, refresh tokens, and every management permission (the token gets those the person holds). */
-export const CONSOLE_SCOPE = ['openid', 'email', 'profile', 'offline_access', ...MANAGEMENT_PERMISSIONS].join(' ');
+/**
+ * What the console asks for: identity and every management permission (the token gets those the
+ * person holds). First-party clients get refresh tokens without `offline_access`.
+ */
+export const CONSOLE_SCOPE = ['openid', 'email', 'profile', ...MANAGEMENT_PERMISSIONS].join(' ');
 
 /** Tokens from the token endpoint, with what the console reads from the access token. */
 export interface TokenSet {

@@ -1,0 +1,163 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
+import { ConsoleSessions } from '../../../src/console/session/sessions.js';
+import { ConsoleCookies } from '../../../src/console/session/cookies.js';
+import { PASSWORD, startConsoleWorld, type ConsoleWorld } from './fixture.js';
+import { Browserless, csrfOf } from './http-session.js';
+
+let world: ConsoleWorld;
+beforeAll(async () => {
+  world = await startConsoleWorld();
+});
+afterAll(() => world.server.stop());
+
+const signedIn = async (email = world.admin) => {
+  const client = new Browserless(world.server.url);
+  const landed = await client.signIn('acme', email);
+  expect(landed.status).toBe(200);
+  return { client, html: await landed.text() };
+};
+
+/** The session the browser's cookie names, opened with the server's secret (what only the server can do). */
+async function sessionOf(client: Browserless) {
+  const sessions = new ConsoleSessions(world.server.gatehouse.store.consoleSessions, world.server.gatehouse.secrets);
+  return sessions.load(client.cookies.get('gh_console'));
+}
+
+const keyCount = async () => (await world.server.gatehouse.apiKeys.list(OPERATOR, world.acme.id, { limit: 100 })).items.length;
+
+describe('console security', () => {
+  it('gives the browser only an HttpOnly, SameSite=Lax session cookie; tokens stay on the server and sealed in the store', async () => {
+    const { client, html } = await signedIn();
+    const sessionCookie = client.setCookies.find((c) => c.startsWith('gh_console='))!;
+    expect(sessionCookie).toMatch(/HttpOnly/);
+    expect(sessionCookie).toMatch(/SameSite=Lax/);
+    expect(sessionCookie).toMatch(/Path=\//);
+    expect([...client.cookies.keys()].filter((k) => k.startsWith('gh_'))).toEqual(['gh_console']);
+    const session = await sessionOf(client);
+    const { accessToken, refreshToken } = session!.data.orgs[0];
+    expect(accessToken).toMatch(/^eyJ/);
+    expect(html).not.toContain(accessToken);
+    expect(refreshToken).toBeTruthy();
+    expect(html).not.toContain(refreshToken);
+    expect(html).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./);
+    const record = await world.server.gatehouse.store.consoleSessions.find(session!.id);
+    expect(record!.sealed).not.toContain(accessToken.slice(20, 60));
+    expect(record!.id).not.toBe(client.cookies.get('gh_console'));
+  });
+
+  it('marks cookies Secure and __Host- when the issuer is https', () => {
+    const cookies = new ConsoleCookies('https://auth.example.com');
+    expect(cookies.names).toEqual({ session: '__Host-gh_console', signIn: '__Host-gh_console_signin' });
+    const headers: string[] = [];
+    cookies.write({ append: (_: string, v: string) => headers.push(v) } as never, cookies.names.session, 'v', 60);
+    expect(headers[0]).toBe('__Host-gh_console=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure');
+  });
+
+  it('serves pages with a strict CSP and no inline script or style', async () => {
+    const { client } = await signedIn();
+    for (const path of ['/console', '/console/o/acme/api-keys', '/console/o/acme/api-keys/new', '/console/o/acme/roles', '/console/o/acme/audit-log']) {
+      const res = await client.get(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const html = await res.text();
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    }
+  });
+
+  it('refuses a form without the session\'s CSRF token, or sent from another site, and creates nothing', async () => {
+    const { client } = await signedIn();
+    const before = await keyCount();
+    const form = { name: 'csrf', permissions: 'api_keys:read', environment: 'live' };
+    expect((await client.request('/console/o/acme/api-keys', { form })).status).toBe(403);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: 'x'.repeat(43) } })).status).toBe(403);
+    const csrf = csrfOf(await (await client.get('/console/o/acme/api-keys')).text());
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect(await keyCount()).toBe(before);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf } })).status).toBe(201);
+    expect(await keyCount()).toBe(before + 1);
+  });
+
+  it('never adopts a session id the browser brought (session fixation)', async () => {
+    const client = new Browserless(world.server.url);
+    client.cookies.set('gh_console', 'planted-by-an-attacker');
+    const planted = await client.request('/console/o/acme/api-keys');
+    expect(planted.status).toBe(303);
+    expect(planted.headers.get('location')).toMatch(/\/auth\?/);
+    await client.signIn('acme', world.admin);
+    const issued = client.cookies.get('gh_console')!;
+    expect(issued).not.toBe('planted-by-an-attacker');
+    expect(issued).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // a second sign-in (another organization) issues yet another value
+    await client.get('/console/sign-in?organization=beta');
+    expect(client.cookies.get('gh_console')).not.toBe(issued);
+    expect(await new ConsoleSessions(world.server.gatehouse.store.consoleSessions, world.server.gatehouse.secrets).load(issued)).toBeNull();
+  });
+
+  it('sign-out ends the console session and the grant: the refresh token no longer works', async () => {
+    const { client, html } = await signedIn();
+    const session = await sessionOf(client);
+    const { refreshToken, clientId } = session!.data.orgs[0];
+    const oldCookie = client.cookies.get('gh_console')!;
+    const out = await client.request('/console/sign-out', { form: { _csrf: csrfOf(html) } });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toMatch(/^\/session\/end\?/);
+    expect(client.cookies.has('gh_console')).toBe(false);
+    expect(await world.server.gatehouse.store.consoleSessions.find(session!.id)).toBeNull();
+    const secret = world.server.gatehouse.oauth.firstParty.secretFor(clientId);
+    const refresh = await fetch(`${world.server.url}/token`, {
+      method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken! }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(((await refresh.json()) as { error: string }).error).toBe('invalid_grant');
+    const replay = new Browserless(world.server.url);
+    replay.cookies.set('gh_console', oldCookie);
+    expect((await replay.request('/console/o/acme/api-keys')).headers.get('location')).toMatch(/\/auth\?/);
+  });
+
+  it('refuses a callback whose state is not this browser\'s sign-in, and ignores return_to outside the console', async () => {
+    const client = new Browserless(world.server.url);
+    const start = await client.request('/console/sign-in?organization=acme&return_to=https://evil.example/');
+    const auth = new URL(start.headers.get('location')!);
+    expect(auth.pathname).toBe('/auth');
+    expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
+    const other = new Browserless(world.server.url);
+    const res = await other.request(`/console/callback?code=abc&state=${auth.searchParams.get('state')}`);
+    expect(res.status).toBe(400);
+    expect(other.cookies.has('gh_console')).toBe(false);
+    const login = await (await client.get(auth.pathname + auth.search)).text();
+    const landed = await client.follow(await client.request(/action="([^"]+)"/.exec(login)![1], {
+      form: { csrf: /name="csrf" value="([^"]+)"/.exec(login)![1], email: world.admin, password: PASSWORD },
+    }));
+    expect(client.visited.slice(-2)).toEqual(['/console/o/acme', '/console/o/acme/api-keys']);
+    expect(client.visited.every((to) => !to.includes('evil.example'))).toBe(true);
+    expect(await landed.text()).toContain('<h1 id="page-title">API keys</h1>');
+  });
+
+  it('keeps the console clients out of the clients API: they cannot be read, changed or deleted there', async () => {
+    const { client } = await signedIn();
+    const session = await sessionOf(client);
+    const token = session!.data.orgs[0].accessToken;
+    const id = world.server.gatehouse.oauth.firstParty.consoleClientId('acme');
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const res = await fetch(`${world.server.url}/v1/organizations/acme/clients/${id}`, {
+        method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'PATCH' ? '{"redirect_uris":["https://evil.example/cb"]}' : undefined,
+      });
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it('answers a bad form with a 4xx problem, never a 500', async () => {
+    const { client, html } = await signedIn();
+    const json = await client.request('/console/o/acme/api-keys', { method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(json.status).toBe(415);
+    const big = await client.request('/console/o/acme/api-keys', { form: { _csrf: csrfOf(html), name: 'x'.repeat(70_000) } });
+    expect(big.status).toBe(413);
+  });
+});
