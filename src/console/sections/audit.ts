@@ -16,10 +16,10 @@ async function list(page: OrgPage): Promise<Outcome> {
   const answer = await page.api.get<Listing<AuditEventJson>>(`/audit-logs?limit=50${cursor}`);
   if (answer.status !== 200) return apiFailure('Audit log', problemOf(answer));
   const rows = answer.body.data.map((e) => html`<tr>
-<td>${when(e.at)}</td><th scope="row"><code>${e.action}</code></th>
-<td>${e.actor.type}${e.actor.id ? html` <code>${e.actor.id}</code>` : ''}</td>
-<td>${e.target ? html`${e.target.type} <code>${e.target.id}</code>` : html`<span class="muted">—</span>`}</td>
-<td>${e.ip ?? ''}</td></tr>`);
+<td data-label="When">${when(e.at)}</td><th scope="row"><code>${e.action}</code></th>
+<td data-label="Actor">${e.actor.type}${e.actor.id ? html` <code>${e.actor.id}</code>` : ''}</td>
+<td data-label="Target">${e.target ? html`${e.target.type} <code>${e.target.id}</code>` : html`<span class="muted">—</span>`}</td>
+<td data-label="IP address">${e.ip ?? ''}</td></tr>`);
   return pageOf('Audit log', html`<div class="page-head"><div><h1 id="page-title">Audit log</h1>
 <p class="lead">Who changed what in ${page.org.name}, newest first.</p></div></div>
 ${rows.length ? html`<div class="table-wrap"><table><caption class="vh">Audit events, newest first</caption>

@@ -19,8 +19,8 @@ async function list(page: OrgPage): Promise<Outcome> {
   const answer = await page.api.get<Listing<RoleJson>>(`/roles?limit=50${cursor}`);
   if (answer.status !== 200) return apiFailure('Roles', problemOf(answer));
   const rows = answer.body.data.map((r) => html`<tr>
-<th scope="row">${r.name}</th><td>${r.description ?? ''}</td>
-<td><ul class="chips">${r.permissions.map((p) => html`<li><code>${p}</code></li>`)}</ul></td>
+<th scope="row">${r.name}</th><td data-label="Description">${r.description ?? ''}</td>
+<td data-label="Permissions"><ul class="chips">${r.permissions.map((p) => html`<li><code>${p}</code></li>`)}</ul></td>
 <td>${page.can(WRITE) ? html`<div class="actions"><a class="button small" href="${page.base}/roles/${encodeURIComponent(r.id)}/edit">Edit${hidden(` ${r.name}`)}</a>
 <form method="get" action="${page.base}/roles/${encodeURIComponent(r.id)}/delete" data-dialog><button type="submit" class="button small danger">Delete${hidden(` ${r.name}`)}</button></form></div>` : ''}</td>
 </tr>`);

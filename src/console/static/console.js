@@ -10,7 +10,6 @@ function ensureDialog() {
   if (dialog) return dialog;
   dialog = document.createElement('dialog');
   dialog.className = 'console-dialog';
-  dialog.setAttribute('aria-labelledby', 'page-title');
   dialog.addEventListener('close', () => {
     dialog.replaceChildren();
     if (reloadOnClose) window.location.reload();
@@ -31,6 +30,12 @@ function showInDialog(markup) {
   const body = document.createElement('div');
   body.className = 'dialog-body';
   body.innerHTML = markup;
+  // the fragment's heading names the dialog (renamed: the page behind has its own #page-title)
+  const heading = body.querySelector('h1, h2');
+  if (heading) {
+    heading.id = 'dialog-title';
+    d.setAttribute('aria-labelledby', 'dialog-title');
+  }
   d.replaceChildren(body);
   if (body.querySelector('[data-reload-on-close]')) reloadOnClose = true;
   if (!d.open) d.showModal();

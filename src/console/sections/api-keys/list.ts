@@ -34,12 +34,12 @@ export async function listKeys(page: OrgPage): Promise<Outcome> {
   const keys = answer.body.data;
   const rows = keys.map((k) => html`<tr>
 <th scope="row"><a href="${page.base}/api-keys/${encodeURIComponent(k.id)}">${k.name}</a></th>
-<td>${badge(k.status, STATUS_TONE[k.status] ?? 'info')}</td>
-<td>${badge(k.environment, k.environment === 'live' ? 'info' : 'warn')}</td>
-<td><code>${recognisable(k)}</code></td>
-<td>${permissionsCell(k.permissions)}</td>
-<td>${when(k.last_used_at, 'Never')}</td>
-<td>${when(k.expires_at, 'Never')}</td>
+<td data-label="Status">${badge(k.status, STATUS_TONE[k.status] ?? 'info')}</td>
+<td data-label="Environment">${badge(k.environment, k.environment === 'live' ? 'info' : 'warn')}</td>
+<td data-label="Key"><code>${recognisable(k)}</code></td>
+<td data-label="Permissions">${permissionsCell(k.permissions)}</td>
+<td data-label="Last used">${when(k.last_used_at, 'Never')}</td>
+<td data-label="Expires">${when(k.expires_at, 'Never')}</td>
 <td>${actions(page, k)}</td>
 </tr>`);
   return pageOf('API keys', html`<div class="page-head">
