@@ -4,7 +4,7 @@ import { launchBrowser, signIn, startConsoleWorld, type ConsoleWorld } from './f
 
 // browser globals inside page.evaluate callbacks (the tests are type-checked without the DOM library)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const document: any, location: any;
+declare const document: any, location: any, navigator: any;
 
 let world: ConsoleWorld;
 let browser: Browser;
