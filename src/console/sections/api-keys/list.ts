@@ -38,8 +38,8 @@ export async function listKeys(page: OrgPage): Promise<Outcome> {
 <td data-label="Environment">${badge(k.environment, k.environment === 'live' ? 'info' : 'warn')}</td>
 <td data-label="Key"><code>${recognisable(k)}</code></td>
 <td data-label="Permissions">${permissionsCell(k.permissions)}</td>
-<td data-label="Last used">${when(k.last_used_at, 'Never')}</td>
-<td data-label="Expires">${when(k.expires_at, 'Never')}</td>
+<td data-label="Last used">${when(k.last_used_at, 'Never', true)}</td>
+<td data-label="Expires">${when(k.expires_at, 'Never', true)}</td>
 <td>${actions(page, k)}</td>
 </tr>`);
   return pageOf('API keys', html`<div class="page-head">

@@ -19,7 +19,7 @@ async function list(page: OrgPage): Promise<Outcome> {
 <th scope="row"><a href="${page.base}/oauth-apps/${encodeURIComponent(c.client_id)}">${c.name}</a></th>
 <td data-label="Client ID"><code>${c.client_id}</code></td><td data-label="Type">${badge(c.public ? 'public' : 'confidential')}</td>
 <td data-label="Redirect URIs">${c.redirect_uris.length ? html`<ul class="plain">${c.redirect_uris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : html`<span class="muted">—</span>`}</td>
-<td data-label="Registered">${when(c.created_at)}</td></tr>`);
+<td data-label="Registered">${when(c.created_at, '—', true)}</td></tr>`);
   return pageOf('OAuth apps', html`<div class="page-head"><div><h1 id="page-title">OAuth apps</h1>
 <p class="lead">Applications that sign in ${page.org.name}'s people, or act for themselves with client credentials.</p></div>
 ${page.can(WRITE) ? html`<form method="get" action="${page.base}/oauth-apps/new" data-dialog><button type="submit" class="button primary">Register app</button></form>` : ''}</div>
