@@ -83,6 +83,17 @@ describe('console security', () => {
     expect(await keyCount()).toBe(before + 1);
   });
 
+  it('acts only through the public API as the signed-in person: the change is audited as them, from their address', async () => {
+    const { client, html } = await signedIn();
+    const session = await sessionOf(client);
+    const created = await client.request('/console/o/acme/api-keys', { form: { _csrf: csrfOf(html), name: 'audited', permissions: 'audit:read', environment: 'test' } });
+    expect(created.status).toBe(201);
+    const events = (await world.server.gatehouse.store.audit.list(world.acme.id, { limit: 5, cursor: null })).items;
+    const event = events.find((e) => e.action === 'api_key.created')!;
+    expect(event.actor).toEqual({ type: 'user', id: session!.data.userId });
+    expect(event.ip).toBe('127.0.0.1');
+  });
+
   it('never adopts a session id the browser brought (session fixation)', async () => {
     const client = new Browserless(world.server.url);
     client.cookies.set('gh_console', 'planted-by-an-attacker');
