@@ -3,7 +3,7 @@ import { problemOf } from '../api/calls.js';
 import { when } from '../ui/format.js';
 import { pageOf, type Outcome } from '../ui/view.js';
 import type { OrgPage, Section } from './section.js';
-import { apiFailure, pager, type Listing } from './shared.js';
+import { apiFailure, fetchListing, pager } from './shared.js';
 
 interface AuditEventJson {
   id: string; action: string; at: string; ip: string | null;
@@ -12,8 +12,7 @@ interface AuditEventJson {
 }
 
 async function list(page: OrgPage): Promise<Outcome> {
-  const cursor = page.query.cursor ? `&cursor=${encodeURIComponent(page.query.cursor)}` : '';
-  const answer = await page.api.get<Listing<AuditEventJson>>(`/audit-logs?limit=50${cursor}`);
+  const answer = await fetchListing<AuditEventJson>(page, '/audit-logs', 50);
   if (answer.status !== 200) return apiFailure('Audit log', problemOf(answer));
   const rows = answer.body.data.map((e) => html`<tr>
 <td data-label="When">${when(e.at)}</td><th scope="row"><code>${e.action}</code></th>

@@ -6,7 +6,7 @@ import { permissionPicker } from '../ui/permission-picker.js';
 import { pageOf, redirectTo, type Outcome } from '../ui/view.js';
 import { grantablePermissions } from './grantable.js';
 import type { OrgPage, Section } from './section.js';
-import { apiFailure, flash, pager, type Listing } from './shared.js';
+import { apiFailure, fetchListing, flash, pager } from './shared.js';
 
 interface RoleJson { id: string; name: string; description: string | null; permissions: string[] }
 
@@ -15,8 +15,7 @@ const FLASHES = { created: 'The role was created.', updated: 'The role was saved
 const rolePath = (page: OrgPage) => `/roles/${encodeURIComponent(page.params.id)}`;
 
 async function list(page: OrgPage): Promise<Outcome> {
-  const cursor = page.query.cursor ? `&cursor=${encodeURIComponent(page.query.cursor)}` : '';
-  const answer = await page.api.get<Listing<RoleJson>>(`/roles?limit=50${cursor}`);
+  const answer = await fetchListing<RoleJson>(page, '/roles', 50);
   if (answer.status !== 200) return apiFailure('Roles', problemOf(answer));
   const rows = answer.body.data.map((r) => html`<tr>
 <th scope="row">${r.name}</th><td data-label="Description">${r.description ?? ''}</td>

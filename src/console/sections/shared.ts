@@ -1,5 +1,5 @@
 import { html, type Raw } from '../../oauth/interactions/html.js';
-import type { Problem } from '../api/calls.js';
+import type { ApiAnswer, Problem } from '../api/calls.js';
 import { messagePage } from '../http/respond.js';
 import { pageOf, type Outcome } from '../ui/view.js';
 import type { OrgPage } from './section.js';
@@ -28,4 +28,10 @@ export function pager(page: OrgPage, path: string, nextCursor: string | null): R
   const first = page.query.cursor ? html`<a href="${page.base}/${path}">First page</a>` : '';
   const next = nextCursor ? html`<a href="${page.base}/${path}?cursor=${encodeURIComponent(nextCursor)}">Next page</a>` : '';
   return first || next ? html`<nav class="pager" aria-label="Pages">${first}${next}</nav>` : html``;
+}
+
+/** One page of a listing (`limit`, and the `cursor` of the page's query when there is one). */
+export function fetchListing<T>(page: OrgPage, path: string, limit: number): Promise<ApiAnswer<Listing<T>>> {
+  const cursor = page.query.cursor ? `&cursor=${encodeURIComponent(page.query.cursor)}` : '';
+  return page.api.get<Listing<T>>(`${path}?limit=${limit}${cursor}`);
 }

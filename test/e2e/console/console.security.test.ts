@@ -151,6 +151,14 @@ describe('console security', () => {
     expect(await landed.text()).toContain('<h1 id="page-title">API keys</h1>');
   });
 
+  it('starts no session for an organization that does not exist: the authorization server answers invalid_client', async () => {
+    const client = new Browserless(world.server.url);
+    const res = await client.get('/console/sign-in?organization=no-such-org');
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('invalid_client');
+    expect(client.cookies.has('gh_console')).toBe(false);
+  });
+
   it('keeps the console clients out of the clients API: they cannot be read, changed or deleted there', async () => {
     const { client } = await signedIn();
     const session = await sessionOf(client);

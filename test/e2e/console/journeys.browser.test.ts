@@ -136,7 +136,11 @@ describe('the console in a browser', () => {
         // axe takes 1–2 s a page here: every page at full width, the list at 390 px as well
         if (width > 400 || path.endsWith('api-keys')) found.push(...await violations(page));
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        if (overflow > 0) found.push(`${path} is ${overflow}px wider than ${width}px`);
+        if (overflow > 0) {
+          const wide = await page.evaluate((w: number) => [...document.querySelectorAll('body *')].filter((e: any) => e.getBoundingClientRect().right > w)
+            .slice(0, 3).map((e: any) => `${e.tagName}.${e.className}`).join(', '), width);
+          found.push(`${path} is ${overflow}px wider than ${width}px (${wide})`);
+        }
       }
     }
     await page.goto(`${world.server.url}/console/o/acme/api-keys`);

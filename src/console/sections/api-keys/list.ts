@@ -4,7 +4,7 @@ import { badge, hidden, when } from '../../ui/format.js';
 import { csrfField } from '../../ui/forms.js';
 import { pageOf, type Outcome } from '../../ui/view.js';
 import type { OrgPage } from '../section.js';
-import { apiFailure, flash, pager, type Listing } from '../shared.js';
+import { apiFailure, fetchListing, flash, pager } from '../shared.js';
 import { recognisable, WRITE, type ApiKeyJson } from './model.js';
 
 const STATUS_TONE = { active: 'ok', revoked: 'off', expired: 'warn', disabled: 'warn' } as const;
@@ -28,8 +28,7 @@ function actions(page: OrgPage, k: ApiKeyJson): Raw {
 
 /** The key list: status, environment, start, permissions, last use, expiry; create, rotate and revoke when allowed. */
 export async function listKeys(page: OrgPage): Promise<Outcome> {
-  const cursor = page.query.cursor ? `&cursor=${encodeURIComponent(page.query.cursor)}` : '';
-  const answer = await page.api.get<Listing<ApiKeyJson>>(`/api-keys?limit=25${cursor}`);
+  const answer = await fetchListing<ApiKeyJson>(page, '/api-keys', 25);
   if (answer.status !== 200) return apiFailure('API keys', problemOf(answer));
   const keys = answer.body.data;
   const rows = keys.map((k) => html`<tr>

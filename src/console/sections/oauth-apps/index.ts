@@ -4,7 +4,7 @@ import { badge, hidden, when } from '../../ui/format.js';
 import { csrfField, secretReveal } from '../../ui/forms.js';
 import { pageOf, redirectTo, type Outcome } from '../../ui/view.js';
 import type { OrgPage, Section } from '../section.js';
-import { apiFailure, flash, pager, type Listing } from '../shared.js';
+import { apiFailure, fetchListing, flash, pager } from '../shared.js';
 import { clientBody, clientDraftOf, clientForm, EMPTY_CLIENT } from './form.js';
 import { WRITE, type ClientJson } from './model.js';
 
@@ -12,8 +12,7 @@ const FLASHES = { updated: 'The app was saved.', deleted: 'The app was deleted: 
 const appPath = (page: OrgPage) => `/clients/${encodeURIComponent(page.params.id)}`;
 
 async function list(page: OrgPage): Promise<Outcome> {
-  const cursor = page.query.cursor ? `&cursor=${encodeURIComponent(page.query.cursor)}` : '';
-  const answer = await page.api.get<Listing<ClientJson>>(`/clients?limit=50${cursor}`);
+  const answer = await fetchListing<ClientJson>(page, '/clients', 50);
   if (answer.status !== 200) return apiFailure('OAuth apps', problemOf(answer));
   const rows = answer.body.data.map((c) => html`<tr>
 <th scope="row"><a href="${page.base}/oauth-apps/${encodeURIComponent(c.client_id)}">${c.name}</a></th>
