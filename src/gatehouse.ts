@@ -17,6 +17,7 @@ import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
+import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
@@ -57,12 +58,13 @@ export interface GatehouseOptions {
 export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: config.nodeEnv !== 'test' });
-  const store = options.store ?? (await openStore(config.databaseUrl, { logger }));
+  // every store call is bounded: a stuck backend answers 503, never a hung request
+  const store = withDeadlines(options.store ?? (await openStore(config.databaseUrl, { logger, timeoutMs: config.store.timeoutMs })), config.store.timeoutMs);
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
   const identity = createIdentity({ store, config });
   const { apiKeys, usage, audit } = createApiKeysPart({ store, secrets, identity, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
@@ -101,7 +103,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, store, clients: oauth.clients,
+    config, identity, apiKeys, audit, store, clients: oauth.clients, connectedApps: oauth.connectedApps,
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);

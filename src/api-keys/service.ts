@@ -11,7 +11,7 @@ import { createdByOf, type Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { assertGrantable, assertGrantableIn, assertInScope, normalizeAllowlist } from './rules.js';
 import type { UsageRecorder } from './usage-recorder.js';
-import { insertWithinPlan } from './plan-cap.js';
+import { insertWithinPlan, writeWithinPlan } from './plan-cap.js';
 
 /** A key's name: what it is for, shown in listings. @returns the trimmed name */
 function assertName(name: string): string {
@@ -115,7 +115,9 @@ export class ApiKeyService {
   /**
    * Issues a successor with the same name, permissions, allowlist, limit and expiry; the old key
    * keeps working for `graceSeconds` (0: stops at once). The caller must hold every permission of
-   * the key, or rotating would hand it a key stronger than itself.
+   * the key, or rotating would hand it a key stronger than itself. The store rotates as one
+   * compare-and-set on the version read here: of concurrent rotations exactly one succeeds, and
+   * a key changed meanwhile (e.g. its permissions narrowed) is never copied from the old version.
    */
   async rotate(caller: Caller, organizationId: string | null, id: string, graceSeconds: number): Promise<IssuedApiKey> {
     const old = await this.getActive(caller, organizationId, id);
@@ -128,14 +130,24 @@ export class ApiKeyService {
       ...old, id: newIdValue, digest, start, createdBy: createdByOf(caller),
       createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
     };
-    // the old key still counts as active until it is updated below (and through its grace period)
-    await insertWithinPlan(this.deps, record, 1);
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
     const expiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
-    await this.deps.store.apiKeys.update(old.id, { expiresAt, rotatedTo: record.id, updatedAt: now });
+    // the old key still counts as active through its grace period: one over the plan's cap
+    const outcome = await writeWithinPlan(this.deps, old.organizationId, now, 1, (cap) =>
+      this.deps.store.apiKeys.rotate({ oldId: old.id, expectedUpdatedAt: old.updatedAt, oldExpiresAt: expiresAt, successor: record, cap }));
+    if (outcome === 'conflict') throw await this.rotationConflict(caller, organizationId, id);
     this.notify(old.id);
     await this.changed(caller, record, 'api_key.rotated', { rotated_from: old.id, grace_seconds: graceSeconds });
     return { record, key };
+  }
+
+  /** Why a rotation lost its compare-and-set, read again: rotated, no longer active, or changed. */
+  private async rotationConflict(caller: Caller, organizationId: string | null, id: string) {
+    const current = await this.get(caller, organizationId, id);
+    if (current.rotatedTo) return problems.conflict('already_rotated', `This key was already rotated to ${current.rotatedTo}.`);
+    const status = keyStatus(current, this.now());
+    if (status !== 'active') return problems.conflict('key_not_active', `This key is ${status}.`);
+    return problems.conflict('key_changed', 'This key changed while it was being rotated; read it again and retry.');
   }
 
   /** Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing. */

@@ -21,6 +21,13 @@ export const configSchema = z.object({
     .refine((u) => !u.endsWith('/') && !u.includes('?') && !u.includes('#'), 'must not end with "/" nor carry a query or fragment'),
   databaseUrl: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:<path>, sqlite::memory: or a mongodb:// / mongodb+srv:// URL'),
   dataDir: z.string().min(1),
+  store: z.object({
+    /**
+     * the longest a request waits for one store operation before it is answered 503 (and
+     * `/readyz` 503); MongoDB's server selection and majority-write timeouts use it too
+     */
+    timeoutMs: z.number().int().min(100).max(120_000),
+  }).default({ timeoutMs: 5000 }),
   secret,
   trustProxy: z.number({ message: 'must be a whole number of proxy hops (0 = ignore X-Forwarded-For)' }).int().min(0).max(10),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -32,6 +39,10 @@ export const configSchema = z.object({
     devInteractions: z.boolean(),
     /** how often each instance re-reads the signing keys (picks up another instance's rotation) */
     keyRefreshSeconds: z.number().int().min(1).max(3600).default(5),
+    /** a refresh token presented again within this many seconds gets the same answer instead of revoking its family (0: never) */
+    refreshReuseIntervalSeconds: z.number({ message: 'must be a whole number of seconds from 0 to 60' }).int().min(0).max(60).default(0),
+    /** whether a client's jwks_uri may point at loopback or private addresses (development and tests only) */
+    allowPrivateJwksUris: z.boolean().default(false),
   }),
   apiKeys: z.object({
     allowQueryParam: z.boolean(),

@@ -8,7 +8,7 @@ import { GatehouseCalls } from './api/calls.js';
 import type { RequestListener } from './api/dispatch.js';
 import { FreshTokens } from './auth/fresh-tokens.js';
 import { ConsoleOidcClient } from './auth/oidc.js';
-import { endSession, finishSignIn, safeReturnTo, signInPage, startSignIn } from './auth/sign-in.js';
+import { endSession, finishSignIn, ORGANIZATION_REF, safeReturnTo, signInPage, startSignIn } from './auth/sign-in.js';
 import { csrfAllows } from './http/csrf.js';
 import { readForm } from './http/form.js';
 import { messagePage, originOf, respond } from './http/respond.js';
@@ -49,11 +49,15 @@ export function createConsole(deps: ConsoleDeps): Middleware {
   router.get('/', async (ctx) => {
     const session = await load(ctx);
     const first = session?.data.orgs[0];
-    respond(ctx, assets, first ? redirectTo(`/console/o/${first.slug}`) : signInPage(String(ctx.query.organization ?? '')), null);
+    respond(ctx, assets, first ? redirectTo(`/console/o/${first.slug}`) : signInPage(), null);
   });
+  // `organization` (optional) names the one to sign in to; without it Gatehouse's picker asks
   router.get('/sign-in', async (ctx) => {
-    const organization = String(ctx.query.organization ?? '').trim();
-    respond(ctx, assets, organization ? startSignIn(ctx, pageDeps, organization, safeReturnTo(ctx.query.return_to)) : signInPage(), null);
+    const organization = typeof ctx.query.organization === 'string' && ctx.query.organization ? ctx.query.organization : null;
+    if (organization !== null && !ORGANIZATION_REF.test(organization)) {
+      return respond(ctx, assets, pageOf('Sign in', messagePage('No such organization', 'An organization is named by its slug or id.', { href: '/console/sign-in', text: 'Sign in' }), 400), null);
+    }
+    respond(ctx, assets, startSignIn(ctx, pageDeps, organization, safeReturnTo(ctx.query.return_to)), null);
   });
   router.get('/callback', async (ctx) => {
     respond(ctx, assets, await finishSignIn(ctx, pageDeps, await load(ctx)), null);
@@ -68,9 +72,8 @@ export function createConsole(deps: ConsoleDeps): Middleware {
     if (!session) return respond(ctx, assets, redirectTo('/console/signed-out'), null);
     await endSession(originOf(ctx), pageDeps, session);
     // then end the person's Gatehouse session too (RP-initiated logout asks them to confirm)
-    const last = session.data.orgs[0];
-    const params = new URLSearchParams(last ? { client_id: last.clientId, post_logout_redirect_uri: `${deps.issuer}/console/signed-out` } : {});
-    respond(ctx, assets, redirectTo(last ? `/session/end?${params}` : '/console/signed-out'), null);
+    const params = new URLSearchParams({ client_id: oidc.clientId, post_logout_redirect_uri: `${deps.issuer}/console/signed-out` });
+    respond(ctx, assets, redirectTo(`/session/end?${params}`), null);
   });
   router.get('/signed-out', (ctx) => {
     respond(ctx, assets, pageOf('Signed out', messagePage('You are signed out', 'Your console session has ended and its access was revoked.', { href: '/console', text: 'Sign in again' })), null);

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { GatehouseCalls } from './api/calls.js';
 import type { Origin } from './api/dispatch.js';
 import type { FreshTokens } from './auth/fresh-tokens.js';
-import { safeReturnTo, startSignIn, type SignInDeps } from './auth/sign-in.js';
+import { ORGANIZATION_REF, safeReturnTo, startSignIn, type SignInDeps } from './auth/sign-in.js';
 import { csrfAllows } from './http/csrf.js';
 import { readForm, type FormFields } from './http/form.js';
 import { messagePage, originOf, respond } from './http/respond.js';
@@ -59,6 +59,7 @@ export function orgPageHandler(deps: OrgPagesDeps, load: (ctx: Context) => Promi
   return async (ctx: Context): Promise<void> => {
     const send = (outcome: Outcome, chrome: Chrome | null = null) => respond(ctx, deps.assets, outcome, chrome);
     const orgParam = String(ctx.params.org);
+    if (!ORGANIZATION_REF.test(orgParam)) return;
     const isRead = ctx.method === 'GET' || ctx.method === 'HEAD';
     let session = await load(ctx);
     const access = findAccess(session, orgParam);

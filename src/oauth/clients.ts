@@ -4,7 +4,8 @@ import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
 import { pageRequest } from '../identity/paging.js';
 import { unique } from '../identity/validation.js';
-import type { Client, Page, PageRequest, Store } from '../store/ports.js';
+import type { Client, Page, PageRequest, Store, TokenEndpointAuthMethod } from '../store/ports.js';
+import { keysAfter, liveSecrets, sealedSecretsOf } from './client-fields.js';
 import { OIDC_SCOPES, validateClient } from './client-validation.js';
 
 export { CLIENT_GRANT_TYPES, OIDC_SCOPES } from './client-validation.js';
@@ -23,9 +24,17 @@ export interface CreateClientInput {
   scope?: string;
   /** permissions of the client itself, for client_credentials */
   permissions?: string[];
+  /** may sign in members of any organization, not only its own */
+  multi_organization?: boolean;
+  /** confidential clients: default `client_secret_basic`; `private_key_jwt` needs `jwks` or `jwks_uri` */
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** `private_key_jwt`: the client's public keys (a JWK Set) */
+  jwks?: { keys: Record<string, unknown>[] } | null;
+  /** `private_key_jwt`: where the client publishes its public keys */
+  jwks_uri?: string | null;
 }
 
-export type UpdateClientInput = Partial<Omit<CreateClientInput, 'public'>>;
+export type UpdateClientInput = Partial<Omit<CreateClientInput, 'public' | 'token_endpoint_auth_method'>>;
 
 /** The API shape of a client (never the secret nor the sealed secret). */
 export interface ClientJSON {
@@ -39,11 +48,18 @@ export interface ClientJSON {
   public: boolean;
   scope: string;
   permissions: string[];
+  multi_organization: boolean;
+  jwks: { keys: Record<string, unknown>[] } | null;
+  jwks_uri: string | null;
+  /** after a rotation with a grace period: when the previous secret stops working */
+  previous_secret_expires_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
 const sealContext = (clientId: string) => `client:${clientId}`;
+/** the longest a rotated-out secret keeps working */
+const MAX_GRACE_SECONDS = 30 * 86_400;
 const newSecret = () => randomBytes(32).toString('base64url');
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -58,22 +74,26 @@ export class ClientService {
   /** @throws HttpProblem 400 for invalid input, 404 when the organization does not exist */
   async create(organizationId: string, input: CreateClientInput): Promise<{ client: Client; client_secret?: string }> {
     const isPublic = input.public === true;
+    const authMethod = isPublic ? 'none' : input.token_endpoint_auth_method ?? 'client_secret_basic';
     const draft = {
       name: input.name, redirectUris: input.redirect_uris ?? [], postLogout: input.post_logout_redirect_uris ?? [],
       grantTypes: input.grant_types ?? ['authorization_code', 'refresh_token'], isPublic,
       scope: input.scope ?? OIDC_SCOPES.join(' '), permissions: input.permissions ?? [],
+      authMethod, jwks: input.jwks, jwksUri: input.jwks_uri,
     };
-    validateClient(draft);
+    await validateClient(draft);
     if (!(await this.store.organizations.findById(organizationId))) throw problems.notFound('organization');
     const clientId = newId('client');
-    const secret = isPublic ? undefined : newSecret();
+    const secret = isPublic || authMethod === 'private_key_jwt' ? undefined : newSecret();
     const now = new Date();
     const client: Client = {
       clientId, organizationId, name: draft.name.trim(),
       redirectUris: unique(draft.redirectUris), postLogoutRedirectUris: unique(draft.postLogout),
-      grantTypes: unique(draft.grantTypes), tokenEndpointAuthMethod: isPublic ? 'none' : 'client_secret_basic',
+      grantTypes: unique(draft.grantTypes), tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
       sealedSecret: secret ? this.secrets.seal(secret, sealContext(clientId)) : null,
       scope: unique(draft.scope.split(' ')).join(' '), permissions: unique(draft.permissions), createdAt: now, updatedAt: now,
+      multiOrganization: input.multi_organization === true, jwks: input.jwks ?? null, jwksUri: input.jwks_uri ?? null,
+      previousSealedSecret: null, previousSecretExpiresAt: null,
     };
     await this.store.clients.create(client);
     return secret ? { client, client_secret: secret } : { client };
@@ -98,12 +118,15 @@ export class ClientService {
       postLogout: patch.post_logout_redirect_uris ?? current.postLogoutRedirectUris,
       grantTypes: patch.grant_types ?? current.grantTypes, isPublic: current.tokenEndpointAuthMethod === 'none',
       scope: patch.scope ?? current.scope, permissions: patch.permissions ?? current.permissions,
+      authMethod: current.tokenEndpointAuthMethod, ...keysAfter(current, patch),
     };
-    validateClient(next);
+    await validateClient(next);
     const updated = await this.store.clients.update(clientId, {
       name: next.name.trim(), redirectUris: unique(next.redirectUris), postLogoutRedirectUris: unique(next.postLogout),
       grantTypes: unique(next.grantTypes), scope: unique(next.scope.split(' ')).join(' '),
       permissions: unique(next.permissions), updatedAt: new Date(),
+      multiOrganization: patch.multi_organization ?? current.multiOrganization,
+      jwks: (next.jwks as Client['jwks']) ?? null, jwksUri: (next.jwksUri as string | null) ?? null,
     });
     if (!updated) throw problems.notFound('client');
     return updated;
@@ -115,24 +138,41 @@ export class ClientService {
     if (!(await this.store.clients.delete(clientId))) throw problems.notFound('client');
   }
 
-  /** A new secret, shown once; the old one stops working at once. @throws HttpProblem 400 for a public client, 404 */
-  async rotateSecret(organizationId: string, clientId: string): Promise<{ client: Client; client_secret: string }> {
+  /**
+   * A new secret, shown once. The previous one keeps working for `graceSeconds` (0: it stops at
+   * once); a secret older than that is dropped.
+   * @throws HttpProblem 400 for a client without a secret (public, private_key_jwt), 404
+   */
+  async rotateSecret(organizationId: string, clientId: string, graceSeconds = 0): Promise<{ client: Client; client_secret: string }> {
+    if (!Number.isSafeInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS)
+      throw problems.validation([{ field: 'grace_period', message: 'must be from 0 to 30 days' }]);
     const current = await this.get(organizationId, clientId);
     if (current.tokenEndpointAuthMethod === 'none') throw problems.badRequest('public_client', 'A public client has no secret to rotate.');
+    if (!current.sealedSecret) throw problems.badRequest('no_client_secret', 'This client authenticates with private_key_jwt; it has no secret to rotate.');
     const secret = newSecret();
-    const client = await this.store.clients.update(clientId, { sealedSecret: this.secrets.seal(secret, sealContext(clientId)), updatedAt: new Date() });
+    const now = Date.now();
+    const client = await this.store.clients.update(clientId, {
+      sealedSecret: this.secrets.seal(secret, sealContext(clientId)), updatedAt: new Date(now),
+      previousSealedSecret: graceSeconds > 0 ? current.sealedSecret : null,
+      previousSecretExpiresAt: graceSeconds > 0 ? new Date(now + graceSeconds * 1000) : null,
+    });
     if (!client) throw problems.notFound('client');
     return { client, client_secret: secret };
   }
 
-  /** The client when `secret` is its current secret (constant-time comparison), else null. */
+  /**
+   * The client when `secret` is its current secret, or its previous one within the grace period
+   * (constant-time comparisons), else null.
+   */
   async verifySecret(clientId: string, secret: string): Promise<Client | null> {
     if (typeof clientId !== 'string' || typeof secret !== 'string' || clientId.length > 100) return null;
     const client = await this.store.clients.findById(clientId);
-    const expected = client ? this.secretOf(client) : null;
-    // compare digests so the comparison costs the same whatever the lengths
-    const ok = timingSafeEqual(digest(expected ?? newSecret()), digest(secret));
-    return ok && expected !== null ? client : null;
+    const candidates = client ? sealedSecretsOf(client).map((sealed) => this.secrets.unseal(sealed, sealContext(client.clientId))) : [];
+    // compare digests so each comparison costs the same whatever the lengths; always at least one
+    const given = digest(secret);
+    let ok = false;
+    for (const expected of candidates.length ? candidates : [newSecret()]) ok = timingSafeEqual(digest(expected), given) || ok;
+    return ok && candidates.length ? client : null;
   }
 
   /** The unsealed secret, for the provider's in-memory client metadata only. */
@@ -151,6 +191,8 @@ export class ClientService {
       redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris,
       grant_types: client.grantTypes, token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       public: client.tokenEndpointAuthMethod === 'none', scope: client.scope, permissions: client.permissions,
+      multi_organization: client.multiOrganization, jwks: client.jwks, jwks_uri: client.jwksUri,
+      previous_secret_expires_at: liveSecrets(client).previous ? client.previousSecretExpiresAt!.toISOString() : null,
       created_at: client.createdAt.toISOString(), updated_at: client.updatedAt.toISOString(),
     };
   }

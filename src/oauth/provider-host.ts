@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 
 /** Paths oidc-provider answers (its default routes, mounted at the issuer root). */
-const PROVIDER_PATH = /^\/(?:auth|token|me|jwks|request|session\/end|\.well-known\/openid-configuration)(?:\/|$)/;
+const PROVIDER_PATH = /^\/(?:auth|token|me|jwks|request|device|session\/end|\.well-known\/openid-configuration)(?:\/|$)/;
 const RFC8414_METADATA = '/.well-known/oauth-authorization-server';
 
 /**

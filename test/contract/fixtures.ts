@@ -36,7 +36,8 @@ export function client(organizationId: string, over: Partial<Client> = {}): Clie
     clientId: newId('cli'), organizationId, name: 'Dashboard', redirectUris: ['https://app.example.com/cb'],
     postLogoutRedirectUris: ['https://app.example.com/'], grantTypes: ['authorization_code', 'refresh_token'],
     tokenEndpointAuthMethod: 'client_secret_basic', sealedSecret: 'sealed.v1.abc', scope: 'openid offline_access invoices:read',
-    permissions: ['invoices:read'], createdAt: at(), updatedAt: at(), ...over,
+    permissions: ['invoices:read'], multiOrganization: false, jwks: null, jwksUri: null, previousSealedSecret: null,
+    previousSecretExpiresAt: null, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 

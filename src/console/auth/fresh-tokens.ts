@@ -61,7 +61,7 @@ export class FreshTokens {
         session = await this.sessions.reload(session.id);
         continue;
       }
-      const outcome = await this.oidc.refresh(origin, access.clientId, access.refreshToken);
+      const outcome = await this.oidc.refresh(origin, access.refreshToken);
       const next = outcome.ok
         ? (a: OrgAccess): OrgAccess => ({
           ...a, accessToken: outcome.tokens.accessToken, refreshToken: outcome.tokens.refreshToken ?? a.refreshToken,

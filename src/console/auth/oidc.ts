@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { MANAGEMENT_PERMISSIONS, isPermission } from '../../domain/permissions.js';
-import type { FirstPartyClients } from '../../oauth/first-party.js';
-import { consoleRedirects } from '../../oauth/first-party.js';
+import { ORGANIZATION_PARAM } from '../../oauth/acting-organization.js';
+import { consoleRedirects, type FirstPartyClients } from '../../oauth/first-party.js';
 import type { GatehouseCalls } from '../api/calls.js';
 import type { Origin } from '../api/dispatch.js';
 
@@ -34,36 +34,40 @@ export function pkce(): { verifier: string; challenge: string } {
 }
 
 /**
- * The console as an OAuth client of its own server (authorization code + PKCE, a confidential
- * first-party client per organization): the authorization URL, and the token, revocation and
+ * The console as an OAuth client of its own server (authorization code + PKCE, one confidential
+ * multi-organization first-party client): the authorization URL, and the token, revocation and
  * userinfo calls, all made in process through the public endpoints.
  */
 export class ConsoleOidcClient {
-  constructor(private readonly issuer: string, private readonly calls: GatehouseCalls, private readonly firstParty: FirstPartyClients) {}
+  private readonly client: { id: string; secret: string };
 
-  clientIdFor(organization: string): string {
-    return this.firstParty.consoleClientId(organization);
+  constructor(private readonly issuer: string, private readonly calls: GatehouseCalls, firstParty: FirstPartyClients) {
+    this.client = { id: firstParty.client.clientId, secret: firstParty.secret };
   }
 
-  private client(clientId: string) {
-    return { id: clientId, secret: this.firstParty.secretFor(clientId) };
+  get clientId(): string {
+    return this.client.id;
   }
 
-  /** The authorization request for a sign-in to `organization`; state and nonce are fresh. */
-  authorization(organization: string, challenge: string): { url: string; state: string; nonce: string; clientId: string } {
-    const clientId = this.clientIdFor(organization);
+  /**
+   * The authorization request for a sign-in, to `organization` (id or slug) when given, else to
+   * the person's only organization or the one they pick on Gatehouse's page; state and nonce are fresh.
+   */
+  authorization(organization: string | null, challenge: string): { url: string; state: string; nonce: string } {
     const state = random();
     const nonce = random();
     const params = new URLSearchParams({
-      client_id: clientId, response_type: 'code', redirect_uri: consoleRedirects(this.issuer).callback, scope: CONSOLE_SCOPE,
+      client_id: this.client.id, response_type: 'code', redirect_uri: consoleRedirects(this.issuer).callback, scope: CONSOLE_SCOPE,
       state, nonce, code_challenge: challenge, code_challenge_method: 'S256',
+      ...(organization ? { [ORGANIZATION_PARAM]: organization } : {}),
     });
-    return { url: `${this.issuer}/auth?${params}`, state, nonce, clientId };
+    return { url: `${this.issuer}/auth?${params}`, state, nonce };
   }
 
   /** Redeems the code; checks the ID token's nonce and audience. */
-  async redeem(origin: Origin, clientId: string, code: string, verifier: string, nonce: string): Promise<TokenOutcome> {
-    const answer = await this.calls.clientForm(origin, '/token', this.client(clientId), {
+  async redeem(origin: Origin, code: string, verifier: string, nonce: string): Promise<TokenOutcome> {
+    const clientId = this.client.id;
+    const answer = await this.calls.clientForm(origin, '/token', this.client, {
       grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: consoleRedirects(this.issuer).callback,
     });
     const outcome = this.tokens(answer.status, answer.body);
@@ -75,14 +79,14 @@ export class ConsoleOidcClient {
     return outcome;
   }
 
-  async refresh(origin: Origin, clientId: string, refreshToken: string): Promise<TokenOutcome> {
-    const answer = await this.calls.clientForm(origin, '/token', this.client(clientId), { grant_type: 'refresh_token', refresh_token: refreshToken });
+  async refresh(origin: Origin, refreshToken: string): Promise<TokenOutcome> {
+    const answer = await this.calls.clientForm(origin, '/token', this.client, { grant_type: 'refresh_token', refresh_token: refreshToken });
     return this.tokens(answer.status, answer.body);
   }
 
   /** Revokes a refresh token, which ends its whole grant (oidc-provider's revocation policy). */
-  async revoke(origin: Origin, clientId: string, refreshToken: string): Promise<boolean> {
-    const answer = await this.calls.clientForm(origin, '/token/revocation', this.client(clientId), { token: refreshToken, token_type_hint: 'refresh_token' });
+  async revoke(origin: Origin, refreshToken: string): Promise<boolean> {
+    const answer = await this.calls.clientForm(origin, '/token/revocation', this.client, { token: refreshToken, token_type_hint: 'refresh_token' });
     return answer.status === 200;
   }
 

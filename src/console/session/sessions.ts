@@ -8,7 +8,6 @@ export interface OrgAccess {
   orgId: string;
   slug: string;
   name: string;
-  clientId: string;
   accessToken: string;
   refreshToken: string | null;
   /** ms epoch */

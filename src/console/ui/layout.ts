@@ -20,17 +20,20 @@ export const PAGE_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
+/**
+ * The organization menu: the ones this session holds switch at once; "Another organization"
+ * signs in again without naming one, so Gatehouse's picker lists every organization the person
+ * belongs to (silently, while their Gatehouse session lasts, for someone in only one).
+ */
 function switcher(c: Chrome): Raw {
   const others = c.orgs.filter((o) => o.slug !== c.current.slug);
   return html`<details class="switcher">
 <summary><span class="vh">Organization: </span>${c.current.name} <span class="muted">${c.current.slug}</span></summary>
 <div class="menu">
-${others.length ? html`<nav aria-label="Your organizations"><ul>${others.map((o) => html`<li><a href="/console/o/${o.slug}">${o.name} <span class="muted">${o.slug}</span></a></li>`)}</ul></nav>` : ''}
-<form method="get" action="/console/sign-in" class="inline">
-<label for="switch-organization">Switch to organization</label>
-<div class="row"><input id="switch-organization" name="organization" autocomplete="organization" required placeholder="slug" spellcheck="false">
-<button type="submit" class="button">Switch</button></div>
-</form>
+<nav aria-label="Your organizations"><ul>
+${others.map((o) => html`<li><a href="/console/o/${o.slug}">${o.name} <span class="muted">${o.slug}</span></a></li>`)}
+<li><a href="/console/sign-in">Another organization…</a></li>
+</ul></nav>
 </div>
 </details>`;
 }

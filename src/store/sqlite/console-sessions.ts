@@ -17,7 +17,6 @@ export class SqliteConsoleSessions implements ConsoleSessionStore {
   private readonly byId;
   private readonly write;
   private readonly remove;
-  private readonly sweepStatement;
 
   constructor(db: SqliteDb) {
     this.insert = db.prepare(`INSERT INTO console_sessions (id, sealed, version, created_at, expires_at)
@@ -27,7 +26,6 @@ export class SqliteConsoleSessions implements ConsoleSessionStore {
       SET sealed = @sealed, expires_at = @expires_at, version = version + 1
       WHERE id = @id AND version = @version AND expires_at > @now RETURNING *`);
     this.remove = db.prepare('DELETE FROM console_sessions WHERE id = ?');
-    this.sweepStatement = db.prepare<[number]>('DELETE FROM console_sessions WHERE expires_at <= ?');
   }
 
   async create(s: ConsoleSessionRecord): Promise<void> {
@@ -46,11 +44,6 @@ export class SqliteConsoleSessions implements ConsoleSessionStore {
   async update(id: string, expectedVersion: number, change: Pick<ConsoleSessionRecord, 'sealed' | 'expiresAt'>): Promise<ConsoleSessionRecord | null> {
     const row = this.write.get({ sealed: change.sealed, expires_at: change.expiresAt.getTime(), id, version: expectedVersion, now: Date.now() });
     return row ? fromRow(row) : null;
-  }
-
-  /** removes expired sessions (the store's sweep calls it) */
-  sweep(now: Date): void {
-    this.sweepStatement.run(now.getTime());
   }
 
   async delete(id: string): Promise<boolean> {

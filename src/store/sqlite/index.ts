@@ -1,5 +1,6 @@
-import type { Store } from '../ports.js';
+import type { Store, StoreMigrations } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
+import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
 import { SqliteConsoleSessions } from './console-sessions.js';
@@ -10,7 +11,7 @@ import { SqliteOrganizations } from './organizations.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
-import { migrate } from './schema.js';
+import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteUsers } from './users.js';
@@ -21,16 +22,18 @@ import { SqliteUsers } from './users.js';
  */
 export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
   try {
-    migrate(db);
+    migrations.applyNow();
   } catch (err) {
     db.close();
     throw err;
   }
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
+  const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
-  const consoleSessions = new SqliteConsoleSessions(db);
+  const sweepConsoleSessions = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
@@ -39,13 +42,15 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     clients: new SqliteClients(db),
+    appConnections: new SqliteAppConnections(db),
     signingKeys: new SqliteSigningKeys(db),
     oidc: new SqliteOidcPayloads(db),
     apiKeys: new SqliteApiKeys(db),
     usage: new SqliteUsage(db),
     audit: new SqliteAudit(db),
     rateLimits: new SqliteRateLimits(db),
-    consoleSessions,
+    migrations,
+    consoleSessions: new SqliteConsoleSessions(db),
     async ping() {
       ping.get();
     },
@@ -53,9 +58,26 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
-        consoleSessions.sweep(now);
+        sweepFlushes.run(now.getTime());
+        sweepConsoleSessions.run(now.getTime());
       }).immediate();
     },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Only the migrations of a SQLite file, without migrating it (`gatehouse migrate`): the ports
+ * are not built, since they expect the latest schema.
+ */
+export function openSqliteMigrations(options: OpenDatabaseOptions): StoreMigrations {
+  const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
+  return {
+    status: () => migrations.status(),
+    apply: () => migrations.apply(),
     async close() {
       if (db.open) db.close();
     },

@@ -2,7 +2,8 @@ import { OPERATOR } from '../../../src/audit/actor.js';
 import { ConsoleSessions } from '../../../src/console/session/sessions.js';
 import { ConsoleCookies } from '../../../src/console/session/cookies.js';
 import { PASSWORD, startConsoleWorld, type ConsoleWorld } from './fixture.js';
-import { Browserless, csrfOf } from './http-session.js';
+import { refreshAt } from '../../support/oauth.js';
+import { Browserless, csrfOf, formOf, signedInAs } from './http-session.js';
 
 let world: ConsoleWorld;
 beforeAll(async () => {
@@ -10,12 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.server.stop());
 
-const signedIn = async (email = world.admin) => {
-  const client = new Browserless(world.server.url);
-  const landed = await client.signIn('acme', email);
-  expect(landed.status).toBe(200);
-  return { client, html: await landed.text() };
-};
+const signedIn = (email = world.admin) => signedInAs(world.server.url, email);
 
 /** The session the browser's cookie names, opened with the server's secret (what only the server can do). */
 async function sessionOf(client: Browserless) {
@@ -110,26 +106,44 @@ describe('console security', () => {
     expect(await new ConsoleSessions(world.server.gatehouse.store.consoleSessions, world.server.gatehouse.secrets).load(issued)).toBeNull();
   });
 
-  it('sign-out ends the console session and the grant: the refresh token no longer works', async () => {
+  it('sign-out ends the console session and the grants it made; the person\'s console in another browser carries on', async () => {
+    const elsewhere = await signedIn();
     const { client, html } = await signedIn();
     const session = await sessionOf(client);
-    const { refreshToken, clientId } = session!.data.orgs[0];
+    const { refreshToken } = session!.data.orgs[0];
     const oldCookie = client.cookies.get('gh_console')!;
     const out = await client.request('/console/sign-out', { form: { _csrf: csrfOf(html) } });
     expect(out.status).toBe(303);
-    expect(out.headers.get('location')).toMatch(/^\/session\/end\?/);
+    const end = new URL(out.headers.get('location')!, world.server.url);
+    expect(end.pathname).toBe('/session/end');
+    expect(end.searchParams.get('client_id')).toBe('gatehouse-console');
     expect(client.cookies.has('gh_console')).toBe(false);
     expect(await world.server.gatehouse.store.consoleSessions.find(session!.id)).toBeNull();
-    const secret = world.server.gatehouse.oauth.firstParty.secretFor(clientId);
-    const refresh = await fetch(`${world.server.url}/token`, {
-      method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken! }),
-    });
-    expect(refresh.status).toBe(400);
-    expect(((await refresh.json()) as { error: string }).error).toBe('invalid_grant');
+    const { client: consoleClient, secret } = world.server.gatehouse.oauth.firstParty;
+    const refresh = await refreshAt(world.server.url, consoleClient.clientId, secret, refreshToken!);
+    expect(refresh).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const replay = new Browserless(world.server.url);
     replay.cookies.set('gh_console', oldCookie);
     expect((await replay.request('/console/o/acme/api-keys')).headers.get('location')).toMatch(/\/auth\?/);
+
+    // the other browser's grant is another authorization: it still refreshes
+    const sessions = new ConsoleSessions(world.server.gatehouse.store.consoleSessions, world.server.gatehouse.secrets);
+    const other = (await sessionOf(elsewhere.client))!;
+    await sessions.change(other, (d) => ({ ...d, orgs: d.orgs.map((o) => ({ ...o, accessExpiresAt: 0 })) }));
+    const page = await elsewhere.client.request('/console/o/acme/api-keys');
+    expect(page.status).toBe(200);
+    expect((await sessionOf(elsewhere.client))!.data.orgs[0].refreshToken).not.toBe(other.data.orgs[0].refreshToken);
+  });
+
+  it('signing in again to an organization the session holds revokes the grant it replaces', async () => {
+    const { client } = await signedIn();
+    const before = (await sessionOf(client))!.data.orgs[0].refreshToken!;
+    await client.get('/console/sign-in?organization=acme');
+    const after = (await sessionOf(client))!.data.orgs;
+    expect(after.map((o) => o.slug)).toEqual(['acme']);
+    expect(after[0].refreshToken).not.toBe(before);
+    const { client: { clientId }, secret } = world.server.gatehouse.oauth.firstParty;
+    expect((await refreshAt(world.server.url, clientId, secret, before)).body.error).toBe('invalid_grant');
   });
 
   it('refuses a callback whose state is not this browser\'s sign-in, and ignores return_to outside the console', async () => {
@@ -151,19 +165,36 @@ describe('console security', () => {
     expect(await landed.text()).toContain('<h1 id="page-title">API keys</h1>');
   });
 
-  it('starts no session for an organization that does not exist: the authorization server answers invalid_client', async () => {
-    const client = new Browserless(world.server.url);
-    const res = await client.get('/console/sign-in?organization=no-such-org');
-    expect(res.status).toBe(400);
-    expect(await res.text()).toContain('invalid_client');
-    expect(client.cookies.has('gh_console')).toBe(false);
+  it('tells no one whether an organization exists: one that does not and one the person is not in look the same, before and after login', async () => {
+    const same = (html: string) => html.replace(/\/interaction\/[A-Za-z0-9_-]+/g, '/interaction/…').replace(/(value|nonce)="[A-Za-z0-9_+/=-]{20,}"/g, '$1="…"');
+    const attempt = async (organization: string) => {
+      const client = new Browserless(world.server.url);
+      const login = await client.get(`/console/sign-in?organization=${organization}`);
+      const loginPage = await login.text();
+      const { action, csrf } = formOf(loginPage);
+      const after = await client.follow(await client.request(action, { form: { csrf, email: world.member, password: PASSWORD } }));
+      return { login: [login.status, same(loginPage)], after: [after.status, same(await after.text())], session: client.cookies.has('gh_console') };
+    };
+    const missing = await attempt('no-such-org');
+    expect(await attempt('beta')).toEqual(missing);
+    expect(missing.after[0]).toBe(403);
+    expect(missing.after[1]).toContain('This account does not belong to the organization this application asked for.');
+    expect(missing.session).toBe(false);
+
+    // signed in already: either is a new login, as on any app's login page
+    const { client } = await signedIn(world.member);
+    const [unknown, foreign] = [await client.get('/console/o/no-such-org/api-keys'), await client.get('/console/o/beta/api-keys')];
+    expect([unknown.status, same(await unknown.text())]).toEqual([foreign.status, same(await foreign.text())]);
+    expect(unknown.status).toBe(200);
   });
 
-  it('keeps the console clients out of the clients API: they cannot be read, changed or deleted there', async () => {
+  it('keeps the console client out of the clients API: it cannot be read, changed or deleted there', async () => {
     const { client } = await signedIn();
     const session = await sessionOf(client);
     const token = session!.data.orgs[0].accessToken;
-    const id = world.server.gatehouse.oauth.firstParty.consoleClientId('acme');
+    const id = world.server.gatehouse.oauth.firstParty.client.clientId;
+    expect((await (await fetch(`${world.server.url}/v1/organizations/acme/clients`, { headers: { authorization: `Bearer ${token}` } })).json() as { data: Array<{ client_id: string }> }).data
+      .map((c) => c.client_id)).not.toContain(id);
     for (const method of ['GET', 'PATCH', 'DELETE']) {
       const res = await fetch(`${world.server.url}/v1/organizations/acme/clients/${id}`, {
         method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'PATCH' ? '{"redirect_uris":["https://evil.example/cb"]}' : undefined,

@@ -39,12 +39,21 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
   return { server, acme, beta, admin, member };
 }
 
-/** Signs in through the console's landing page and Gatehouse's login page; lands on the organization's first page. */
-export async function signIn(page: Page, base: string, organization: string, email: string): Promise<void> {
+/**
+ * Signs in from the console's landing page through Gatehouse's login page and, for a person in
+ * several organizations, its picker (`pick`: the organization's name); lands on that
+ * organization's first page.
+ */
+export async function signIn(page: Page, base: string, email: string, pick?: string): Promise<void> {
   await page.goto(`${base}/console`);
-  await page.getByLabel('Organization').fill(organization);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([page.waitForURL(new RegExp(`/console/o/${organization}/`)), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (pick) {
+    await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
+    await page.getByLabel(pick).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await page.waitForURL(/\/console\/o\/[a-z0-9-]+\//);
 }

@@ -50,15 +50,34 @@ export class Browserless {
     return this.follow(await this.request(url));
   }
 
-  /** Signs in to the console for `organization` through the real login page. */
-  async signIn(organization: string, email: string): Promise<Response> {
-    const login = await this.get(`/console/sign-in?organization=${organization}`);
-    const page = await login.text();
-    const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
-    if (!action || !csrf) throw new Error(`no login form: ${page.slice(0, 300)}`);
-    return this.follow(await this.request(action, { form: { csrf, email, password: PASSWORD } }));
+  /**
+   * Signs in to the console through the real login page: for `organization` (slug or id), or
+   * naming none and then choosing `pick` (an organization id) on Gatehouse's picker.
+   */
+  async signIn(organization: string | null, email: string, pick?: string): Promise<Response> {
+    const login = await this.get(organization ? `/console/sign-in?organization=${organization}` : '/console/sign-in');
+    const { action, csrf } = formOf(await login.text());
+    const signedIn = await this.follow(await this.request(action, { form: { csrf, email, password: PASSWORD } }));
+    if (!pick) return signedIn;
+    const picker = formOf(await signedIn.text());
+    return this.follow(await this.request(picker.action, { form: { csrf: picker.csrf, organization: pick } }));
   }
+}
+
+/** A browser signed in to the console for `organization` as `email`, and the page it landed on. */
+export async function signedInAs(base: string, email: string, organization = 'acme'): Promise<{ client: Browserless; html: string }> {
+  const client = new Browserless(base);
+  const landed = await client.signIn(organization, email);
+  if (landed.status !== 200) throw new Error(`the console sign-in ended with ${landed.status}`);
+  return { client, html: await landed.text() };
+}
+
+/** The action and CSRF token of a Gatehouse sign-in page's form. */
+export function formOf(page: string): { action: string; csrf: string } {
+  const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1];
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!action || !csrf) throw new Error(`no sign-in form: ${page.slice(0, 300)}`);
+  return { action, csrf };
 }
 
 /** The console CSRF token in a page. */

@@ -9,12 +9,12 @@ declare const document: any, location: any, navigator: any;
 let world: ConsoleWorld;
 let browser: Browser;
 let admin: BrowserContext;
-
 beforeAll(async () => {
   [world, browser] = await Promise.all([startConsoleWorld(), launchBrowser()]);
   admin = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   admin.setDefaultTimeout(8000);
-  await signIn(await admin.newPage(), world.server.url, 'acme', world.admin);
+  // the admin belongs to acme and beta: Gatehouse's picker asks which
+  await signIn(await admin.newPage(), world.server.url, world.admin, 'Acme Inc');
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -95,7 +95,7 @@ describe('the console in a browser', () => {
   it('offers a member no create button, and the API refuses a forged create anyway', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, world.server.url, 'acme', world.member);
+    await signIn(page, world.server.url, world.member);
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     expect(await page.getByRole('button', { name: 'Create API key' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Rotate|Revoke/ }).count()).toBe(0);
@@ -111,15 +111,27 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
-  it('switches organization without signing in again', async () => {
+  it('switches organization through Gatehouse\'s picker, at once between those signed in, and silently to a page of another', async () => {
     const page = await openPage('/console/o/acme/api-keys');
-    await page.getByText('Acme Inc', { exact: false }).first().click();
-    await page.getByLabel('Switch to organization').fill('beta');
-    await Promise.all([page.waitForURL(/\/console\/o\/beta\/api-keys$/), page.getByRole('button', { name: 'Switch' }).click()]);
+    await page.locator('summary').click();
+    await page.getByRole('link', { name: 'Another organization…' }).click();
+    await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
+    await page.getByLabel('Beta Labs').check();
+    await Promise.all([page.waitForURL(/\/console\/o\/beta\/api-keys$/), page.getByRole('button', { name: 'Continue' }).click()]);
     expect(await page.locator('summary').textContent()).toContain('Beta Labs');
     await page.locator('summary').click();
     await Promise.all([page.waitForURL(/\/console\/o\/acme\/api-keys$/), page.getByRole('link', { name: /Acme Inc/ }).click()]);
     expect(await page.locator('summary').textContent()).toContain('Acme Inc');
+
+    // a console signed in to acme only opens a beta page through organization=beta: no login page, no picker
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    await signIn(other, world.server.url, world.admin, 'Acme Inc');
+    // (a login page or the picker would be where the navigation ends)
+    await other.goto(`${world.server.url}/console/o/beta/roles`);
+    expect(other.url()).toBe(`${world.server.url}/console/o/beta/roles`);
+    expect(await other.locator('summary').textContent()).toContain('Beta Labs');
+    await context.close();
   });
 
   it('has no axe violations on any page, in a dialog, or signed out, and reads at 390 px wide', async () => {

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { openStore } from '../../../src/store/open.js';
-import { clientConfig, FormAgent, loginAndExchange, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
+import { clientConfig, FormAgent, loginAndExchange, refreshAt, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -9,15 +9,6 @@ afterAll(async () => { await server.stop(); });
 
 const OFFLINE = { scope: 'openid offline_access users:read', prompt: 'consent' };
 
-/** A raw refresh request (openid-client would throw on errors; here every outcome is data). */
-async function refreshAt(issuer: string, clientId: string, secret: string, refreshToken: string) {
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
-  return { status: res.status, body: await res.json() as Record<string, string> };
-}
 const refresh = (clientId: string, secret: string, refreshToken: string) => refreshAt(server.url, clientId, secret, refreshToken);
 
 async function offlineLogin() {

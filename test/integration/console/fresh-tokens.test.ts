@@ -20,7 +20,7 @@ function tokenEndpoint(delayMs = 50) {
   const used = new Set<string>();
   let calls = 0;
   const client = {
-    async refresh(_o: unknown, _c: string, refreshToken: string): Promise<TokenOutcome> {
+    async refresh(_o: unknown, refreshToken: string): Promise<TokenOutcome> {
       calls++;
       await new Promise((r) => setTimeout(r, delayMs));
       if (used.has(refreshToken)) return { ok: false, error: 'invalid_grant' };
@@ -34,7 +34,7 @@ function tokenEndpoint(delayMs = 50) {
 async function expiredSession(sessions: ConsoleSessions) {
   const { session } = await sessions.create({
     userId: 'usr_1', email: 'a@b.test',
-    orgs: [{ orgId: 'org_1', slug: 'acme', name: 'Acme', clientId: 'gatehouse-console.acme', accessToken: 'at-0', refreshToken: 'rt-0', accessExpiresAt: Date.now() - 1000, permissions: [] }],
+    orgs: [{ orgId: 'org_1', slug: 'acme', name: 'Acme', accessToken: 'at-0', refreshToken: 'rt-0', accessExpiresAt: Date.now() - 1000, permissions: [] }],
   });
   return session;
 }
@@ -69,7 +69,7 @@ describe('refreshing a console session\'s tokens', () => {
     const sessions = new ConsoleSessions(store.consoleSessions, secrets);
     const endpoint = tokenEndpoint(0);
     const session = await expiredSession(sessions);
-    await endpoint.client.refresh(origin, '', 'rt-0');
+    await endpoint.client.refresh(origin, 'rt-0');
     const result = await new FreshTokens(sessions, endpoint.client).get(origin, session, 'org_1');
     expect(result.access).toBeNull();
     expect((await sessions.reload(session.id))!.data.orgs).toEqual([]);
@@ -78,7 +78,7 @@ describe('refreshing a console session\'s tokens', () => {
   it('leaves a token with time left alone', async () => {
     const sessions = new ConsoleSessions(store.consoleSessions, secrets);
     const endpoint = tokenEndpoint(0);
-    const { session } = await sessions.create({ userId: 'u', email: 'e', orgs: [{ orgId: 'o', slug: 's', name: 'n', clientId: 'c', accessToken: 'fresh', refreshToken: 'r', accessExpiresAt: Date.now() + 600_000, permissions: [] }] });
+    const { session } = await sessions.create({ userId: 'u', email: 'e', orgs: [{ orgId: 'o', slug: 's', name: 'n', accessToken: 'fresh', refreshToken: 'r', accessExpiresAt: Date.now() + 600_000, permissions: [] }] });
     expect((await new FreshTokens(sessions, endpoint.client).get(origin, session, 'o')).access?.accessToken).toBe('fresh');
     expect(endpoint.calls()).toBe(0);
   });

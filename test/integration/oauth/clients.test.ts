@@ -126,8 +126,8 @@ describe('ClientService.toJSON', () => {
     const { client, client_secret } = await gh.oauth.clients.create(orgId, web);
     const json = gh.oauth.clients.toJSON(client);
     expect(Object.keys(json).sort()).toEqual([
-      'client_id', 'created_at', 'grant_types', 'name', 'organization_id', 'permissions', 'post_logout_redirect_uris',
-      'public', 'redirect_uris', 'scope', 'token_endpoint_auth_method', 'updated_at',
+      'client_id', 'created_at', 'grant_types', 'jwks', 'jwks_uri', 'multi_organization', 'name', 'organization_id', 'permissions',
+      'post_logout_redirect_uris', 'previous_secret_expires_at', 'public', 'redirect_uris', 'scope', 'token_endpoint_auth_method', 'updated_at',
     ]);
     expect(JSON.stringify(json)).not.toContain(client_secret);
     expect(JSON.stringify(json)).not.toContain(client.sealedSecret);
