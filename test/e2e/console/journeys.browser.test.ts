@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, signIn, startConsoleWorld, type ConsoleWorld } from './fixture.js';
+import { clientConfig, FormAgent, loginAndExchange, REDIRECT_URI, refreshAt } from '../../support/oauth.js';
+import { launchBrowser, PASSWORD, signIn, startConsoleWorld, type ConsoleWorld } from './fixture.js';
 
 // browser globals inside page.evaluate callbacks (the tests are type-checked without the DOM library)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -9,8 +10,22 @@ declare const document: any, location: any, navigator: any;
 let world: ConsoleWorld;
 let browser: Browser;
 let admin: BrowserContext;
+/** a third-party app of another organization (tools), which the admin authorizes for acme */
+const insights = { clientId: '', secret: '' };
+
+/** The admin authorizes Insights to act for acme (login and consent pages, without a browser); its refresh token. */
+async function connectInsights(): Promise<string> {
+  const config = await clientConfig(world.server.url, insights.clientId, insights.secret);
+  const { tokens } = await loginAndExchange(config, new FormAgent(), world.server.url, { email: world.admin, password: PASSWORD },
+    { scope: 'openid email offline_access api_keys:read', prompt: 'consent', organization: 'acme' });
+  return tokens.refresh_token!;
+}
+
 beforeAll(async () => {
   [world, browser] = await Promise.all([startConsoleWorld(), launchBrowser()]);
+  const tools = await world.server.gatehouse.identity.organizations.create({ slug: 'tools', name: 'Tools' });
+  const { client, client_secret } = await world.server.gatehouse.oauth.clients.create(tools.id, { name: 'Insights', redirect_uris: [REDIRECT_URI], multi_organization: true });
+  Object.assign(insights, { clientId: client.clientId, secret: client_secret });
   admin = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   admin.setDefaultTimeout(8000);
   // the admin belongs to acme and beta: Gatehouse's picker asks which
@@ -108,6 +123,10 @@ describe('the console in a browser', () => {
     expect(answer.text).toMatch(/<div class="alert" role="alert">[^<]*(read-only|api_keys:write)/);
     const names = (await world.server.gatehouse.apiKeys.list({ principal: 'operator', ip: null }, world.acme.id, { limit: 100 })).items.map((k) => k.name);
     expect(names).not.toContain('member-try');
+    await connectInsights();
+    await page.goto(`${world.server.url}/console/o/acme/connected-apps`);
+    await page.getByRole('row').filter({ hasText: 'Insights' }).waitFor();
+    expect(await page.getByRole('button', { name: /Disconnect/ }).count()).toBe(0);
     await context.close();
   });
 
@@ -134,13 +153,34 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
+  it('lists the apps members connected and disconnects one after confirmation: its refresh token stops working', async () => {
+    const refreshToken = await connectInsights();
+    const page = await openPage('/console/o/acme/connected-apps');
+    const row = page.getByRole('row').filter({ hasText: 'Insights' });
+    expect(await row.textContent()).toMatch(/Tools[\s\S]*api_keys:read[\s\S]*1 member/);
+    expect(await page.getByRole('row').filter({ hasText: 'gatehouse-console' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Disconnect Insights' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(world.admin).waitFor();
+    expect(await dialog.getByRole('heading').first().textContent()).toBe('Disconnect “Insights” from Acme Inc?');
+    await Promise.all([page.waitForURL(/done=disconnected/), dialog.getByRole('button', { name: 'Disconnect app' }).click()]);
+    await page.getByRole('status').filter({ hasText: 'disconnected' }).waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Insights' }).count()).toBe(0);
+    expect((await refreshAt(world.server.url, insights.clientId, insights.secret, refreshToken)).body.error).toBe('invalid_grant');
+    // the console itself carries on
+    await page.goto(`${world.server.url}/console/o/acme/api-keys`);
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+  });
+
   it('has no axe violations on any page, in a dialog, or signed out, and reads at 390 px wide', async () => {
     const page = await openPage('/console/o/acme/api-keys');
     const { record } = await world.server.gatehouse.apiKeys.create({ principal: 'operator', ip: null }, world.acme.id, { name: 'axe', permissions: ['audit:read'] });
     const keyId = record.id;
+    await connectInsights();
     const found: string[] = [];
     const paths = ['/console/o/acme/api-keys', '/console/o/acme/api-keys/new', `/console/o/acme/api-keys/${keyId}`, `/console/o/acme/api-keys/${keyId}/revoke`,
-      '/console/o/acme/roles', '/console/o/acme/roles/new', '/console/o/acme/oauth-apps', '/console/o/acme/oauth-apps/new', '/console/o/acme/audit-log', '/console/o/acme/settings'];
+      '/console/o/acme/roles', '/console/o/acme/roles/new', '/console/o/acme/oauth-apps', '/console/o/acme/oauth-apps/new',
+      '/console/o/acme/connected-apps', `/console/o/acme/connected-apps/${insights.clientId}/disconnect`, '/console/o/acme/audit-log', '/console/o/acme/settings'];
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
       for (const path of paths) {
@@ -157,6 +197,10 @@ describe('the console in a browser', () => {
     }
     await page.goto(`${world.server.url}/console/o/acme/api-keys`);
     await page.getByRole('button', { name: 'Create API key' }).click();
+    await page.getByRole('dialog').waitFor();
+    found.push(...await violations(page));
+    await page.goto(`${world.server.url}/console/o/acme/connected-apps`);
+    await page.getByRole('button', { name: 'Disconnect Insights' }).click();
     await page.getByRole('dialog').waitFor();
     found.push(...await violations(page));
     const signedOut = await browser.newContext();
