@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { OPERATOR } from '../src/audit/actor.js';
 import { loadConfig } from '../src/config/load.js';
+import { newId } from '../src/domain/ids.js';
 import { createGatehouse } from '../src/gatehouse.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   server.on('request', gh.app.callback());
 
   const org = await gh.identity.organizations.create({ slug: 'acme', name: 'Acme Inc' });
-  await gh.identity.users.create({ email: 'admin@acme.test', password: PASSWORD, organizationId: org.id, roles: ['admin'] });
+  const { user } = await gh.identity.users.create({ email: 'admin@acme.test', password: PASSWORD, organizationId: org.id, roles: ['admin'] });
   const make = (name: string, permissions: string[], extra: Record<string, unknown> = {}) =>
     gh.apiKeys.create(OPERATOR, org.id, { name, permissions, ...extra });
   const billing = await make('billing-worker', ['api_keys:read', 'audit:read'], { expiresInSeconds: 90 * 86_400, ipAllowlist: ['10.0.0.0/8'] });
@@ -41,13 +42,23 @@ async function main(): Promise<void> {
     return { keyId: billing.record.id, day: at.toISOString().slice(0, 10), count: Math.max(20, count), lastUsedAt: at };
   }));
 
+  // two third-party apps acme's admin authorized (demo connections, as a consent page records them)
+  const vendor = await gh.identity.organizations.create({ slug: 'insights-co', name: 'Insights Co' });
+  for (const [name, permissions] of [['Insights', ['api_keys:read', 'audit:read']], ['Status board', []]] as const) {
+    const { client } = await gh.oauth.clients.create(vendor.id, { name, redirect_uris: ['https://app.example/callback'], multi_organization: true });
+    const at = new Date(today - (name === 'Insights' ? 3 : 12) * DAY);
+    await gh.store.appConnections.save({
+      id: newId('con'), organizationId: org.id, clientId: client.clientId, userId: user.id, scopes: ['openid', 'email'],
+      resources: permissions.length ? [{ indicator: `${url}/v1`, scopes: [...permissions] }] : [], createdAt: at, updatedAt: at,
+    });
+  }
+
   mkdirSync(OUT, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
     await page.goto(`${url}/console`);
-    await page.getByLabel('Organization').fill('acme');
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Email').fill('admin@acme.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await Promise.all([page.waitForURL(/\/console\/o\/acme\/api-keys/), page.getByRole('button', { name: 'Sign in' }).click()]);
@@ -66,10 +77,14 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: `${OUT}/console-key-usage.png`, fullPage: true });
 
+    await page.setViewportSize({ width: 1280, height: 620 });
+    await page.goto(`${url}/console/o/acme/connected-apps`);
+    await page.screenshot({ path: `${OUT}/console-connected-apps.png` });
+
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${url}/console/o/acme/api-keys`);
     await page.screenshot({ path: `${OUT}/console-mobile.png` });
-    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-mobile.png\n`);
+    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-connected-apps.png, console-mobile.png\n`);
   } finally {
     await browser.close();
     server.closeAllConnections();
