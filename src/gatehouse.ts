@@ -6,6 +6,7 @@ import { errorBoundary } from './http/error-boundary.js';
 import { requestContext, securityHeaders } from './http/edge.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { createApiKeysPart } from './api-keys/index.js';
+import { createConsole } from './console/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
 import { AuditLog } from './audit/audit-log.js';
@@ -119,6 +120,9 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   });
   app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
+  // the console calls the API and the token endpoint through this same app, in process
+  let listener: ReturnType<Koa['callback']> | undefined;
+  app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));
   app.use(oauth.middleware);
 
   return gatehouse;

@@ -18,6 +18,8 @@ export interface ConsentGiven {
   claims: string[];
   /** the grant this authorization made already (from remembered consent), replaced by the new one */
   previousGrantId?: string;
+  /** the operator's own console (first-party.ts), which has no consent page: not audited as an app connecting */
+  firstParty?: boolean;
 }
 
 export interface AuthorizationsDeps {
@@ -90,7 +92,7 @@ export function authorizations(deps: AuthorizationsDeps) {
       const grant = await grantFrom(connection, given.claims);
       // the grant this authorization made from remembered consent has no tokens yet: the new one replaces it
       if (given.previousGrantId && parseGrantId(given.previousGrantId)) await deps.provider().Grant.adapter.destroy(given.previousGrantId);
-      if (connection.id === draft.id) {
+      if (connection.id === draft.id && !given.firstParty) {
         await deps.audit?.record({
           organizationId: given.organizationId, action: 'app.connected',
           caller: { principal: { type: 'user', subject: given.accountId, organization: given.organizationId, environment: null, permissions: [] } },

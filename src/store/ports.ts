@@ -564,6 +564,35 @@ export interface StoreMigrations extends MigrationPort {
   close(): Promise<void>;
 }
 
+// ---------------------------------------------------------------- console sessions
+
+/** One signed-in console (backend-for-frontend) session; the browser holds only a cookie naming it. */
+export interface ConsoleSessionRecord {
+  /** a keyed digest of the cookie's value (never the value) */
+  id: string;
+  /** everything the console keeps (tokens included), sealed with GATEHOUSE_SECRET */
+  sealed: string;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface ConsoleSessionStore {
+  /** @throws UniqueViolation('id') when the id exists */
+  create(session: ConsoleSessionRecord): Promise<void>;
+  /** null when absent or expired */
+  find(id: string): Promise<ConsoleSessionRecord | null>;
+  /**
+   * Replaces `sealed` and `expiresAt` only if the stored version is still `expectedVersion` (and
+   * the session has not expired): the updated record, else null. Of concurrent updates from one
+   * version exactly one wins.
+   */
+  update(id: string, expectedVersion: number, change: Pick<ConsoleSessionRecord, 'sealed' | 'expiresAt'>): Promise<ConsoleSessionRecord | null>;
+  /** true when a session was removed */
+  delete(id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -584,6 +613,7 @@ export interface Store {
   invitations: InvitationStore;
   mailOutbox: MailOutboxStore;
   migrations: MigrationPort;
+  consoleSessions: ConsoleSessionStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own */

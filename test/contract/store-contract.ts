@@ -4,6 +4,7 @@ import { appConnectionsContract } from './aggregates/app-connections.js';
 import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
 import { invitationsContract } from './aggregates/invitations.js';
+import { consoleSessionsContract } from './aggregates/console-sessions.js';
 import { keyRotationContract } from './aggregates/key-rotation.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
 import { mailOutboxContract } from './aggregates/mail-outbox.js';
@@ -74,5 +75,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('mail outbox', () => mailOutboxContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
     describe('migrations', () => migrationsContract(useStore(factory)));
+    describe('console sessions', () => consoleSessionsContract(useStore(factory)));
   });
 }

@@ -7,6 +7,7 @@ import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
 import { MongoInvitations } from './invitations.js';
 import { MongoMailOutbox } from './mail-outbox.js';
+import { MongoConsoleSessions } from './console-sessions.js';
 import { openConnection } from './connection.js';
 import { MongoMemberships } from './memberships.js';
 import { MongoMigrations } from './migrate.js';
@@ -49,6 +50,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const oidc = new MongoOidcPayloads(conn);
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
+  const consoleSessions = new MongoConsoleSessions(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
@@ -66,6 +68,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     rateLimits,
     invitations: new MongoInvitations(conn),
     mailOutbox: new MongoMailOutbox(conn),
+    consoleSessions,
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');
@@ -76,6 +79,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
       await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
+      await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
     },
     async close() {
       await conn.close();

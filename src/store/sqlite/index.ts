@@ -5,6 +5,7 @@ import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
 import { SqliteInvitations } from './invitations.js';
 import { SqliteMailOutbox } from './mail-outbox.js';
+import { SqliteConsoleSessions } from './console-sessions.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
@@ -35,6 +36,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
   const mailOutbox = new SqliteMailOutbox(db);
+  const sweepConsoleSessions = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
@@ -53,6 +55,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     invitations: new SqliteInvitations(db),
     mailOutbox,
     migrations,
+    consoleSessions: new SqliteConsoleSessions(db),
     async ping() {
       ping.get();
     },
@@ -62,6 +65,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         sweepRates.run(now.getTime());
         mailOutbox.sweep(now);
         sweepFlushes.run(now.getTime());
+        sweepConsoleSessions.run(now.getTime());
       }).immediate();
     },
     async close() {

@@ -117,4 +117,12 @@ export const MIGRATIONS: readonly string[] = [
   -- clients that must use pushed authorization requests
   ALTER TABLE clients ADD COLUMN require_par INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- console sessions (backend-for-frontend): a digest of the cookie as id, everything else sealed
+  CREATE TABLE console_sessions (
+    id TEXT PRIMARY KEY, sealed TEXT NOT NULL, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+  `,
 ];
