@@ -6,9 +6,12 @@ import { errorBoundary } from './http/error-boundary.js';
 import { requestContext, securityHeaders } from './http/edge.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { createApiKeysPart } from './api-keys/index.js';
+import { createConsole } from './console/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
-import type { AuditLog } from './audit/audit-log.js';
+import { AuditLog } from './audit/audit-log.js';
+import { createMail, type MailPart } from './mail/index.js';
+import { invitationRoutes } from './oauth/interactions/invitation-routes.js';
 import { healthRoutes } from './ops/health.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -17,6 +20,7 @@ import { createManagementApi } from './management-api/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
 import { resourceServerEndpoints } from './resource-server/service-endpoints.js';
+import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
@@ -35,6 +39,8 @@ export interface Gatehouse {
   /** buffered API-key usage; the resource server calls `touch` */
   usage: UsageRecorder;
   audit: AuditLog;
+  /** mail through the stored outbox: `mail.mailer.send(…)`; `mail.worker` delivers */
+  mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
@@ -57,12 +63,20 @@ export interface GatehouseOptions {
 export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: config.nodeEnv !== 'test' });
-  const store = options.store ?? (await openStore(config.databaseUrl, { logger }));
+  // every store call is bounded: a stuck backend answers 503, never a hung request
+  const store = withDeadlines(options.store ?? (await openStore(config.databaseUrl, { logger, timeoutMs: config.store.timeoutMs })), config.store.timeoutMs);
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
-  const identity = createIdentity({ store, config });
-  const { apiKeys, usage, audit } = createApiKeysPart({ store, secrets, identity, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics });
+  const audit = new AuditLog({ store: store.audit, logger });
+  const mail = createMail({ config, store: store.mailOutbox, secrets, logger });
+  mail.worker.start();
+  const identity = createIdentity({ store, config, mailer: mail.mailer, audit });
+  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit });
+  // what a departing member created goes with them (SPEC §4)
+  identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
+    await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
+  });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
@@ -81,13 +95,14 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, mail, oauth, resourceServer, app, shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
       resourceServer.close();
       await oauth.close();
       await usage.close();
+      await mail.worker.close();
       if (!options.store) await store.close();
     },
   };
@@ -103,10 +118,14 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, store, clients: oauth.clients,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps,
     authenticate: resourceServer.authenticate({ refusals: 'throw' }), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
+  app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
+  // the console calls the API and the token endpoint through this same app, in process
+  let listener: ReturnType<Koa['callback']> | undefined;
+  app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));
   app.use(oauth.middleware);
 
   return gatehouse;

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { Identity } from '../identity/index.js';
 import type { Store } from '../store/ports.js';
-import { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { ApiKeyService } from './service.js';
 import { UsageRecorder } from './usage-recorder.js';
 
@@ -14,13 +14,13 @@ export interface ApiKeysPart {
 }
 
 /**
- * Builds the audit log, the usage recorder (its flush timer started) and the API-key service.
- * The caller closes `usage` on shutdown so the last counts are written.
+ * Builds the usage recorder (its flush timer started) and the API-key service, over the audit
+ * log the composition root made. The caller closes `usage` on shutdown so the last counts are written.
  */
 export function createApiKeysPart(deps: {
-  store: Store; secrets: Secrets; identity: Identity; config: Config; logger: Logger; now?: () => Date;
+  store: Store; secrets: Secrets; identity: Identity; config: Config; logger: Logger; audit: AuditLog; now?: () => Date;
 }): ApiKeysPart {
-  const audit = new AuditLog({ store: deps.store.audit, logger: deps.logger, now: deps.now });
+  const { audit } = deps;
   const usage = new UsageRecorder({ store: deps.store.usage, logger: deps.logger, flushMs: deps.config.apiKeys.usageFlushMs });
   usage.start();
   const apiKeys = new ApiKeyService({

@@ -1,5 +1,6 @@
 import { generateApiKey } from '../domain/api-keys/format.js';
 import { keyStatus, type ApiKeyStatus } from '../domain/api-keys/status.js';
+import { DURATION_FORM, isBoundedSeconds } from '../domain/durations.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
@@ -9,15 +10,22 @@ import type { PermissionService } from '../identity/permissions.js';
 import { displayNameProblem } from '../identity/validation.js';
 import { createdByOf, type Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { assertGrantable, assertGrantableIn, assertInScope, normalizeAllowlist } from './rules.js';
+import { assertControls, assertGrantable, assertInScope, assertKeyGrantableIn, normalizeAllowlist } from './rules.js';
 import type { UsageRecorder } from './usage-recorder.js';
-import { insertWithinPlan } from './plan-cap.js';
+import { insertWithinPlan, writeWithinPlan } from './plan-cap.js';
+import { keysOwnedBy } from './ownership.js';
+import { collectAll } from '../identity/paging.js';
 
 /** A key's name: what it is for, shown in listings. @returns the trimmed name */
 function assertName(name: string): string {
   const problem = displayNameProblem(name);
   if (problem) throw problems.validation([{ field: 'name', message: problem }]);
   return name.trim();
+}
+
+/** A duration in seconds within the SPEC's bounds (at most 10 years), or 400 naming the field. */
+function assertSeconds(field: string, seconds: unknown, allowZero: boolean): void {
+  if (!isBoundedSeconds(seconds, allowZero)) throw problems.validation([{ field, message: `must be ${DURATION_FORM}` }]);
 }
 
 export interface ApiKeyServiceDeps {
@@ -68,6 +76,7 @@ export class ApiKeyService {
   async create(caller: Caller, organizationId: string | null, input: CreateApiKeyInput): Promise<IssuedApiKey> {
     assertInScope(caller, organizationId);
     assertName(input.name);
+    if (input.expiresInSeconds != null) assertSeconds('expires_in', input.expiresInSeconds, false);
     const environment = input.environment ?? 'live';
     await this.checkPermissions(caller, organizationId, input.permissions, environment);
     const now = this.now();
@@ -100,7 +109,8 @@ export class ApiKeyService {
 
   async update(caller: Caller, organizationId: string | null, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord> {
     const current = await this.getActive(caller, organizationId, id);
-    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, undefined);
+    assertControls(caller, current);
+    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, current.environment);
     const patch: Partial<ApiKeyRecord> = { updatedAt: this.now() };
     if (input.name !== undefined) patch.name = assertName(input.name);
     if (input.permissions) patch.permissions = [...new Set(input.permissions)];
@@ -115,9 +125,12 @@ export class ApiKeyService {
   /**
    * Issues a successor with the same name, permissions, allowlist, limit and expiry; the old key
    * keeps working for `graceSeconds` (0: stops at once). The caller must hold every permission of
-   * the key, or rotating would hand it a key stronger than itself.
+   * the key, or rotating would hand it a key stronger than itself. The store rotates as one
+   * compare-and-set on the version read here: of concurrent rotations exactly one succeeds, and
+   * a key changed meanwhile (e.g. its permissions narrowed) is never copied from the old version.
    */
   async rotate(caller: Caller, organizationId: string | null, id: string, graceSeconds: number): Promise<IssuedApiKey> {
+    assertSeconds('grace_period', graceSeconds, true);
     const old = await this.getActive(caller, organizationId, id);
     if (old.rotatedTo) throw problems.conflict('already_rotated', `This key was already rotated to ${old.rotatedTo}.`);
     assertGrantable(caller, old.permissions, old.environment);
@@ -128,23 +141,54 @@ export class ApiKeyService {
       ...old, id: newIdValue, digest, start, createdBy: createdByOf(caller),
       createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
     };
-    // the old key still counts as active until it is updated below (and through its grace period)
-    await insertWithinPlan(this.deps, record, 1);
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
     const expiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
-    await this.deps.store.apiKeys.update(old.id, { expiresAt, rotatedTo: record.id, updatedAt: now });
+    // the old key still counts as active through its grace period: one over the plan's cap
+    const outcome = await writeWithinPlan(this.deps, old.organizationId, now, 1, (cap) =>
+      this.deps.store.apiKeys.rotate({ oldId: old.id, expectedUpdatedAt: old.updatedAt, oldExpiresAt: expiresAt, successor: record, cap }));
+    if (outcome === 'conflict') throw await this.rotationConflict(caller, organizationId, id);
     this.notify(old.id);
     await this.changed(caller, record, 'api_key.rotated', { rotated_from: old.id, grace_seconds: graceSeconds });
     return { record, key };
   }
 
-  /** Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing. */
+  /** Why a rotation lost its compare-and-set, read again: rotated, no longer active, or changed. */
+  private async rotationConflict(caller: Caller, organizationId: string | null, id: string) {
+    const current = await this.get(caller, organizationId, id);
+    if (current.rotatedTo) return problems.conflict('already_rotated', `This key was already rotated to ${current.rotatedTo}.`);
+    const status = keyStatus(current, this.now());
+    if (status !== 'active') return problems.conflict('key_not_active', `This key is ${status}.`);
+    return problems.conflict('key_changed', 'This key changed while it was being rotated; read it again and retry.');
+  }
+
+  /**
+   * Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing.
+   * Revoking is weakening: refused for a key stronger than the caller.
+   */
   async revoke(caller: Caller, organizationId: string | null, id: string): Promise<void> {
     const record = await this.get(caller, organizationId, id);
+    assertControls(caller, record);
     if (record.revokedAt) return;
     const now = this.now();
     const updated = await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now });
     await this.changed(caller, updated ?? record, 'api_key.revoked', { name: record.name });
+  }
+
+  /**
+   * Revokes every key of the organization that belongs to `owner` (see `keysOwnedBy`), when the
+   * person leaves or is disabled (SPEC §4). A consequence of that change, so no holder check;
+   * each revocation is audited with the `reason`. @returns how many keys were revoked
+   */
+  async revokeOwnedBy(caller: Caller, organizationId: string, owner: string, reason: string): Promise<number> {
+    // the whole tree (a revoked key may have minted keys that are still active), then the active ones
+    const keys = await collectAll((page) => this.deps.store.apiKeys.list(organizationId, { now: this.now() }, page));
+    const owned = keysOwnedBy(owner, keys).filter((key) => keyStatus(key, this.now()) === 'active');
+    for (const key of owned) {
+      const now = this.now();
+      const updated = await this.deps.store.apiKeys.update(key.id, { revokedAt: now, updatedAt: now });
+      await this.changed(caller, updated ?? key, 'api_key.revoked', { name: key.name, reason, owner });
+    }
+    return owned.length;
   }
 
   /** When the key was last used: the newer of the store's record and this process's buffer. */
@@ -182,7 +226,7 @@ export class ApiKeyService {
 
   private async checkPermissions(caller: Caller, organizationId: string | null, permissions: string[], env?: KeyEnvironment) {
     if (permissions.length === 0) throw problems.validation([{ field: 'permissions', message: 'must list at least one permission' }]);
-    await assertGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
+    await assertKeyGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
   }
 
   private async changed(caller: Caller, record: ApiKeyRecord, action: string, metadata: Record<string, unknown>) {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { newId } from '../domain/ids.js';
 import type { UsageIncrement, UsageStore } from '../store/ports.js';
 
 const DAY_MS = 86_400_000;
@@ -15,12 +16,19 @@ interface Pending { keyId: string; day: number; count: number; last: number }
  * Staleness bound: `last_used_at` and the daily counts in the store lag real use by at most
  * `flushMs` (plus the duration of one write). Readers in this process see no lag, because
  * `lastUsedAt` also consults the buffer. A crash loses at most the last `flushMs` of counts.
+ *
+ * Exactly once: each flush carries an id, and a flush whose write failed is retried as it was,
+ * same id and same counts, before anything newer; the store applies an id at most once. So a
+ * write that landed but whose acknowledgement was lost (a timeout, a dropped connection) is
+ * never counted twice, and one that did not land is counted on the retry.
  */
 export class UsageRecorder {
   private pending = new Map<string, Pending>();
   private latest = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** a flush whose write failed, to be written again as it was */
+  private unacknowledged: { id: string; increments: UsageIncrement[] } | null = null;
 
   constructor(private readonly deps: { store: UsageStore; logger: Logger; flushMs: number }) {}
 
@@ -55,17 +63,28 @@ export class UsageRecorder {
   }
 
   private async write(): Promise<void> {
+    if (this.unacknowledged && !(await this.send(this.unacknowledged))) return;
+    this.unacknowledged = null;
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const increments: UsageIncrement[] = [...batch.values()].map((p) => ({
-      keyId: p.keyId, day: new Date(p.day * DAY_MS).toISOString().slice(0, 10), count: p.count, lastUsedAt: new Date(p.last),
-    }));
+    const flush = {
+      id: newId('flush'),
+      increments: [...batch.values()].map((p) => ({
+        keyId: p.keyId, day: new Date(p.day * DAY_MS).toISOString().slice(0, 10), count: p.count, lastUsedAt: new Date(p.last),
+      })),
+    };
+    if (!(await this.send(flush))) this.unacknowledged = flush;
+  }
+
+  /** One attempt at a flush. @returns whether the store acknowledged it */
+  private async send(flush: { id: string; increments: UsageIncrement[] }): Promise<boolean> {
     try {
-      await this.deps.store.record(increments);
+      await this.deps.store.record(flush.increments, flush.id);
+      return true;
     } catch (err) {
-      this.deps.logger.error({ err, increments: increments.length }, 'usage flush failed; will retry');
-      for (const p of batch.values()) this.add(p.keyId, p.day, p.count, p.last);
+      this.deps.logger.error({ err, increments: flush.increments.length }, 'usage flush failed; will retry it as it was');
+      return false;
     }
   }
 

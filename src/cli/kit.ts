@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { createGatehouse, type Gatehouse } from '../gatehouse.js';
 import { HttpProblem } from '../http/problem.js';
 import { createLogger } from '../ops/logger.js';
@@ -49,9 +50,16 @@ export type Run = <R extends object, O = Record<string, any>>(
   output?: Output<R, O>,
 ) => (...actionArgs: any[]) => Promise<void>;
 
+/** Like {@link Run}, for commands that need the configuration only (not the services), e.g. `migrate`. */
+export type RunConfigured = <R extends object, O = Record<string, any>>(
+  handler: (config: Config, opts: O, ctx: CommandContext) => Promise<R>,
+  output?: Output<R, O>,
+) => (...actionArgs: any[]) => Promise<void>;
+
 /** What every command module receives from `main.ts`. */
 export interface CliKit {
   run: Run;
+  runConfigured: RunConfigured;
   /** the organization by slug or id. @throws HttpProblem 404 naming it */
   org(gh: Gatehouse, idOrSlug: string): Promise<Organization>;
   /** commander option parser for repeatable options: `.option('--role <r>', '…', kit.collect, [])` */
@@ -69,8 +77,12 @@ function cliLogLevel(configured: string): string {
   return LEVELS.indexOf(configured) < LEVELS.indexOf('info') || LEVELS.indexOf(configured) > LEVELS.indexOf('warn') ? configured : 'warn';
 }
 
+function configure(io: CliIo): Config {
+  return loadConfig({ env: io.env, cwd: io.cwd, warn: (msg) => io.stderr.write(`warning: ${msg}\n`) });
+}
+
 async function openGatehouse(io: CliIo): Promise<Gatehouse> {
-  const config = loadConfig({ env: io.env, cwd: io.cwd, warn: (msg) => io.stderr.write(`warning: ${msg}\n`) });
+  const config = configure(io);
   const logger = createLogger(cliLogLevel(config.logLevel), io.stderr);
   return createGatehouse(config, { logger, metrics: new Metrics({ defaultMetrics: false }) });
 }
@@ -95,24 +107,29 @@ async function readStdin(io: CliIo, maxBytes = 64 * 1024): Promise<string> {
 
 /** The helpers handed to every command module, bound to one run's streams. */
 export function createKit(io: CliIo): CliKit {
-  const run: Run = (handler, output = {}) => async (...actionArgs) => {
+  /** a commander action: check, open what the command needs, run it, close, print the result */
+  const action = <T, R extends object, O>(open: () => Promise<T>, close: (opened: T) => Promise<void>,
+    handler: (opened: T, opts: O, ctx: CommandContext) => Promise<R>, output: Output<R, O> = {}) => async (...actionArgs: any[]) => {
     const command = actionArgs[actionArgs.length - 1] as Command;
     const opts = command.optsWithGlobals();
     const ctx: CommandContext = { args: actionArgs.slice(0, -2).flat() as string[], io };
     await output.check?.(opts as never, ctx);
-    const gh = await openGatehouse(io);
-    let result: object;
+    const opened = await open();
+    let result: R;
     try {
-      result = await handler(gh, opts as never, ctx);
+      result = await handler(opened, opts as never, ctx);
     } finally {
-      await gh.close();
+      await close(opened);
     }
     const text = opts.json ? JSON.stringify(result) : (output.human ?? defaultHuman)(result as never);
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   };
+  const run: Run = (handler, output) => action(() => openGatehouse(io), (gh) => gh.close(), handler, output);
+  const runConfigured: RunConfigured = (handler, output) => action(async () => configure(io), async () => {}, handler, output);
 
   return {
     run,
+    runConfigured,
     async org(gh, idOrSlug) {
       const org = await gh.identity.organizations.resolve(idOrSlug);
       if (!org) throw new HttpProblem(404, 'not_found', 'Not found', `no organization "${idOrSlug}"`);

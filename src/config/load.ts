@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { configSchema, type Config } from './schema.js';
+import { configDirectories, isObject, merge, readJson, type Json } from './sources.js';
 
 /** A configuration that cannot be used; `problems` has one line per bad setting. */
 export class ConfigError extends Error {
@@ -20,32 +21,13 @@ const ENV_VARS: Record<string, { path: string; kind: 'string' | 'integer' }> = {
   GATEHOUSE_TRUST_PROXY: { path: 'trustProxy', kind: 'integer' },
   GATEHOUSE_DATA_DIR: { path: 'dataDir', kind: 'string' },
   LOG_LEVEL: { path: 'logLevel', kind: 'string' },
+  GATEHOUSE_SMTP_URL: { path: 'smtpUrl', kind: 'string' },
+  GATEHOUSE_MAIL_FROM: { path: 'mailFrom', kind: 'string' },
 };
+
+/** Settings whose values are never repeated in an error message (they hold credentials). */
+const SECRET_SETTINGS = new Set(['secret', 'smtpUrl']);
 const SETTING_TO_ENV = Object.fromEntries(Object.entries(ENV_VARS).map(([name, { path }]) => [path, name]));
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function merge(base: Json, over: Json): Json {
-  const out: Json = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Json, v) : v;
-  return out;
-}
-
-function readJson(file: string, problems: string[]): Json {
-  if (!existsSync(file)) return {};
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8'));
-    if (isObject(parsed)) return parsed;
-    problems.push(`${file}: must hold a JSON object`);
-  } catch (err) {
-    problems.push(`${file}: is not valid JSON (${(err as Error).message})`);
-  }
-  return {};
-}
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
   const out: Json = {};
@@ -77,16 +59,19 @@ function label(path: PropertyKey[]): string {
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
-  /** directory holding `config/`; defaults to the working directory */
+  /** the working directory: its `config/` overrides the package's, relative paths start there; defaults to `process.cwd()` */
   cwd?: string;
+  /** Gatehouse's package directory, whose `config/` always loads (tests); found from this module by default */
+  packageRoot?: string;
   /** settings that override files and environment (tests) */
   overrides?: Json;
   warn?: (msg: string) => void;
 }
 
 /**
- * Reads `config/default.json`, then `config/<NODE_ENV>.json`, then environment variables, then
- * `overrides`, and validates the result once. @throws ConfigError naming every bad setting.
+ * Reads the package's `config/default.json` and `config/<NODE_ENV>.json`, then the same files of
+ * the working directory's `config/` (when it is not the package's), then environment variables,
+ * then `overrides`, and validates the result once. @throws ConfigError naming every bad setting.
  */
 export function loadConfig(options: LoadOptions = {}): Config {
   const env = options.env ?? process.env;
@@ -96,8 +81,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const nodeEnv = env.NODE_ENV || 'development';
 
   let raw: Json = { nodeEnv };
-  raw = merge(raw, readJson(join(cwd, 'config', 'default.json'), problems));
-  if (/^[a-z]+$/.test(nodeEnv)) raw = merge(raw, readJson(join(cwd, 'config', `${nodeEnv}.json`), problems));
+  for (const dir of configDirectories(cwd, options.packageRoot)) {
+    raw = merge(raw, readJson(join(dir, 'default.json'), problems));
+    if (/^[a-z]+$/.test(nodeEnv)) raw = merge(raw, readJson(join(dir, `${nodeEnv}.json`), problems));
+  }
   raw = merge(raw, fromEnv(env));
   raw = merge(raw, options.overrides ?? {});
   // derived only from a valid port: a bad PORT is one problem, not also a bad issuer
@@ -118,7 +105,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       // already reported above, or only a consequence of a bad PORT
       if (raw[at[0] as string] === undefined && (at[0] === 'secret' || at[0] === 'issuer')) continue;
       const value = at.reduce<unknown>((v, k) => (isObject(v) ? v[k as string] : undefined), raw);
-      const shown = at[0] === 'secret' || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = SECRET_SETTINGS.has(String(at[0])) || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
       problems.push(`${label(at)}: ${issue.message}${shown}`);
     }
   }

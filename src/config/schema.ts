@@ -21,6 +21,13 @@ export const configSchema = z.object({
     .refine((u) => !u.endsWith('/') && !u.includes('?') && !u.includes('#'), 'must not end with "/" nor carry a query or fragment'),
   databaseUrl: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:<path>, sqlite::memory: or a mongodb:// / mongodb+srv:// URL'),
   dataDir: z.string().min(1),
+  store: z.object({
+    /**
+     * the longest a request waits for one store operation before it is answered 503 (and
+     * `/readyz` 503); MongoDB's server selection and majority-write timeouts use it too
+     */
+    timeoutMs: z.number().int().min(100).max(120_000),
+  }).default({ timeoutMs: 5000 }),
   secret,
   trustProxy: z.number({ message: 'must be a whole number of proxy hops (0 = ignore X-Forwarded-For)' }).int().min(0).max(10),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -32,6 +39,10 @@ export const configSchema = z.object({
     devInteractions: z.boolean(),
     /** how often each instance re-reads the signing keys (picks up another instance's rotation) */
     keyRefreshSeconds: z.number().int().min(1).max(3600).default(5),
+    /** a refresh token presented again within this many seconds gets the same answer instead of revoking its family (0: never) */
+    refreshReuseIntervalSeconds: z.number({ message: 'must be a whole number of seconds from 0 to 60' }).int().min(0).max(60).default(0),
+    /** whether a client's jwks_uri may point at loopback or private addresses (development and tests only) */
+    allowPrivateJwksUris: z.boolean().default(false),
     /** DPoP (RFC 9449), the same at the token endpoint, userinfo, the management API and the middleware */
     dpop: z.object({
       /** every DPoP proof must carry a server nonce (`DPoP-Nonce`, derived from GATEHOUSE_SECRET) */
@@ -48,9 +59,25 @@ export const configSchema = z.object({
     /** how often buffered last_used_at / usage counts are written */
     usageFlushMs: z.number().int().min(100).max(300000),
   }),
+  /** where mail goes: `smtp://user:pass@host:port` or `smtps://…`; unset: `.eml` files under `<dataDir>/outbox/` */
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
+  /** the sender of every mail */
+  mailFrom: z.string().min(3).max(320).regex(/@/, 'must be an address such as "Gatehouse <no-reply@example.com>"'),
+  mail: z.object({
+    /** how often each instance looks for mail due in the stored outbox (a new mail is also sent at once) */
+    pollIntervalMs: z.number().int().min(50).max(60_000),
+    /** attempts before a mail is given up */
+    maxAttempts: z.number().int().min(1).max(50),
+    /** the first retry's delay; each next one doubles, up to an hour */
+    retryBaseMs: z.number().int().min(10).max(3_600_000),
+    /** how long a worker holds a mail it is sending before another instance may take it over */
+    leaseMs: z.number().int().min(1000).max(3_600_000),
+  }),
   plans: z.record(z.string(), z.object({ maxActiveKeys: z.number().int().positive(), rateLimit: window })),
   defaultPlan: z.string(),
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
+  /** invitations an organization may send per window (each is a mail to someone outside it) */
+  invitations: z.object({ perOrganization: window }),
 }).refine((c) => c.defaultPlan in c.plans, { path: ['defaultPlan'], message: 'must name one of the configured plans' });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { StoreUnavailable } from '../store/ports.js';
 import { HttpProblem } from './problem.js';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -16,6 +17,10 @@ function fromKoaError(err: KoaHttpError): HttpProblem | null {
   return new HttpProblem(status, 'bad_request', 'Bad request', err.expose ? err.message : 'The request could not be processed.');
 }
 
+/** A store that cannot answer (stuck, unreachable, no majority): 503, retry shortly. */
+const STORE_UNAVAILABLE = new HttpProblem(503, 'store_unavailable', 'Service unavailable',
+  'The data store is not answering; retry shortly.', {}, { 'Retry-After': '5' });
+
 /** Writes a problem as the response: its status, its headers, its problem+json document. */
 export function respondWithProblem(ctx: Context, problem: HttpProblem): void {
   ctx.status = problem.status;
@@ -25,8 +30,9 @@ export function respondWithProblem(ctx: Context, problem: HttpProblem): void {
 }
 
 /**
- * The one place errors become responses: HttpProblem → its status and problem+json; a 4xx from
- * Koa or a body parser → a problem naming it; anything else → 500 with no detail (logged).
+ * The one place errors become responses: HttpProblem → its status and problem+json; a store
+ * that cannot answer → 503 `store_unavailable` (logged as a warning); a 4xx from Koa or a body
+ * parser → a problem naming it; anything else → 500 with no detail (logged).
  */
 export function errorBoundary(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -34,6 +40,10 @@ export function errorBoundary(logger: Logger): Middleware {
       await next();
     } catch (caught) {
       const err = caught as KoaHttpError;
+      if (err instanceof StoreUnavailable) {
+        logger.warn({ err, reqId: ctx.state.requestId }, 'store unavailable');
+        return respondWithProblem(ctx, STORE_UNAVAILABLE);
+      }
       const problem = err instanceof HttpProblem ? err : fromKoaError(err);
       if (problem) return respondWithProblem(ctx, problem);
       logger.error({ err, reqId: ctx.state.requestId }, 'unhandled error');

@@ -7,10 +7,12 @@ import type { Config } from '../config/schema.js';
 import { HttpProblem, problems } from '../http/problem.js';
 import type { Identity } from '../identity/index.js';
 import type { ClientService } from '../oauth/clients.js';
-import type { Store } from '../store/ports.js';
+import type { ConnectedApps } from '../oauth/connected-apps.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { clientRoutes } from './clients.js';
+import { connectedAppRoutes } from './connected-apps.js';
+import { invitationRoutes } from './invitations.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
@@ -23,9 +25,10 @@ export interface ManagementApiDeps {
   identity: Identity;
   apiKeys: ApiKeyService;
   audit: AuditLog;
-  store: Pick<Store, 'memberships'>;
   /** OAuth clients; without it the clients routes are not served */
   clients?: ClientService;
+  /** the apps organizations' members authorized; without it the connected-apps routes are not served */
+  connectedApps?: ConnectedApps;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
@@ -50,10 +53,12 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...organizationRoutes(identity.organizations),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
-    ...userRoutes(identity, deps.store),
+    ...userRoutes(identity),
+    ...invitationRoutes(identity),
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
-    ...(deps.clients ? clientRoutes(deps.clients, identity.permissions) : []),
+    ...(deps.clients ? clientRoutes(deps.clients) : []),
+    ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...auditLogRoutes(audit),
   ];
 

@@ -1,5 +1,6 @@
 import type { Account, KoaContextWithOIDC } from 'oidc-provider';
 import type { Identity } from '../identity/index.js';
+import { grantIdOf, SESSION_ROUTES, type ActingOrganizations } from './acting-organization.js';
 import type { GatehouseClientFields } from './resources.js';
 
 /** OpenID Connect claims per scope: what userinfo and ID tokens may say about a user. */
@@ -10,16 +11,25 @@ export const CLAIMS = {
 };
 
 /**
- * oidc-provider's `findAccount`: an enabled user who is still a member of the client's
- * organization. Returning nothing for a non-member (or a disabled user) makes the provider ask
- * for a new login at /auth and answer `invalid_grant` at the token endpoint.
+ * oidc-provider's `findAccount`: an enabled user who belongs to the organization the request acts
+ * for: at the authorization endpoint, the one named or chosen (see acting-organization.ts); for a
+ * token, the one its grant was made for. Returning nothing makes the provider ask for a new login
+ * at /auth and answer `invalid_grant` at the token endpoint.
  */
-export function findAccount(identity: Identity) {
-  return async (ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
+export function findAccount(identity: Identity, acting: ActingOrganizations) {
+  async function belongs(ctx: KoaContextWithOIDC, userId: string, token?: { grantId?: string }): Promise<boolean> {
+    if (!token && SESSION_ROUTES.has(ctx.oidc.route)) return (await acting.forAccount(ctx, userId)).kind !== 'none';
+    const grantId = grantIdOf(ctx, token);
+    const client = ctx.oidc.client as unknown as GatehouseClientFields | undefined;
+    // a multi-organization client's request that names no grant (e.g. logout) has no one organization to check
+    if (!grantId && client?.multi_organization) return true;
+    const organizationId = acting.forGrant(ctx, grantId);
+    return !organizationId || (await identity.permissions.permissionsIn(organizationId, userId)) !== null;
+  }
+
+  return async (ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }): Promise<Account | undefined> => {
     const user = await identity.users.get(sub);
-    if (!user || user.disabled) return undefined;
-    const organizationId = (ctx.oidc.client as unknown as GatehouseClientFields | undefined)?.organization_id;
-    if (organizationId && (await identity.permissions.permissionsIn(organizationId, user.id)) === null) return undefined;
+    if (!user || user.disabled || !(await belongs(ctx, user.id, token))) return undefined;
     const verified = (user as { emailVerified?: boolean }).emailVerified ?? false;
     return {
       accountId: user.id,

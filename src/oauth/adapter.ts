@@ -2,8 +2,10 @@ import { createHmac } from 'node:crypto';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Secrets } from '../domain/secrets.js';
 import type { Store } from '../store/ports.js';
+import { grantAlive } from './authorizations.js';
 import type { ClientService } from './clients.js';
 import { toProviderMetadata } from './client-metadata.js';
+import { RefreshRetry, withinReuseInterval } from './refresh-reuse.js';
 
 /** Models whose `consume()` must be won by exactly one caller (single-use grants). */
 const SINGLE_USE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -14,6 +16,14 @@ export interface AdapterDeps {
   clients: ClientService;
   /** the algorithm ID tokens are signed with (the active signing key's) */
   idTokenAlg: () => string;
+  /** `oauth.refreshReuseIntervalSeconds` in ms: a refresh token presented again this soon is a retry, not a reuse */
+  refreshReuseIntervalMs?: number;
+}
+
+/** The HMAC the store keys a model's id by (ids of tokens and codes are bearer secrets). */
+export function storageIdFunction(secrets: Secrets): (model: string, id: string) => string {
+  const idKey = secrets.key('oidc-ids');
+  return (model, id) => createHmac('sha256', idKey).update(`${model}\0${id}`).digest('base64url');
 }
 
 /**
@@ -23,7 +33,13 @@ export interface AdapterDeps {
  * `consume` is a compare-and-set: oidc-provider checks `consumed` and then consumes without a
  * lock, so two parallel requests with one refresh token (or code) would both pass its check.
  * The loser of the store's CAS is treated as a reuse (RFC 9700 §4.14.2): the whole grant is
- * revoked and the request fails with `invalid_grant`.
+ * revoked and the request fails with `invalid_grant`. Every authorization has a grant of its own
+ * (a token family), so that revokes this authorization's tokens only; and within
+ * `refreshReuseIntervalMs` of the first use a refresh token is a retry instead (its consume stamp
+ * is hidden from the provider, and the lost CAS throws {@link RefreshRetry}, which the
+ * refresh-reuse middleware answers with the first request's tokens).
+ *
+ * A Grant is served only while the connection its id names exists (see `grant-ids.ts`).
  *
  * The ids of these models are bearer secrets (a refresh token's or code's value, the session
  * cookie), so the store never sees them: rows are keyed by an HMAC of model and id, and the
@@ -32,8 +48,8 @@ export interface AdapterDeps {
  */
 export function createAdapterClass(deps: AdapterDeps): new (name: string) => Adapter {
   const { store, secrets } = deps;
-  const idKey = secrets.key('oidc-ids');
-  const storageId = (model: string, id: string) => createHmac('sha256', idKey).update(`${model}\0${id}`).digest('base64url');
+  const storageId = storageIdFunction(secrets);
+  const reuseMs = deps.refreshReuseIntervalMs ?? 0;
   const jtiContext = (model: string) => `oidc-jti:${model}`;
 
   type Fields = Record<string, unknown>;
@@ -73,7 +89,14 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
         const client = await deps.clients.findById(id);
         return client ? toProviderMetadata(client, deps.clients.secretOf(client), deps.idTokenAlg()) : undefined;
       }
-      return fromStore(this.name, await store.oidc.find(this.name, storageId(this.name, id)));
+      const stored = fromStore(this.name, await store.oidc.find(this.name, storageId(this.name, id)));
+      if (!stored) return undefined;
+      if (this.name === 'Grant' && !(await grantAlive(store, id, stored))) return undefined;
+      if (this.name === 'RefreshToken' && withinReuseInterval(stored.consumed, reuseMs)) {
+        const { consumed: _retry, ...unconsumed } = stored;
+        return unconsumed as AdapterPayload;
+      }
+      return stored;
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -86,9 +109,10 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
 
     async consume(id: string): Promise<void> {
       const key = storageId(this.name, id);
-      const won = await store.oidc.consume(this.name, key, Math.floor(Date.now() / 1000));
+      const won = await store.oidc.consume(this.name, key, Date.now());
       if (won || !SINGLE_USE.has(this.name)) return;
       const payload = await store.oidc.find(this.name, key);
+      if (this.name === 'RefreshToken' && withinReuseInterval(payload?.consumed, reuseMs)) throw new RefreshRetry();
       if (typeof payload?.grantId === 'string') {
         await store.oidc.revokeByGrantId(payload.grantId);
         await store.oidc.destroy('Grant', storageId('Grant', payload.grantId));

@@ -1,10 +1,13 @@
 import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/schema.js';
 import type { Identity } from '../identity/index.js';
-import type { Store } from '../store/ports.js';
 import { findAccount, CLAIMS } from './accounts.js';
+import { ORGANIZATION_PARAM, type ActingOrganizations } from './acting-organization.js';
+import type { Authorizations } from './authorizations.js';
+import { jwksFetch } from './client-auth.js';
+import { CLIENT_ASSERTION_ALGS } from './client-keys.js';
 import { OIDC_SCOPES } from './clients.js';
-import { CONSENT_MODEL, consentKey } from './interactions/consent.js';
+import { successSource, userCodeConfirmSource, userCodeInputSource } from './interactions/device.js';
 import { send } from './interactions/html.js';
 import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
 import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
@@ -12,8 +15,9 @@ import { DPOP_ALGORITHMS } from '../resource-server/dpop/proof.js';
 
 export interface ConfigurationDeps {
   config: Config;
-  store: Store;
   identity: Identity;
+  acting: ActingOrganizations;
+  authorizations: Authorizations;
   adapter: NonNullable<Configuration['adapter']>;
   jwks: NonNullable<Configuration['jwks']>;
   cookieKeys: string[];
@@ -26,7 +30,10 @@ export interface ConfigurationDeps {
 export function lifetimes(config: Config) {
   const at = config.oauth.accessTokenTtlSeconds;
   const rt = config.oauth.refreshTokenTtlSeconds;
-  return { AccessToken: at, ClientCredentials: at, IdToken: at, AuthorizationCode: 60, RefreshToken: rt, Grant: rt, Session: rt, Interaction: 3600 };
+  return {
+    AccessToken: at, ClientCredentials: at, IdToken: at, AuthorizationCode: 60, DeviceCode: 600,
+    RefreshToken: rt, Grant: rt, Session: rt, Interaction: 3600,
+  };
 }
 
 /** OIDC scopes of the grant for the scopes this token request covers (they also go into `scope`). */
@@ -39,13 +46,22 @@ function grantedOidcScopes(ctx: KoaContextWithOIDC): string[] {
 }
 
 /**
- * The default prompts plus one login check: a session whose account `findAccount` no longer
- * yields (disabled, or not a member of this client's organization) must sign in again.
+ * The default prompts plus a login check (a session whose account `findAccount` no longer yields,
+ * being disabled or outside the organization asked for, must sign in again) and, between login
+ * and consent, `organization`: a person in several organizations picks the one a
+ * multi-organization client acts for when the request named none.
  */
-function policy() {
+function policy(acting: ActingOrganizations) {
+  const { Check, Prompt } = interactionPolicy;
   const prompts = interactionPolicy.base();
-  prompts.get('login')!.checks.add(new interactionPolicy.Check('account_unavailable', 'the signed-in account cannot use this client',
-    (ctx) => (ctx.oidc.session?.accountId && !ctx.oidc.account ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT)));
+  prompts.get('login')!.checks.add(new Check('account_unavailable', 'the signed-in account cannot use this client',
+    (ctx) => (ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT)));
+  prompts.add(new Prompt({ name: 'organization', requestable: false },
+    new Check('organization_required', 'the person must choose the organization the application acts for', async (ctx) => {
+      const accountId = ctx.oidc.account?.accountId;
+      const choose = accountId && (await acting.forAccount(ctx, accountId)).kind === 'choose';
+      return choose ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+    })), 1);
   return prompts;
 }
 
@@ -54,7 +70,7 @@ function policy() {
  * rather than left to defaults.
  */
 export function providerConfiguration(deps: ConfigurationDeps): Configuration {
-  const { config, store, identity } = deps;
+  const { config, identity, acting } = deps;
   const managementApi = `${config.issuer}/v1`;
   return {
     adapter: deps.adapter,
@@ -72,15 +88,26 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
       grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: deps.signing().alg as 'RS256',
     },
-    extraClientMetadata: { properties: ['organization_id', 'permissions'] },
+    extraClientMetadata: { properties: ['organization_id', 'permissions', 'multi_organization'] },
+    extraParams: { [ORGANIZATION_PARAM]: (ctx, value) => acting.validateParam(ctx, value as string | undefined) },
+    // client_secret_jwt is left out: its HMAC needs the plaintext secret on both sides
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
+      // the resource server accepts proofs signed with exactly these: a key bound here is usable there
+      dPoPSigningAlgValues: [...DPOP_ALGORITHMS],
+    },
+    fetch: jwksFetch(config.oauth.allowPrivateJwksUris) as Configuration['fetch'],
     pkce: { required: () => true },
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     ttl: lifetimes(config),
-    findAccount: findAccount(identity),
+    findAccount: findAccount(identity, acting),
+    // the organization the token acts for: its grant's (a user token), else the client's own (client_credentials)
     async extraTokenClaims(ctx, token) {
-      const org = (token.client as unknown as GatehouseClientFields | undefined)?.organization_id
-        ?? (ctx.oidc.client as unknown as GatehouseClientFields | undefined)?.organization_id;
+      const grantId = (token as { grantId?: string }).grantId;
+      const org = grantId ? acting.forGrant(ctx, grantId)
+        : ((token.client ?? ctx.oidc.client) as unknown as GatehouseClientFields | undefined)?.organization_id;
       return org ? { org } : undefined;
     },
     formats: {
@@ -92,16 +119,8 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
         },
       },
     },
-    async loadExistingGrant(ctx) {
-      const clientId = ctx.oidc.client!.clientId;
-      const accountId = ctx.oidc.account?.accountId;
-      const remembered = accountId ? await store.oidc.find(CONSENT_MODEL, consentKey(accountId, clientId)) : null;
-      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(clientId) || remembered?.grantId;
-      if (typeof grantId !== 'string') return undefined;
-      const grant = await ctx.oidc.provider.Grant.find(grantId);
-      return grant && grant.accountId === accountId && grant.clientId === clientId ? grant : undefined;
-    },
-    interactions: { policy: policy(), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    loadExistingGrant: (ctx) => deps.authorizations.loadExistingGrant(ctx),
+    interactions: { policy: policy(acting), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async renderError(ctx, out, error) {
       const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
       send(ctx, errorPage({
@@ -113,14 +132,13 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
     clientBasedCORS(_ctx, origin, client) {
       return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
     },
-    // the resource server accepts proofs signed with exactly these: a key bound here is usable there
-    enabledJWA: { dPoPSigningAlgValues: [...DPOP_ALGORITHMS] },
     features: {
       devInteractions: { enabled: false },
       // RFC 9449: nonces and their requirement as the resource server has them (oauth.dpop)
       dPoP: { enabled: true, nonceSecret: deps.dpopNonceSecret, requireNonce: () => config.oauth.dpop.requireNonce },
       registration: { enabled: false },
       clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
       userinfo: { enabled: true },
       revocation: { enabled: true },
       introspection: {
@@ -144,7 +162,7 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
         defaultResource: async (_ctx, _client, oneOf) => oneOf ?? managementApi,
         // an authorized resource keeps being the audience (a JWT), also when `openid` is requested
         useGrantedResource: async () => true,
-        getResourceServerInfo: resourceServerInfo({ identity, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, signing: deps.signing }),
+        getResourceServerInfo: resourceServerInfo({ identity, acting, accessTokenTtlSeconds: config.oauth.accessTokenTtlSeconds, signing: deps.signing }),
       },
     },
   };

@@ -2,16 +2,24 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { Identity } from '../identity/index.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/ports.js';
-import { createAdapterClass } from './adapter.js';
+import { actingOrganizations } from './acting-organization.js';
+import { createAdapterClass, storageIdFunction } from './adapter.js';
+import { authorizations } from './authorizations.js';
+import { checkClientSecretsWith } from './client-auth.js';
 import { ClientService } from './clients.js';
+import { ConnectedApps } from './connected-apps.js';
+import { ClientRegistry, FirstPartyClients, withFirstParty } from './first-party.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
+import { throttleUserCodes } from './interactions/device.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
+import { installRefreshReuse } from './refresh-reuse.js';
 import { SigningKeyService } from './signing-keys.js';
 import { jwtUserinfo } from './userinfo.js';
 import { DpopNonces } from '../resource-server/dpop/nonce.js';
@@ -25,6 +33,8 @@ export interface OAuthOptions {
   logger: Logger;
   identity: Identity;
   metrics?: Metrics;
+  /** where OAuth events (app.connected, app.disconnected) are recorded */
+  audit?: AuditLog;
   /** how often other instances' key rotations are picked up (ms); default `oauth.keyRefreshSeconds`, 0 disables polling */
   keyPollMs?: number;
 }
@@ -36,7 +46,12 @@ export interface OAuth {
   /** serves the provider's endpoints, RFC 8414 metadata, JWT userinfo and the login/consent pages; other paths pass through */
   middleware: Middleware;
   signingKeys: SigningKeyService;
+  /** registered clients (what the API, the CLI and connected apps see; never the console) */
   clients: ClientService;
+  /** the apps each organization's members authorized; disconnect */
+  connectedApps: ConnectedApps;
+  /** the operator's own client (the console): derived, never registered */
+  firstParty: FirstPartyClients;
   /** reloads the signing keys from the store now (another instance may have rotated) */
   refreshKeys(): Promise<void>;
   close(): Promise<void>;
@@ -60,19 +75,36 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
   });
   await signingKeys.init();
-  const clients = new ClientService(store, secrets);
+  const clients = new ClientService(store, secrets, identity.permissions);
+  const firstParty = new FirstPartyClients(config.issuer, secrets);
+  // what the provider and its pages serve: the registered clients and the console
+  const served = new ClientRegistry(store, secrets, identity.permissions, firstParty);
   const signing = () => {
     const active = signingKeys.active();
     if (!active) throw new Error('no active signing key');
     return { alg: active.alg, kid: active.kid };
   };
-  const Adapter = createAdapterClass({ store, secrets, clients, idTokenAlg: () => signing().alg });
+  const reuseSeconds = config.oauth.refreshReuseIntervalSeconds;
+  const Adapter = createAdapterClass({ store, secrets, clients: served, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000 });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
+  const acting = actingOrganizations({ identity, store });
+  // read at request time, once `host` below holds the running provider
+  const provider = () => host.current;
+  const families = authorizations({ store, provider, acting, audit: options.audit });
 
   const build = () => {
     const jwks = signingKeys.privateJwks();
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
-    return new Provider(config.issuer, providerConfiguration({ config, store, identity, adapter: Adapter, jwks: jwks as never, cookieKeys, signing, dpopNonceSecret: secrets.key('dpop-nonce') }));
+    const configuration = providerConfiguration({
+      config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+      dpopNonceSecret: secrets.key('dpop-nonce'),
+    });
+    const built = new Provider(config.issuer, withFirstParty(configuration, {
+      firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
+    }));
+    checkClientSecretsWith(built, served);
+    installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
+    return built;
   };
   const host = new ProviderHost(build, logger, { proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   const unsubscribe = signingKeys.onChange(() => host.rebuild());
@@ -85,12 +117,13 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
       replay: storeReplayGuard(store.singleUse), nonces: new DpopNonces(secrets.key('dpop-nonce')),
       requireNonce: dpopSettings.requireNonce, iatWindowSeconds: dpopSettings.iatWindowSeconds,
     }),
-    corsAllowed: async (clientId, origin) => !!(await clients.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
+    corsAllowed: async (clientId, origin) => !!(await served.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
   });
   const middleware = compose([
+    throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
-      provider: () => host.current, identity, clients, store, config, logger,
-      csrfKey: secrets.key('csrf'), grantTtlSeconds: ttl.Grant, metrics: options.metrics,
+      provider, identity, clients: served, store, config, logger, acting, authorizations: families,
+      csrfKey: secrets.key('csrf'), metrics: options.metrics,
     }),
     host.middleware(async (ctx) => {
       if (ctx.path === '/me') return userinfo(ctx);
@@ -120,7 +153,9 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
 
   return {
     get provider() { return host.current; },
-    middleware, signingKeys, clients,
+    middleware, signingKeys, clients, firstParty,
+    // registered apps only: the console is part of Gatehouse, not an app an organization connects
+    connectedApps: new ConnectedApps({ store, clients }),
     refreshKeys,
     async close() {
       if (timer) clearInterval(timer);

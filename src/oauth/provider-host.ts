@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { inProviderContext } from './provider-async-context.js';
 
 /** Paths oidc-provider answers (its default routes, mounted at the issuer root). */
-const PROVIDER_PATH = /^\/(?:auth|token|me|jwks|request|session\/end|\.well-known\/openid-configuration)(?:\/|$)/;
+const PROVIDER_PATH = /^\/(?:auth|token|me|jwks|request|device|session\/end|\.well-known\/openid-configuration)(?:\/|$)/;
 const RFC8414_METADATA = '/.well-known/oauth-authorization-server';
 
 /**

@@ -1,49 +1,69 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { Identity } from '../identity/index.js';
+import { grantIdOf, SESSION_ROUTES, type ActingOrganizations } from './acting-organization.js';
 
-/** The organization and client-credential permissions oidc-provider carries as extra client metadata. */
+/** The organization, client-credential permissions and reach oidc-provider carries as extra client metadata. */
 export interface GatehouseClientFields {
   organization_id?: string;
   permissions?: string[];
+  multi_organization?: boolean;
 }
 
 /** Which account (if any) a request acts for: known after login and at the token endpoint. */
 function accountOf(ctx: KoaContextWithOIDC): string | undefined {
   const fromToken = ctx.oidc.entities.Account?.accountId;
   if (fromToken) return fromToken;
-  if (ctx.oidc.route === 'authorization' || ctx.oidc.route === 'resume') return ctx.oidc.session?.accountId;
+  if (SESSION_ROUTES.has(ctx.oidc.route)) return ctx.oidc.session?.accountId;
   return undefined;
 }
 
 export interface ResourceServerInfoDeps {
   identity: Identity;
+  acting: ActingOrganizations;
   accessTokenTtlSeconds: number;
   /** alg and kid of the active signing key */
   signing: () => { alg: string; kid: string };
 }
 
 /**
- * oidc-provider's `getResourceServerInfo`: a resource indicator names the management API or a
- * resource registered by the client's organization; anything else is `invalid_target`. The
- * scope it offers is what the token may carry: the resource's vocabulary, narrowed to the
- * signed-in user's permissions in the client's organization (re-checked on every refresh, so a
- * removed role stops being granted), or to the client's own permissions for client_credentials.
+ * The organization a request acts for and the permissions it may carry there; `undefined` while
+ * not known yet (before login, or before the person picked among their organizations).
+ */
+async function actingScope(ctx: KoaContextWithOIDC, fields: GatehouseClientFields, deps: ResourceServerInfoDeps):
+  Promise<{ organizationId: string | undefined; held: readonly string[] | null }> {
+  if (ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials')
+    return { organizationId: fields.organization_id, held: fields.permissions ?? [] };
+  const accountId = accountOf(ctx);
+  let organizationId: string | undefined;
+  if (ctx.oidc.route === 'token' || !SESSION_ROUTES.has(ctx.oidc.route)) organizationId = deps.acting.forGrant(ctx, grantIdOf(ctx));
+  else if (accountId) {
+    const acting = await deps.acting.forAccount(ctx, accountId);
+    if (acting.kind === 'none') return { organizationId: fields.organization_id, held: [] };
+    organizationId = acting.kind === 'chosen' ? acting.organizationId : undefined;
+  } else if (!fields.multi_organization) organizationId = fields.organization_id;
+  if (!organizationId || !accountId) return { organizationId, held: null };
+  return { organizationId, held: (await deps.identity.permissions.permissionsIn(organizationId, accountId)) ?? [] };
+}
+
+/**
+ * oidc-provider's `getResourceServerInfo`: a resource indicator names the management API, a
+ * platform resource, or a resource of the organization the request acts for; anything else is
+ * `invalid_target`. The scope it offers is what the token may carry there: the resource's
+ * permissions ∩ the organization's vocabulary ∩ the person's permissions in that organization
+ * (re-checked on every refresh, so a removed role stops being granted), or ∩ the client's own
+ * permissions for client_credentials.
  */
 export function resourceServerInfo(deps: ResourceServerInfoDeps) {
   return async (ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }): Promise<ResourceServer> => {
     const resource = await deps.identity.resources.resolve(indicator);
     const fields = client as unknown as GatehouseClientFields;
-    const organizationId = fields.organization_id;
-    if (!resource || !organizationId || (resource.organizationId !== null && resource.organizationId !== organizationId))
+    if (!resource || !fields.organization_id) throw new errors.InvalidTarget('unknown resource indicator');
+    const { organizationId, held } = await actingScope(ctx, fields, deps);
+    if (resource.organizationId !== null && organizationId !== undefined && resource.organizationId !== organizationId)
       throw new errors.InvalidTarget('unknown resource indicator');
-
     let allowed: readonly string[] = resource.permissions;
-    if (ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'client_credentials') {
-      allowed = intersect(allowed, fields.permissions ?? []);
-    } else {
-      const accountId = accountOf(ctx);
-      if (accountId) allowed = intersect(allowed, (await deps.identity.permissions.permissionsIn(organizationId, accountId)) ?? []);
-    }
+    if (organizationId) allowed = intersect(allowed, await deps.identity.permissions.vocabulary(organizationId));
+    if (held) allowed = intersect(allowed, held);
     const { alg, kid } = deps.signing();
     return {
       scope: allowed.join(' '),

@@ -27,6 +27,20 @@ export class UniqueViolation extends Error {
   }
 }
 
+/**
+ * Thrown by any port method when the backend cannot answer: it did not within the store's
+ * deadline (`store.timeoutMs`), it has no reachable primary, a majority did not acknowledge a
+ * write in time, or another process holds SQLite's write lock too long. The request that met it
+ * is answered 503 (`store_unavailable`); the original error, if any, is the `cause`. A write that
+ * met it may or may not have been applied.
+ */
+export class StoreUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailable';
+  }
+}
+
 // ---------------------------------------------------------------- identity
 
 export interface Organization {
@@ -73,8 +87,18 @@ export interface Membership {
   userId: string;
   /** role names: built-in (`admin`, `member`) or custom roles of the organization */
   roles: string[];
+  /** a disabled member cannot sign in to the organization's apps; their grants there end */
+  disabled: boolean;
   createdAt: Date;
 }
+
+/** What a guarded membership change did. */
+export type MembershipChange =
+  | { outcome: 'updated'; membership: Membership }
+  | { outcome: 'not_found' }
+  | { outcome: 'last_admin' }
+  /** the roles were no longer `expectedRoles` (someone changed them meanwhile): nothing written */
+  | { outcome: 'changed' };
 
 export interface MembershipStore {
   /** @throws UniqueViolation('membership') when the user is already a member */
@@ -82,9 +106,17 @@ export interface MembershipStore {
   find(organizationId: string, userId: string): Promise<Membership | null>;
   listByOrganization(organizationId: string, page: PageRequest): Promise<Page<Membership>>;
   listByUser(userId: string): Promise<Membership[]>;
-  setRoles(organizationId: string, userId: string, roles: string[]): Promise<Membership | null>;
-  /** @returns whether a membership was removed */
-  delete(organizationId: string, userId: string): Promise<boolean>;
+  /**
+   * Changes roles and/or the disabled flag, unless the organization would lose its last enabled
+   * `admin` (an enabled member holding the built-in `admin` role, when it had one), or, when
+   * `expectedRoles` is given, the roles are no longer exactly those (the caller checked its right
+   * to act against them). Checked and written atomically: two concurrent demotions of the last
+   * two admins cannot both succeed.
+   */
+  update(organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean },
+    expectedRoles?: readonly string[]): Promise<MembershipChange>;
+  /** Removes the membership, under the same guards as `update`. */
+  delete(organizationId: string, userId: string, expectedRoles?: readonly string[]): Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
 }
 
 export interface Role {
@@ -133,7 +165,7 @@ export interface ResourceStore {
 
 // ---------------------------------------------------------------- OAuth clients and signing keys
 
-export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface Client {
   clientId: string;
@@ -149,6 +181,16 @@ export interface Client {
   scope: string;
   /** permissions granted to the client itself for client_credentials */
   permissions: string[];
+  /** RFC 9126: authorization requests must come through the pushed authorization request endpoint */
+  requirePushedAuthorizationRequests: boolean;
+  /** may sign in members of any organization (else its own organization's only) */
+  multiOrganization: boolean;
+  /** `private_key_jwt`: the client's public keys (a JWK Set), or null when it publishes them at `jwksUri` */
+  jwks: { keys: Record<string, unknown>[] } | null;
+  jwksUri: string | null;
+  /** after a rotation with a grace period: the previous secret (sealed like `sealedSecret`), valid until `previousSecretExpiresAt` */
+  previousSealedSecret: string | null;
+  previousSecretExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -194,13 +236,55 @@ export interface OidcPayloadStore {
   findByUid(model: string, uid: string): Promise<Record<string, unknown> | null>;
   findByUserCode(model: string, userCode: string): Promise<Record<string, unknown> | null>;
   /**
-   * Marks the payload consumed (sets `consumed` to the epoch seconds given) only if it was not
-   * consumed already: a compare-and-set, so of concurrent callers exactly one gets `true`.
+   * Marks the payload consumed (sets `consumed` to the timestamp given, epoch milliseconds) only
+   * if it was not consumed already: a compare-and-set, so of concurrent callers exactly one gets `true`.
    */
   consume(model: string, id: string, at: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
   /** removes every payload of every model whose `grantId` matches */
   revokeByGrantId(grantId: string): Promise<void>;
+}
+
+/**
+ * A member's standing authorization of an app to act for one organization: the remembered
+ * consent, and the root every grant (token family) of that app in that organization hangs from.
+ */
+export interface AppConnection {
+  /** time-ordered; a new one after every disconnect, so grants made under an earlier one stay dead */
+  id: string;
+  organizationId: string;
+  clientId: string;
+  userId: string;
+  /** OpenID scopes consented (`openid`, `email`, …) */
+  scopes: string[];
+  /** permissions consented, per resource indicator (a list: indicators are URLs, unfit as field names) */
+  resources: Array<{ indicator: string; scopes: string[] }>;
+  /** the first authorization */
+  createdAt: Date;
+  /** the latest authorization */
+  updatedAt: Date;
+}
+
+export interface AppConnectionStore {
+  /**
+   * Inserts the connection or, when (organization, client, user) has one already, sets its
+   * scopes, resources and `updatedAt`, keeping its id and `createdAt`. Returns what is stored.
+   */
+  save(connection: AppConnection): Promise<AppConnection>;
+  findById(id: string): Promise<AppConnection | null>;
+  find(organizationId: string, clientId: string, userId: string): Promise<AppConnection | null>;
+  /** the ids of the clients connected in the organization, descending, paged by client id */
+  listClients(organizationId: string, page: PageRequest): Promise<Page<string>>;
+  /** the organization's connections to one client, newest first, at most `limit` */
+  listByClient(organizationId: string, clientId: string, limit: number): Promise<AppConnection[]>;
+  /** removes every connection of the client in the organization (one statement); how many */
+  deleteByClient(organizationId: string, clientId: string): Promise<number>;
+  /**
+   * removes every connection of the user in the organization, whatever the client (one
+   * statement): a member who leaves or is disabled; how many. Rare: adapters may scan the
+   * organization's connections.
+   */
+  deleteByUser(organizationId: string, userId: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------- API keys, usage, audit
@@ -242,6 +326,27 @@ export interface ApiKeyListFilter {
   now: Date;
 }
 
+/** One rotation, as {@link ApiKeyStore.rotate} applies it. */
+export interface KeyRotation {
+  /** the key being rotated */
+  oldId: string;
+  /** the old key's `updatedAt` as the caller read it: the rotation happens only if it is still that version */
+  expectedUpdatedAt: Date;
+  /** the old key's expiry from now on: the end of its grace period */
+  oldExpiresAt: Date | null;
+  /** the new key; its `createdAt` also becomes the old key's `updatedAt` */
+  successor: ApiKeyRecord;
+  /** the organization's cap on active keys, the old key counted as active (see `create`) */
+  cap?: { maxActive: number; now: Date };
+}
+
+/**
+ * `rotated`: the successor exists and the old key points to it. `conflict`: the old key is
+ * missing, revoked, already rotated or no longer the version read, and nothing was written.
+ * `cap_reached`: the organization is full, and nothing was written.
+ */
+export type RotationOutcome = 'rotated' | 'conflict' | 'cap_reached';
+
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
@@ -252,6 +357,13 @@ export interface ApiKeyStore {
   /** organizationId null lists server-scoped keys */
   list(organizationId: string | null, filter: ApiKeyListFilter, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null>;
+  /**
+   * Rotates a key as one compare-and-set: if the old key is still the version read, not revoked
+   * and not rotated, inserts the successor (within the cap) and sets the old key's `rotatedTo`,
+   * expiry and `updatedAt`, all or nothing. Of concurrent rotations of one key, on any number of
+   * connections, exactly one answers `rotated`.
+   */
+  rotate(rotation: KeyRotation): Promise<RotationOutcome>;
   countActive(organizationId: string, now: Date): Promise<number>;
   /** ids and updatedAt of keys updated at or after `since` (for cross-instance cache invalidation) */
   changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>>;
@@ -266,8 +378,13 @@ export interface UsageIncrement {
 }
 
 export interface UsageStore {
-  /** adds the counts and raises `lastUsedAt` (never lowers it); one call per flush */
-  record(increments: UsageIncrement[]): Promise<void>;
+  /**
+   * Adds the counts and raises `lastUsedAt` (never lowers it), all or nothing; one call per
+   * flush. With a `flushId`, a flush is applied at most once: recording the same id again (a
+   * retry after an error whose write may have landed) changes nothing. Ids are remembered for
+   * a day.
+   */
+  record(increments: UsageIncrement[], flushId?: string): Promise<void>;
   /** the last-used time of each key, in one round trip (a page of a listing); keys never used are absent */
   lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>>;
   /** per-day counts, oldest first, for days in [fromDay, toDay] */
@@ -339,6 +456,158 @@ export interface SingleUseStore {
   claim(key: string, expiresAt: Date, now?: Date): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- invitations and mail
+
+/** An invitation to join an organization, mailed as a single-use link (SPEC §2a, §7). */
+export interface Invitation {
+  id: string;
+  organizationId: string;
+  /** lower-cased */
+  email: string;
+  /** role names the person gets on accepting */
+  roles: string[];
+  /** SHA-256 (base64url) of the token in the mailed link; the token itself is never stored */
+  tokenDigest: string;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  invitedBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  /** the user id of who accepted */
+  acceptedBy: string | null;
+  revokedAt: Date | null;
+}
+
+export interface InvitationStore {
+  /** @throws UniqueViolation('token_digest') */
+  create(invitation: Invitation): Promise<void>;
+  findById(organizationId: string, id: string): Promise<Invitation | null>;
+  findByTokenDigest(tokenDigest: string): Promise<Invitation | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<Invitation>>;
+  /**
+   * Marks the invitation accepted by `userId`, only while it is pending (not accepted, not
+   * revoked, not expired at `at`): a compare-and-set, so a link works exactly once.
+   */
+  accept(id: string, userId: string, at: Date): Promise<boolean>;
+  /** Marks the invitation revoked, only while it is pending (a compare-and-set). */
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** One mail in the stored outbox: it leaves the process only through a worker's lease. */
+export interface OutboxMail {
+  id: string;
+  /** what the mail is for (`invitation`, …): for operators, never its content */
+  kind: string;
+  organizationId: string | null;
+  /** recipients, subject and parts, sealed with GATEHOUSE_SECRET (they hold single-use links); '' once finished */
+  sealed: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  /** when the next attempt is due */
+  nextAttemptAt: Date;
+  /** the worker holding the message, until `leaseExpiresAt` */
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  /** why the last attempt failed (an SMTP reply or an error code; never the message) */
+  lastError: string | null;
+  createdAt: Date;
+  /** when it was sent or given up; finished messages are removed {@link FINISHED_MAIL_RETENTION_SECONDS} later */
+  finishedAt: Date | null;
+}
+
+/** How long a sent or given-up message (its body already erased) stays for operators to see. */
+export const FINISHED_MAIL_RETENTION_SECONDS = 30 * 86_400;
+
+export interface MailOutboxStore {
+  enqueue(mail: OutboxMail): Promise<void>;
+  findById(id: string): Promise<OutboxMail | null>;
+  /**
+   * Claims up to `limit` pending messages due at `now` whose lease is free or expired, for
+   * `owner` until `until`, oldest due first. Atomic across instances: a message is held by one
+   * lease at a time, so two workers never send it both.
+   */
+  lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]>;
+  /** Records the send and erases the sealed body, only while `owner` holds the lease. @returns false when it did not */
+  markSent(id: string, owner: string, at: Date): Promise<boolean>;
+  /**
+   * Records a failed attempt (attempts + 1, the error, the lease released), only while `owner`
+   * holds the lease: retried at `nextAttemptAt`, or given up (`failed`, body erased) when it is null.
+   */
+  markFailed(id: string, owner: string, at: Date, error: string, nextAttemptAt: Date | null): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- schema migrations
+
+export interface MigrationStep {
+  /** 1-based; version `n` is the schema after migration `n` */
+  version: number;
+  description: string;
+}
+
+export interface AppliedMigration extends MigrationStep {
+  /** null for a migration applied before Gatehouse recorded when (SQLite files older than that) */
+  appliedAt: Date | null;
+}
+
+export interface MigrationStatus {
+  /** the schema version of the data */
+  current: number;
+  /** the newest schema version this Gatehouse knows; `current > latest` means a newer Gatehouse wrote the data */
+  latest: number;
+  applied: AppliedMigration[];
+  pending: MigrationStep[];
+  /**
+   * What the next `apply` changes in indexes besides the versioned steps (MongoDB reconciles
+   * the indexes its models declare on every apply; SQLite's live in its migrations: always empty)
+   */
+  indexChanges: string[];
+}
+
+/** Versioned schema migrations (indexes included), recorded in the store itself. */
+export interface MigrationPort {
+  status(): Promise<MigrationStatus>;
+  /**
+   * Applies every pending migration under a lock held in the store, so instances starting
+   * together migrate once. @throws when the data is newer than this Gatehouse
+   */
+  apply(): Promise<MigrationStatus>;
+}
+
+/** A store opened for its migrations only (`gatehouse migrate`): nothing is migrated until `apply`. */
+export interface StoreMigrations extends MigrationPort {
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- console sessions
+
+/** One signed-in console (backend-for-frontend) session; the browser holds only a cookie naming it. */
+export interface ConsoleSessionRecord {
+  /** a keyed digest of the cookie's value (never the value) */
+  id: string;
+  /** everything the console keeps (tokens included), sealed with GATEHOUSE_SECRET */
+  sealed: string;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface ConsoleSessionStore {
+  /** @throws UniqueViolation('id') when the id exists */
+  create(session: ConsoleSessionRecord): Promise<void>;
+  /** null when absent or expired */
+  find(id: string): Promise<ConsoleSessionRecord | null>;
+  /**
+   * Replaces `sealed` and `expiresAt` only if the stored version is still `expectedVersion` (and
+   * the session has not expired): the updated record, else null. Of concurrent updates from one
+   * version exactly one wins.
+   */
+  update(id: string, expectedVersion: number, change: Pick<ConsoleSessionRecord, 'sealed' | 'expiresAt'>): Promise<ConsoleSessionRecord | null>;
+  /** true when a session was removed */
+  delete(id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -349,6 +618,7 @@ export interface Store {
   roles: RoleStore;
   resources: ResourceStore;
   clients: ClientStore;
+  appConnections: AppConnectionStore;
   signingKeys: SigningKeyStore;
   oidc: OidcPayloadStore;
   apiKeys: ApiKeyStore;
@@ -356,6 +626,10 @@ export interface Store {
   audit: AuditStore;
   rateLimits: RateLimitStore;
   singleUse: SingleUseStore;
+  invitations: InvitationStore;
+  mailOutbox: MailOutboxStore;
+  migrations: MigrationPort;
+  consoleSessions: ConsoleSessionStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own */

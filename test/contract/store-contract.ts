@@ -1,8 +1,14 @@
 import type { Store } from '../../src/store/ports.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
+import { appConnectionsContract } from './aggregates/app-connections.js';
 import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
+import { invitationsContract } from './aggregates/invitations.js';
+import { consoleSessionsContract } from './aggregates/console-sessions.js';
+import { keyRotationContract } from './aggregates/key-rotation.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
+import { mailOutboxContract } from './aggregates/mail-outbox.js';
+import { migrationsContract } from './aggregates/migrations.js';
 import { membershipsRolesResourcesContract } from './aggregates/memberships-roles-resources.js';
 import { oidcContract } from './aggregates/oidc.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
@@ -58,13 +64,19 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('organizations and users', () => organizationsAndUsersContract(useStore(factory)));
     describe('memberships, roles and resources', () => membershipsRolesResourcesContract(useStore(factory)));
     describe('clients', () => clientsContract(useStore(factory)));
+    describe('app connections', () => appConnectionsContract(useStore(factory)));
     describe('signing keys', () => signingKeysContract(useStore(factory)));
     describe('oidc payloads', () => oidcContract(useStore(factory)));
     describe('api keys', () => apiKeysContract(useStore(factory)));
+    describe('api key rotation', () => keyRotationContract(useStore(factory)));
     describe('usage', () => usageContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('single-use claims', () => singleUseContract(useStore(factory)));
+    describe('invitations', () => invitationsContract(useStore(factory)));
+    describe('mail outbox', () => mailOutboxContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
+    describe('migrations', () => migrationsContract(useStore(factory)));
+    describe('console sessions', () => consoleSessionsContract(useStore(factory)));
   });
 }

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import type { CreateClientInput } from '../../src/oauth/clients.js';
 import type { Store } from '../../src/store/ports.js';
+import { OPERATOR } from '../../src/audit/actor.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -10,12 +11,17 @@ export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** An organization, a member (role `admin` unless told) and a confidential client, made through the services. */
+/**
+ * An organization, a member (role `admin` unless told) and a confidential client, made through
+ * the services. The organization also has an owner (another admin), so the member can be demoted
+ * or removed without taking the organization's last admin.
+ */
 export async function seedOAuth(gh: Gatehouse, options: { roles?: string[]; client?: Partial<CreateClientInput> } = {}) {
   const org = await gh.identity.organizations.create({ slug: `org-${unique()}` });
+  await gh.identity.users.create({ email: `owner-${unique()}@example.com`, password: PASSWORD, organizationId: org.id, roles: ['admin'] });
   const email = `user-${unique()}@example.com`;
   const { user } = await gh.identity.users.create({ email, password: PASSWORD, name: 'Ada Lovelace', organizationId: org.id, roles: options.roles ?? ['admin'] });
-  const { client, client_secret } = await gh.oauth.clients.create(org.id, {
+  const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Test App', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     permissions: ['users:read'], ...options.client,
   });
@@ -83,8 +89,10 @@ export function formOf(page: string): { action: string; csrf: string } {
 export interface AuthorizeResult {
   /** the URL the browser was finally sent to (the redirect_uri with code and state, or an error) */
   callback: URL;
-  /** pages shown on the way: 'login' | 'consent' */
+  /** pages shown on the way: 'login' | 'organization' | 'consent' */
   pages: string[];
+  /** the HTML of each page shown, in order */
+  html: string[];
 }
 
 /**
@@ -92,14 +100,15 @@ export interface AuthorizeResult {
  * login form, allows consent, until a redirect to `redirectUri`.
  */
 export async function authorize(agent: FormAgent, issuer: string, authUrl: URL | string, who: { email: string; password: string },
-  options: { redirectUri?: string; decision?: 'allow' | 'deny' } = {}): Promise<AuthorizeResult> {
+  options: { redirectUri?: string; decision?: 'allow' | 'deny'; organization?: string } = {}): Promise<AuthorizeResult> {
   const redirectUri = options.redirectUri ?? REDIRECT_URI;
   const pages: string[] = [];
+  const html: string[] = [];
   let res = await agent.request(String(authUrl));
   for (let hops = 0; hops < 20; hops++) {
     if (res.status >= 300 && res.status < 400) {
       const location = new URL(res.headers.get('location')!, issuer);
-      if (location.href.startsWith(redirectUri)) return { callback: location, pages };
+      if (location.href.startsWith(redirectUri)) return { callback: location, pages, html };
       res = await agent.request(location.href);
       continue;
     }
@@ -107,7 +116,12 @@ export async function authorize(agent: FormAgent, issuer: string, authUrl: URL |
     if (res.status !== 200) throw new Error(`unexpected ${res.status}: ${page.slice(0, 400)}`);
     const { action, csrf } = formOf(page);
     const url = new URL(action, issuer).href;
-    if (action.endsWith('/login')) {
+    html.push(page);
+    if (action.endsWith('/organization')) {
+      pages.push('organization');
+      if (!options.organization) throw new Error('the organization picker was shown but no organization was given');
+      res = await agent.request(url, { form: { csrf, organization: options.organization } });
+    } else if (action.endsWith('/login')) {
       pages.push('login');
       res = await agent.request(url, { form: { csrf, email: who.email, password: who.password } });
     } else {
@@ -120,16 +134,16 @@ export async function authorize(agent: FormAgent, issuer: string, authUrl: URL |
 
 /** A full code + PKCE login, returning the token endpoint response. */
 export async function loginAndExchange(config: oidc.Configuration, agent: FormAgent, issuer: string, who: { email: string; password: string },
-  params: Record<string, string> = {}) {
+  params: Record<string, string> = {}, options: { organization?: string } = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: REDIRECT_URI, scope: 'openid email profile', state,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...params,
   });
-  const result = await authorize(agent, issuer, url, who);
+  const result = await authorize(agent, issuer, url, who, options);
   const tokens = await oidc.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: verifier, expectedState: state });
-  return { tokens, pages: result.pages, callback: result.callback, verifier };
+  return { tokens, pages: result.pages, html: result.html, callback: result.callback, verifier };
 }
 
 /**
@@ -174,4 +188,28 @@ export async function submitLoginForm(agent: FormAgent, issuer: string, html: st
   const { action, csrf } = formOf(html);
   const res = await agent.request(new URL(action, issuer).href, { form: { csrf, ...fields } });
   return { status: res.status, headers: res.headers, html: await res.text() };
+}
+
+/**
+ * Starts an authorization request, signs in on its login page and follows on to the page after
+ * it (the organization picker, or consent). @throws when the login is refused
+ */
+export async function pageAfterLogin(agent: FormAgent, issuer: string, config: oidc.Configuration, who: { email: string; password: string },
+  params: Record<string, string> = {}) {
+  const page = await openInteraction(agent, issuer, config, params);
+  const login = await submitLoginForm(agent, issuer, page.html, who);
+  if (login.status !== 303) throw new Error(`the login was refused (${login.status})`);
+  let res = await agent.request(new URL(login.headers.get('location')!, issuer).href);
+  if (res.status === 303) res = await agent.request(new URL(res.headers.get('location')!, issuer).href);
+  return { res, html: await res.text() };
+}
+
+/** A raw refresh request (openid-client would throw on errors; here every outcome is data). */
+export async function refreshAt(issuer: string, clientId: string, secret: string, refreshToken: string) {
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+  });
+  return { status: res.status, body: await res.json() as Record<string, string> };
 }

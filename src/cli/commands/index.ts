@@ -6,6 +6,7 @@ import * as users from './users.js';
 import * as keys from './keys.js';
 import * as clients from './clients.js';
 import * as signingKeys from './signing-keys.js';
+import * as migrate from './migrate.js';
 
 /** A CLI noun: adds its subcommands to the program. */
 export interface CommandModule {
@@ -13,4 +14,4 @@ export interface CommandModule {
 }
 
 /** Every noun of the CLI; a new one is one import and one entry here. */
-export const COMMAND_MODULES: CommandModule[] = [orgs, users, resources, keys, clients, signingKeys];
+export const COMMAND_MODULES: CommandModule[] = [orgs, users, resources, keys, clients, signingKeys, migrate];

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
+import type { Client } from '../../store/ports.js';
+import type { ActingInput } from '../acting-organization.js';
 import type { ClientService } from '../clients.js';
 import type { CsrfTokens } from './form.js';
 import { send, type RenderedPage } from './html.js';
@@ -14,7 +16,9 @@ export interface InteractionContext {
   csrf: string;
   clientId: string;
   clientName: string;
+  /** the organization that owns the client */
   organizationId: string;
+  client: Client;
   /** extra CSP form-action sources: the client's redirect origin (followed after a submission) */
   formAction: string[];
   send(ctx: Context, page: RenderedPage): void;
@@ -43,7 +47,7 @@ export async function loadInteraction(ctx: Context, uid: string, provider: Provi
   const client = await clients.findById(clientId);
   if (!client) return null;
   return {
-    uid, interaction, clientId, csrf: csrf.issue(uid), clientName: client.name, organizationId: client.organizationId,
+    uid, interaction, clientId, csrf: csrf.issue(uid), clientName: client.name, organizationId: client.organizationId, client,
     formAction: originOf(interaction.params.redirect_uri),
     send: (c, page) => send(c, page),
     async finish(c, result) {
@@ -52,5 +56,14 @@ export async function loadInteraction(ctx: Context, uid: string, provider: Provi
       c.set('Cache-Control', 'no-store');
       c.redirect(redirectTo);
     },
+  };
+}
+
+/** What decides the acting organization for this interaction's signed-in (or signing-in) account. */
+export function actingInput(ic: InteractionContext, accountId: string): ActingInput {
+  const requested = ic.interaction.params.organization;
+  return {
+    ownerId: ic.client.organizationId, multiOrganization: ic.client.multiOrganization, accountId,
+    requested: typeof requested === 'string' ? requested : undefined,
   };
 }

@@ -11,12 +11,18 @@ const NOUNS: Record<string, string> = {
   resources: 'registered APIs', api_keys: 'API keys', audit: 'the audit log',
 };
 
-/** A readable description of a scope: OpenID scopes and management permissions in words, else the raw string. */
+/**
+ * A readable description of a scope: OpenID scopes and management permissions in their own
+ * words; any other `noun:action` read as a sentence (`pipelines:run` → "Run pipelines").
+ */
 export function describeScope(scope: string): string {
-  if (OIDC[scope]) return OIDC[scope];
+  if (Object.hasOwn(OIDC, scope)) return OIDC[scope];
   const [noun, action] = scope.split(':');
-  const what = NOUNS[noun];
-  if (what && action === 'read') return `View ${what}`;
-  if (what && action === 'write') return `Create, change and delete ${what}`;
-  return scope;
+  if (!noun || !action) return scope;
+  const what = Object.hasOwn(NOUNS, noun) ? NOUNS[noun] : noun.replace(/[_.-]+/g, ' ');
+  if (action === 'read') return `View ${what}`;
+  if (action === 'write') return `Create, change and delete ${what}`;
+  if (action === '*') return `Do anything with ${what}`;
+  const verb = action.replace(/[_.-]+/g, ' ');
+  return `${verb.charAt(0).toUpperCase()}${verb.slice(1)} ${what}`;
 }

@@ -49,7 +49,11 @@ button.secondary{margin-top:10px;background:#fff;color:#1f2937;border:1px solid 
 .alert:empty{display:none}
 ul.scopes{list-style:none;padding:0;margin:0 0 8px}ul.scopes li{padding:10px 0;border-bottom:1px solid #e5e7eb}
 ul.scopes code{display:block;font-size:.8rem;color:#6b7280}
-.meta{margin-top:24px;font-size:.85rem;color:#6b7280}`;
+.meta{margin-top:24px;font-size:.85rem;color:#6b7280}
+fieldset{border:0;padding:0;margin:0}legend{font-weight:600;margin:0 0 6px}
+.choice{display:flex;align-items:center;gap:10px;padding:10px 0;border-bottom:1px solid #e5e7eb}
+.choice label{margin:0;font-weight:500}.slug{color:#6b7280;font-size:.85rem}
+input[type=text]{width:100%;padding:10px 12px;font-size:1.2rem;letter-spacing:.1em;text-transform:uppercase;border:1px solid #9ca3af;border-radius:8px}`;
 
 /**
  * A whole page: `lang`, viewport, the stylesheet inline under a per-response nonce, no script

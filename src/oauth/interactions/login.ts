@@ -4,29 +4,26 @@ import type { Config } from '../../config/schema.js';
 import type { Identity } from '../../identity/index.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { Store } from '../../store/ports.js';
+import type { ActingOrganizations } from '../acting-organization.js';
 import { loginPage } from './pages.js';
-import type { InteractionContext } from './context.js';
+import { actingInput, type InteractionContext } from './context.js';
+import { takeLoginAttempt } from './login-throttle.js';
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
-const NOT_A_MEMBER = 'This account does not belong to the organization that runs this application. Sign in with another account.';
+/** Why this account cannot use the client: the organization it was to act for, in words. */
+function notMember(input: { multiOrganization: boolean; requested?: string }): string {
+  const which = !input.multiOrganization ? 'the organization that runs this application'
+    : input.requested ? 'the organization this application asked for' : 'any organization';
+  return `This account does not belong to ${which}. Sign in with another account.`;
+}
 
 export interface LoginDeps {
   identity: Identity;
   store: Store;
   config: Config;
+  acting: ActingOrganizations;
   /** counts sign-ins by outcome (`gatehouse_authentications_total{kind="password"}`) */
   metrics?: Metrics;
-}
-
-/** Takes one attempt from the per-account and per-IP login budgets; the seconds to wait when over either. */
-async function throttle(deps: LoginDeps, email: string, ip: string): Promise<number | null> {
-  const now = Date.now();
-  const { loginPerAccount, loginPerIp } = deps.config.throttles;
-  for (const [bucket, w] of [[`login-ip:${ip}`, loginPerIp], [`login:${email}`, loginPerAccount]] as const) {
-    const r = await deps.store.rateLimits.take({ bucket, windowMs: w.windowSeconds * 1000, limit: w.limit, cost: 1, now });
-    if (!r.allowed) return Math.max(1, Math.ceil((r.resetAt - now) / 1000));
-  }
-  return null;
 }
 
 /** Renders the login form for this interaction. */
@@ -36,14 +33,15 @@ export function showLogin(ic: InteractionContext, extra: { email?: string; error
 
 /**
  * POST of the login form: throttled per account and per IP before any password check, one
- * generic message for an unknown email and a wrong password, membership of the client's
- * organization required. Success finishes the login prompt and redirects back to /auth.
+ * generic message for an unknown email and a wrong password, membership required (of the
+ * client's organization, or for a multi-organization client of the one the request names, or of
+ * any). Success finishes the login prompt and redirects back to /auth.
  */
 export async function submitLogin(ctx: Context, ic: InteractionContext, form: Record<string, string>, deps: LoginDeps): Promise<void> {
   const email = (form.email ?? '').trim().toLowerCase().slice(0, 254);
   const password = (form.password ?? '').slice(0, 1024);
   const count = (outcome: string) => deps.metrics?.authentications.inc({ kind: 'password', outcome });
-  const wait = await throttle(deps, email, ctx.ip);
+  const wait = await takeLoginAttempt(deps.store, deps.config.throttles, email, ctx.ip);
   if (wait !== null) {
     count('throttled');
     ctx.set('Retry-After', String(wait));
@@ -56,9 +54,10 @@ export async function submitLogin(ctx: Context, ic: InteractionContext, form: Re
     count('failed');
     return ic.send(ctx, showLogin(ic, { email, status: 200, error: GENERIC_FAILURE }));
   }
-  if ((await deps.identity.permissions.permissionsIn(ic.organizationId, user.id)) === null) {
+  const input = actingInput(ic, user.id);
+  if ((await deps.acting.resolve(input)).kind === 'none') {
     count('not_member');
-    return ic.send(ctx, showLogin(ic, { email, status: 403, error: NOT_A_MEMBER }));
+    return ic.send(ctx, showLogin(ic, { email, status: 403, error: notMember(input) }));
   }
   count('success');
   await deps.store.rateLimits.reset(`login:${email}`);

@@ -36,17 +36,22 @@ export interface ConsentView {
   csrf: string;
   clientName: string;
   accountEmail: string;
+  /** the organization that registered the application */
+  ownerName: string;
+  /** the organization the application will act for */
+  organizationName: string;
   scopes: string[];
   formAction?: string[];
 }
 
-/** The consent page: what the application asks for, in words, with allow and deny buttons. */
+/** The consent page: who made the application, where it will act, what it asks for in words; allow and deny buttons. */
 export function consentPage(v: ConsentView): RenderedPage {
   const items = v.scopes.map((s) => html`<li>${describeScope(s)}<code>${s}</code></li>`);
   return page({
     title: 'Allow access', formAction: v.formAction,
     body: html`<h1>Allow access?</h1>
-<p class="lead"><strong>${v.clientName}</strong> would like to:</p>
+<p class="lead"><strong>${v.clientName}</strong>, an application of ${v.ownerName}, asks to act for you in
+<strong>${v.organizationName}</strong>. It would like to:</p>
 <ul class="scopes">${items}</ul>
 <form method="post" action="${v.action}">
 <input type="hidden" name="csrf" value="${v.csrf}">

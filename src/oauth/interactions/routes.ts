@@ -5,15 +5,18 @@ import type { Config } from '../../config/schema.js';
 import type { Identity } from '../../identity/index.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { Store } from '../../store/ports.js';
+import type { ActingOrganizations } from '../acting-organization.js';
+import type { Authorizations } from '../authorizations.js';
 import type { ClientService } from '../clients.js';
 import { showConsent, submitConsent } from './consent.js';
 import { loadInteraction } from './context.js';
 import { CsrfTokens, readForm } from './form.js';
 import { send } from './html.js';
 import { showLogin, submitLogin } from './login.js';
+import { showOrganizationPicker, submitOrganization } from './organization.js';
 import { errorPage } from './pages.js';
 
-const PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|consent))?$/;
+const PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|organization|consent))?$/;
 
 export interface InteractionRoutesDeps {
   provider: () => Provider;
@@ -23,7 +26,8 @@ export interface InteractionRoutesDeps {
   config: Config;
   logger: Logger;
   csrfKey: Buffer;
-  grantTtlSeconds: number;
+  acting: ActingOrganizations;
+  authorizations: Authorizations;
   metrics?: Metrics;
 }
 
@@ -33,9 +37,10 @@ const expired = () => errorPage({
 });
 
 /**
- * The login and consent pages at oidc-provider's interaction URLs: `GET /interaction/:uid`
- * shows the page the current prompt needs; `POST /interaction/:uid/login|consent` takes the
- * form (CSRF token bound to the interaction checked first).
+ * The login, organization picker and consent pages at oidc-provider's interaction URLs:
+ * `GET /interaction/:uid` shows the page the current prompt needs;
+ * `POST /interaction/:uid/login|organization|consent` takes the form (CSRF token bound to the
+ * interaction checked first).
  */
 export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
   const csrf = new CsrfTokens(deps.csrfKey);
@@ -52,6 +57,7 @@ export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
     const prompt = ic.interaction.prompt.name;
     if (!step) {
       if (prompt === 'login') return send(ctx, showLogin(ic));
+      if (prompt === 'organization') return showOrganizationPicker(ctx, ic, deps);
       if (prompt === 'consent') return showConsent(ctx, ic, deps);
       deps.logger.warn({ prompt }, 'unsupported interaction prompt');
       return send(ctx, errorPage({ status: 400, title: 'Cannot continue', message: 'This sign-in step is not supported.' }));
@@ -62,6 +68,7 @@ export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
     }
     if (step !== prompt) return send(ctx, expired());
     if (step === 'login') return submitLogin(ctx, ic, form, deps);
+    if (step === 'organization') return submitOrganization(ctx, ic, form, deps);
     return submitConsent(ctx, ic, form, deps);
   };
 }

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, Page, PageRequest, RateLimitPolicy } from '../ports.js';
+import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
 import { SCHEMA_OPTIONS, isDuplicate, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
 import { inTransaction } from './transactions.js';
 
@@ -62,6 +62,11 @@ function statusFilter(status: ApiKeyListFilter['status'], now: Date): Record<str
   }
 }
 
+/** Thrown inside a rotation's transaction to abort it (and undo its claim) when the cap is reached. */
+class CapReached extends Error {}
+
+const capLockId = (organizationId: string | null) => organizationId ?? '__server__';
+
 /** API keys in MongoDB (`api_keys`; `_id` is the key id). */
 export class MongoApiKeys implements ApiKeyStore {
   readonly model: Model<Doc>;
@@ -78,12 +83,7 @@ export class MongoApiKeys implements ApiKeyStore {
         await this.model.create(toDoc(key));
         return 'created';
       }
-      const lockId = key.organizationId ?? '__server__';
-      // the lock document exists before any transaction touches it, so concurrent transactions
-      // only ever conflict on an update (a retryable write conflict), never on its insert
-      await this.capLocks.updateOne({ _id: lockId }, { $setOnInsert: { version: 0 } }, { upsert: true }).catch((err: unknown) => {
-        if (!isDuplicate(err)) throw err;
-      });
+      const lockId = await this.ensureCapLock(key.organizationId);
       return await inTransaction(this.conn, async (session) => {
         // upsert too: should the lock document ever be missing from this transaction's snapshot,
         // an update matching nothing would write nothing and silently lose the serialisation;
@@ -97,6 +97,53 @@ export class MongoApiKeys implements ApiKeyStore {
     } catch (err) {
       rethrowDuplicate(err, { _id: 'id' });
     }
+  }
+
+  /**
+   * One transaction: with a cap, the organization's cap lock is written first (so this count
+   * and concurrent creates serialise, as in `create`); then the old key is claimed by a
+   * conditional update matching only the version read, unrevoked, unrotated and unexpired, the
+   * compare-and-set (concurrent claims of one key conflict, and the retried loser matches
+   * nothing); then the cap is counted, the old key as active; then the successor is inserted.
+   */
+  async rotate(r: KeyRotation): Promise<RotationOutcome> {
+    const now = r.successor.createdAt;
+    try {
+      const lockId = r.cap ? await this.ensureCapLock(r.successor.organizationId) : null;
+      return await inTransaction(this.conn, async (session) => {
+        if (lockId) await this.capLocks.updateOne({ _id: lockId }, { $inc: { version: 1 } }, { session, upsert: true });
+        const claim = await this.model.updateOne(
+          { _id: r.oldId, updatedAt: r.expectedUpdatedAt, rotatedTo: null, revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] },
+          { $set: { rotatedTo: r.successor.id, expiresAt: r.oldExpiresAt, updatedAt: now } },
+          { session },
+        );
+        if (claim.matchedCount === 0) return 'conflict' as const;
+        if (r.cap) {
+          const others = await this.model.countDocuments({
+            _id: { $ne: r.oldId }, organizationId: r.successor.organizationId, ...statusFilter('active', r.cap.now),
+          }).session(session);
+          if (others + 1 >= r.cap.maxActive) throw new CapReached();
+        }
+        await this.model.create([toDoc(r.successor)], { session });
+        return 'rotated' as const;
+      });
+    } catch (err) {
+      if (err instanceof CapReached) return 'cap_reached';
+      rethrowDuplicate(err, { _id: 'id' });
+    }
+  }
+
+  /**
+   * Makes sure the organization's cap-lock document exists before any transaction touches it, so
+   * concurrent transactions only ever conflict on its update (a retried write conflict), never on
+   * its insert. @returns its id
+   */
+  private async ensureCapLock(organizationId: string | null): Promise<string> {
+    const lockId = capLockId(organizationId);
+    await this.capLocks.updateOne({ _id: lockId }, { $setOnInsert: { version: 0 } }, { upsert: true }).catch((err: unknown) => {
+      if (!isDuplicate(err)) throw err;
+    });
+    return lockId;
   }
 
   async findById(id: string): Promise<ApiKeyRecord | null> {

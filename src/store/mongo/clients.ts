@@ -5,7 +5,9 @@ import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, setOf, stringId } from './sup
 interface Doc {
   _id: string; organizationId: string; name: string; redirectUris: string[]; postLogoutRedirectUris: string[];
   grantTypes: string[]; tokenEndpointAuthMethod: TokenEndpointAuthMethod; sealedSecret: string | null; scope: string;
-  permissions: string[]; createdAt: Date; updatedAt: Date;
+  permissions: string[]; multiOrganization: boolean; jwks: Client['jwks']; jwksUri: string | null;
+  previousSealedSecret: string | null; previousSecretExpiresAt: Date | null; requirePushedAuthorizationRequests: boolean;
+  createdAt: Date; updatedAt: Date;
 }
 
 const schema = new Schema<Doc>({
@@ -19,6 +21,13 @@ const schema = new Schema<Doc>({
   sealedSecret: { type: String, default: null },
   scope: { type: String, default: '' },
   permissions: { type: [String], default: [] },
+  // documents from before these fields read as their defaults
+  multiOrganization: { type: Boolean, default: false },
+  jwks: { type: Schema.Types.Mixed, default: null },
+  jwksUri: { type: String, default: null },
+  previousSealedSecret: { type: String, default: null },
+  previousSecretExpiresAt: { type: Date, default: null },
+  requirePushedAuthorizationRequests: { type: Boolean, default: false },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 }, SCHEMA_OPTIONS);
@@ -28,7 +37,10 @@ const fromDoc = (d: Doc): Client => ({
   clientId: d._id, organizationId: d.organizationId, name: d.name, redirectUris: [...(d.redirectUris ?? [])],
   postLogoutRedirectUris: [...(d.postLogoutRedirectUris ?? [])], grantTypes: [...(d.grantTypes ?? [])],
   tokenEndpointAuthMethod: d.tokenEndpointAuthMethod, sealedSecret: d.sealedSecret ?? null, scope: d.scope ?? '',
-  permissions: [...(d.permissions ?? [])], createdAt: d.createdAt, updatedAt: d.updatedAt,
+  permissions: [...(d.permissions ?? [])], multiOrganization: d.multiOrganization === true, jwks: d.jwks ?? null,
+  jwksUri: d.jwksUri ?? null, previousSealedSecret: d.previousSealedSecret ?? null,
+  previousSecretExpiresAt: d.previousSecretExpiresAt ?? null,
+  requirePushedAuthorizationRequests: d.requirePushedAuthorizationRequests === true, createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
 /** OAuth clients in MongoDB (`clients`; `_id` is the client id). */

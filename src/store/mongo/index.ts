@@ -1,10 +1,16 @@
+import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { Store } from '../ports.js';
+import type { Store, StoreMigrations } from '../ports.js';
 import { MongoApiKeys } from './api-keys.js';
+import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoInvitations } from './invitations.js';
+import { MongoMailOutbox } from './mail-outbox.js';
+import { MongoConsoleSessions } from './console-sessions.js';
 import { openConnection } from './connection.js';
 import { MongoMemberships } from './memberships.js';
+import { MongoMigrations } from './migrate.js';
 import { MongoOidcPayloads } from './oidc-payloads.js';
 import { MongoOrganizations } from './organizations.js';
 import { MongoRateLimits } from './rate-limits.js';
@@ -12,6 +18,7 @@ import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { MongoSingleUse } from './single-use.js';
+import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
 import { MongoUsers } from './users.js';
 
@@ -19,57 +26,92 @@ export interface OpenMongoOptions {
   logger?: Logger;
   /** overrides the database named in the URL (the contract suite uses a fresh one per run) */
   dbName?: string;
+  /** the time budget of one operation (config `store.timeoutMs`, default 5000): see connection.ts */
+  timeoutMs?: number;
 }
 
-/**
- * The production store: MongoDB through a dedicated mongoose connection. On open, every
- * collection and the indexes its schema declares are created (idempotent, so instances starting
- * together are fine; existing indexes are never dropped). Needs a replica set (transactions for
- * the API-key cap); TTL indexes expire oidc payloads and rate-limit windows server-side.
- */
-export async function openMongoStore(url: string, options: OpenMongoOptions = {}): Promise<Store> {
-  const conn = await openConnection(url, options.dbName);
+/** Connects, checks the server can hold Gatehouse's data, and builds the ports (touching no data). */
+async function connect(url: string, options: OpenMongoOptions): Promise<Store> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const conn = await openConnection(url, { dbName: options.dbName, timeoutMs });
   try {
-    const oidc = new MongoOidcPayloads(conn);
-    const rateLimits = new MongoRateLimits(conn);
-    const singleUse = new MongoSingleUse(conn);
-    const store: Store = {
-      kind: 'mongo',
-      organizations: new MongoOrganizations(conn),
-      users: new MongoUsers(conn),
-      memberships: new MongoMemberships(conn),
-      roles: new MongoRoles(conn),
-      resources: new MongoResources(conn),
-      clients: new MongoClients(conn),
-      signingKeys: new MongoSigningKeys(conn),
-      oidc,
-      apiKeys: new MongoApiKeys(conn),
-      usage: new MongoUsage(conn),
-      audit: new MongoAudit(conn),
-      rateLimits,
-      singleUse,
-      async ping() {
-        if (!conn.db) throw new Error('MongoDB connection is not open');
-        await conn.db.command({ ping: 1 });
-      },
-      /** TTL indexes do this within a minute anyway; an explicit sweep just does it now. */
-      async sweepExpired(now: Date) {
-        await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
-        await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
-        await singleUse.model.deleteMany({ expiresAt: { $lte: now } });
-      },
-      async close() {
-        await conn.close();
-      },
-    };
-    for (const model of Object.values(conn.models)) {
-      await model.createCollection();
-      await model.createIndexes();
-    }
-    options.logger?.debug({ store: 'mongo', db: conn.name }, 'store opened');
-    return store;
+    await assertSupportedServer(conn);
+    return buildStore(conn, new MongoMigrations({
+      conn,
+      openLongRunning: () => openConnection(url, { dbName: options.dbName, timeoutMs, longRunning: true }),
+      logger: options.logger,
+    }));
   } catch (err) {
     await conn.close().catch(() => {});
     throw err;
   }
+}
+
+function buildStore(conn: Connection, migrations: MongoMigrations): Store {
+  const oidc = new MongoOidcPayloads(conn);
+  const rateLimits = new MongoRateLimits(conn);
+  const usage = new MongoUsage(conn);
+  const consoleSessions = new MongoConsoleSessions(conn);
+  const singleUse = new MongoSingleUse(conn);
+  return {
+    kind: 'mongo',
+    organizations: new MongoOrganizations(conn),
+    users: new MongoUsers(conn),
+    memberships: new MongoMemberships(conn),
+    roles: new MongoRoles(conn),
+    resources: new MongoResources(conn),
+    clients: new MongoClients(conn),
+    appConnections: new MongoAppConnections(conn),
+    signingKeys: new MongoSigningKeys(conn),
+    oidc,
+    apiKeys: new MongoApiKeys(conn),
+    usage,
+    audit: new MongoAudit(conn),
+    rateLimits,
+    singleUse,
+    invitations: new MongoInvitations(conn),
+    mailOutbox: new MongoMailOutbox(conn),
+    consoleSessions,
+    migrations,
+    async ping() {
+      if (!conn.db) throw new Error('MongoDB connection is not open');
+      await conn.db.command({ ping: 1 });
+    },
+    /** TTL indexes do this within a minute anyway; an explicit sweep just does it now. */
+    async sweepExpired(now: Date) {
+      await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
+      await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
+      await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
+      await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
+      await singleUse.model.deleteMany({ expiresAt: { $lte: now } });
+    },
+    async close() {
+      await conn.close();
+    },
+  };
+}
+
+/**
+ * The production store: MongoDB (5.0 or newer, a replica set or mongos) through a dedicated
+ * mongoose connection. On open the server is checked (topology.ts) and the schema migrated
+ * (migrate.ts: versioned steps and every declared collection and index, under a lock, so
+ * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets,
+ * usage-flush ids and single-use claims server-side.
+ */
+export async function openMongoStore(url: string, options: OpenMongoOptions = {}): Promise<Store> {
+  const store = await connect(url, options);
+  try {
+    await store.migrations.apply();
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  options.logger?.debug({ store: 'mongo' }, 'store opened');
+  return store;
+}
+
+/** Only the migrations of a MongoDB database, migrating nothing until `apply` (`gatehouse migrate`). */
+export async function openMongoMigrations(url: string, options: OpenMongoOptions = {}): Promise<StoreMigrations> {
+  const store = await connect(url, options);
+  return { status: () => store.migrations.status(), apply: () => store.migrations.apply(), close: () => store.close() };
 }

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { OidcPayloadStore } from '../ports.js';
+import { retryOnOutage } from '../retry.js';
 import { SCHEMA_OPTIONS, stringId } from './support.js';
 
 interface Doc {
@@ -30,7 +31,10 @@ const live = () => ({ $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() 
 
 /**
  * oidc-provider's models in MongoDB (`oidc_payloads`): one collection, `_id` = `<model>/<id>`, the
- * payload as a sub-document beside the fields it is looked up by.
+ * payload as a sub-document beside the fields it is looked up by. Payloads hold keys MongoDB
+ * only accepts since 5.0 and only in inserts and whole-document replacements, never under `$set`:
+ * URLs (a Grant's `resources`, dotted) and, in claims, keys starting with `$`. So an upsert
+ * replaces the whole document, through the driver (mongoose would read `$` keys as operators).
  */
 export class MongoOidcPayloads implements OidcPayloadStore {
   readonly model: Model<Doc>;
@@ -42,11 +46,9 @@ export class MongoOidcPayloads implements OidcPayloadStore {
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void> {
     // through JSON, like the SQLite adapter: undefined members vanish instead of becoming null
     const plain = JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
-    await this.model.updateOne({ _id: key(model, id) }, {
-      $set: {
-        model, payload: plain, grantId: str(plain.grantId), uid: str(plain.uid), userCode: str(plain.userCode),
-        consumed: typeof plain.consumed === 'number' ? plain.consumed : null, expiresAt,
-      },
+    await this.model.collection.replaceOne({ _id: key(model, id) } as never, {
+      model, payload: plain, grantId: str(plain.grantId), uid: str(plain.uid), userCode: str(plain.userCode),
+      consumed: typeof plain.consumed === 'number' ? plain.consumed : null, expiresAt,
     }, { upsert: true });
   }
 
@@ -72,8 +74,13 @@ export class MongoOidcPayloads implements OidcPayloadStore {
     await this.model.deleteOne({ _id: key(model, id) });
   }
 
+  /**
+   * `deleteMany` is not a retryable write for the driver, and a reused refresh token must still
+   * revoke its grant through a dropped connection or a step-down: deleting by grant id is
+   * idempotent, so it is simply done again.
+   */
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.model.deleteMany({ grantId });
+    await retryOnOutage(() => this.model.deleteMany({ grantId }));
   }
 }
 

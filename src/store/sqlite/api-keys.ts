@@ -1,4 +1,4 @@
-import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, Page, PageRequest, RateLimitPolicy } from '../ports.js';
+import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './database.js';
 import { date, fromMs, json, pageLimit, parse, patchRow, rethrowUnique, toMs, toPage, type RowCodec } from './rows.js';
@@ -44,7 +44,8 @@ type PageParams = { org: string | null; now: number; cursor: string | null; limi
  * API keys in SQLite. `findById` (the authenticate hot path on a cache miss) is one prepared
  * primary-key lookup. `create` with a cap counts and inserts inside one `BEGIN IMMEDIATE`
  * transaction: the write lock is taken before the count, so concurrent creates in any process
- * serialise and exactly `maxActive` succeed.
+ * serialise and exactly `maxActive` succeed. `rotate` checks the old key, counts, inserts the
+ * successor and marks the old key inside one such transaction too: the compare-and-set.
  */
 export class SqliteApiKeys implements ApiKeyStore {
   private readonly insert;
@@ -53,6 +54,7 @@ export class SqliteApiKeys implements ApiKeyStore {
   private readonly active;
   private readonly write;
   private readonly changed;
+  private readonly markRotated;
 
   constructor(private readonly db: SqliteDb) {
     this.insert = db.prepare(`INSERT INTO api_keys (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
@@ -63,6 +65,7 @@ export class SqliteApiKeys implements ApiKeyStore {
     this.active = db.prepare<[{ org: string | null; now: number }], { n: number }>(
       `SELECT count(*) AS n FROM api_keys WHERE organization_id IS @org AND ${STATUS.active}`);
     this.write = db.prepare(`UPDATE api_keys SET ${MUTABLE.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
+    this.markRotated = db.prepare('UPDATE api_keys SET rotated_to = @rotated_to, expires_at = @expires_at, updated_at = @updated_at WHERE id = @id');
     this.changed = db.prepare<[number], { id: string; updated_at: number }>(
       'SELECT id, updated_at FROM api_keys WHERE updated_at >= ? ORDER BY updated_at, id');
   }
@@ -73,6 +76,24 @@ export class SqliteApiKeys implements ApiKeyStore {
         if (cap && this.active.get({ org: key.organizationId, now: cap.now.getTime() })!.n >= cap.maxActive) return 'cap_reached' as const;
         this.insert.run(codec.toRow(key));
         return 'created' as const;
+      }).immediate();
+    } catch (err) {
+      rethrowUnique(err, { id: 'id' });
+    }
+  }
+
+  async rotate(r: KeyRotation): Promise<RotationOutcome> {
+    const now = r.successor.createdAt.getTime();
+    try {
+      return this.db.transaction((): RotationOutcome => {
+        const old = this.byId.get(r.oldId);
+        if (!old || old.updated_at !== r.expectedUpdatedAt.getTime() || old.revoked_at !== null || old.rotated_to !== null
+          || (old.expires_at !== null && old.expires_at <= now)) return 'conflict';
+        // the old key is active here, so it is counted
+        if (r.cap && this.active.get({ org: old.organization_id, now: r.cap.now.getTime() })!.n >= r.cap.maxActive) return 'cap_reached';
+        this.insert.run(codec.toRow(r.successor));
+        this.markRotated.run({ id: old.id, rotated_to: r.successor.id, expires_at: toMs(r.oldExpiresAt), updated_at: now });
+        return 'rotated';
       }).immediate();
     } catch (err) {
       rethrowUnique(err, { id: 'id' });

@@ -1,11 +1,13 @@
 import type { Client, ClientStore, Page, PageRequest, TokenEndpointAuthMethod } from '../ports.js';
 import type { SqliteDb } from './database.js';
-import { date, json, pageLimit, parse, patchRow, rethrowUnique, toPage, type RowCodec } from './rows.js';
+import { date, fromMs, json, pageLimit, parse, patchRow, rethrowUnique, toMs, toPage, type RowCodec } from './rows.js';
 
 interface Row {
   client_id: string; organization_id: string; name: string; redirect_uris: string; post_logout_redirect_uris: string;
   grant_types: string; token_endpoint_auth_method: string; sealed_secret: string | null; scope: string;
-  permissions: string; created_at: number; updated_at: number;
+  permissions: string; multi_organization: number; jwks: string | null; jwks_uri: string | null;
+  previous_sealed_secret: string | null; previous_secret_expires_at: number | null; require_par: number;
+  created_at: number; updated_at: number;
 }
 
 const codec: RowCodec<Row, Client> = {
@@ -14,6 +16,9 @@ const codec: RowCodec<Row, Client> = {
     redirectUris: parse<string[]>(r.redirect_uris), postLogoutRedirectUris: parse<string[]>(r.post_logout_redirect_uris),
     grantTypes: parse<string[]>(r.grant_types), tokenEndpointAuthMethod: r.token_endpoint_auth_method as TokenEndpointAuthMethod,
     sealedSecret: r.sealed_secret, scope: r.scope, permissions: parse<string[]>(r.permissions),
+    multiOrganization: r.multi_organization === 1, jwks: parse<Client['jwks']>(r.jwks), jwksUri: r.jwks_uri,
+    previousSealedSecret: r.previous_sealed_secret, previousSecretExpiresAt: fromMs(r.previous_secret_expires_at),
+    requirePushedAuthorizationRequests: r.require_par === 1,
     createdAt: date(r.created_at), updatedAt: date(r.updated_at),
   }),
   toRow: (c) => ({
@@ -21,12 +26,16 @@ const codec: RowCodec<Row, Client> = {
     redirect_uris: json(c.redirectUris), post_logout_redirect_uris: json(c.postLogoutRedirectUris),
     grant_types: json(c.grantTypes), token_endpoint_auth_method: c.tokenEndpointAuthMethod,
     sealed_secret: c.sealedSecret, scope: c.scope, permissions: json(c.permissions),
+    multi_organization: c.multiOrganization ? 1 : 0, jwks: c.jwks ? json(c.jwks) : null, jwks_uri: c.jwksUri,
+    previous_sealed_secret: c.previousSealedSecret, previous_secret_expires_at: toMs(c.previousSecretExpiresAt),
+    require_par: c.requirePushedAuthorizationRequests ? 1 : 0,
     created_at: c.createdAt.getTime(), updated_at: c.updatedAt.getTime(),
   }),
 };
 
 const COLUMNS = ['client_id', 'organization_id', 'name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types',
-  'token_endpoint_auth_method', 'sealed_secret', 'scope', 'permissions', 'created_at', 'updated_at'];
+  'token_endpoint_auth_method', 'sealed_secret', 'scope', 'permissions', 'multi_organization', 'jwks', 'jwks_uri',
+  'previous_sealed_secret', 'previous_secret_expires_at', 'require_par', 'created_at', 'updated_at'];
 const MUTABLE = COLUMNS.filter((c) => !['client_id', 'organization_id', 'created_at'].includes(c));
 
 /** OAuth clients in SQLite, paged by client id. */

@@ -1,7 +1,11 @@
-import type { Store } from '../ports.js';
+import type { Store, StoreMigrations } from '../ports.js';
 import { SqliteApiKeys } from './api-keys.js';
+import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
+import { SqliteInvitations } from './invitations.js';
+import { SqliteMailOutbox } from './mail-outbox.js';
+import { SqliteConsoleSessions } from './console-sessions.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
@@ -9,7 +13,7 @@ import { SqliteOrganizations } from './organizations.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
-import { migrate } from './schema.js';
+import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteSingleUse } from './single-use.js';
 import { SqliteUsage } from './usage.js';
@@ -21,8 +25,9 @@ import { SqliteUsers } from './users.js';
  */
 export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
   try {
-    migrate(db);
+    migrations.applyNow();
   } catch (err) {
     db.close();
     throw err;
@@ -30,7 +35,10 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const sweepSingleUse = db.prepare('DELETE FROM single_use WHERE expires_at <= ?');
+  const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
+  const mailOutbox = new SqliteMailOutbox(db);
+  const sweepConsoleSessions = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
@@ -39,6 +47,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     clients: new SqliteClients(db),
+    appConnections: new SqliteAppConnections(db),
     signingKeys: new SqliteSigningKeys(db),
     oidc: new SqliteOidcPayloads(db),
     apiKeys: new SqliteApiKeys(db),
@@ -46,6 +55,10 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     audit: new SqliteAudit(db),
     rateLimits: new SqliteRateLimits(db),
     singleUse: new SqliteSingleUse(db),
+    invitations: new SqliteInvitations(db),
+    mailOutbox,
+    migrations,
+    consoleSessions: new SqliteConsoleSessions(db),
     async ping() {
       ping.get();
     },
@@ -54,8 +67,27 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
         sweepSingleUse.run(now.getTime());
+        mailOutbox.sweep(now);
+        sweepFlushes.run(now.getTime());
+        sweepConsoleSessions.run(now.getTime());
       }).immediate();
     },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * Only the migrations of a SQLite file, without migrating it (`gatehouse migrate`): the ports
+ * are not built, since they expect the latest schema.
+ */
+export function openSqliteMigrations(options: OpenDatabaseOptions): StoreMigrations {
+  const db = openDatabase(options);
+  const migrations = new SqliteMigrations(db);
+  return {
+    status: () => migrations.status(),
+    apply: () => migrations.apply(),
     async close() {
       if (db.open) db.close();
     },

@@ -1,31 +1,35 @@
 import type { RateLimitResult, RateLimitStore, RateLimitTake } from '../ports.js';
-import { admitThreshold, counterExpiry, takeResult, windowPosition } from '../sliding-window.js';
+import { counterExpiry, takeFrom, type BucketCounters } from '../sliding-window.js';
 import type { SqliteDb } from './database.js';
 
 /**
  * Sliding-window rate limits in SQLite: one row per (bucket, fixed window). A take reads the
- * previous and current window and increments the current one inside a single `BEGIN IMMEDIATE`
- * transaction, so takes from every process sharing the file serialise on the write lock and the
- * limit holds exactly. Statements are prepared once; the whole take is one short transaction.
+ * bucket's two newest windows and increments the one it counts in inside a single
+ * `BEGIN IMMEDIATE` transaction, so takes from every process sharing the file serialise on the
+ * write lock and the limit holds exactly. The arithmetic (including a take whose clock is behind
+ * the bucket's newest window) is `takeFrom`'s, shared with the MongoDB adapter.
  */
 export class SqliteRateLimits implements RateLimitStore {
   private readonly takeTx;
   private readonly remove;
 
   constructor(db: SqliteDb) {
-    const count = db.prepare<[string, number], { count: number }>('SELECT count FROM rate_limits WHERE bucket = ? AND window_start = ?');
+    const newest = db.prepare<[string], { window_start: number; count: number }>(
+      'SELECT window_start, count FROM rate_limits WHERE bucket = ? ORDER BY window_start DESC LIMIT 2');
     const add = db.prepare(`INSERT INTO rate_limits (bucket, window_start, count, expires_at) VALUES (@bucket, @start, @cost, @expires)
       ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + excluded.count`);
     this.takeTx = db.transaction((input: RateLimitTake): RateLimitResult => {
-      const pos = windowPosition(input.now, input.windowMs);
-      const previous = count.get(input.bucket, pos.previousStart)?.count ?? 0;
-      const current = count.get(input.bucket, pos.windowStart)?.count ?? 0;
-      const weighted = previous * pos.previousWeight;
-      const allowed = current <= admitThreshold(input.limit, input.cost, weighted);
+      const [last, before] = newest.all(input.bucket);
+      const stored: BucketCounters | null = last ? {
+        windowStart: last.window_start,
+        current: last.count,
+        previous: before && before.window_start === last.window_start - input.windowMs ? before.count : 0,
+      } : null;
+      const { allowed, counters, result } = takeFrom(stored, input);
       if (allowed) {
-        add.run({ bucket: input.bucket, start: pos.windowStart, cost: input.cost, expires: counterExpiry(pos.windowStart, input.windowMs) });
+        add.run({ bucket: input.bucket, start: counters.windowStart, cost: input.cost, expires: counterExpiry(counters.windowStart, input.windowMs) });
       }
-      return takeResult(allowed, current, input.cost, weighted, pos.resetAt);
+      return result;
     });
     this.remove = db.prepare('DELETE FROM rate_limits WHERE bucket = ?');
   }

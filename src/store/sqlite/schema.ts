@@ -1,10 +1,8 @@
-import type { SqliteDb } from './database.js';
-
 /**
- * Versioned migrations: migration `i` takes the schema from version `i` to `i + 1`, tracked in
- * `PRAGMA user_version`. They run in one `BEGIN IMMEDIATE` transaction that re-reads the version
- * inside the lock, so several processes opening a new file at once migrate it exactly once.
- * Append new migrations; never edit a released one.
+ * The SQLite schema, as versioned migrations: element `i` takes the schema from version `i` to
+ * `i + 1` (`PRAGMA user_version`); `migrate.ts` runs and records them. APPEND a new element for
+ * each feature's tables, columns and indexes, starting with a `-- what it is for` line (shown by
+ * `gatehouse migrate --status`); never edit or reorder a released one.
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: every aggregate
@@ -76,23 +74,60 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_at);
   `,
-  // single-use claims (DPoP proof jti replay detection, shared by every instance)
   `
+  -- usage flush ids, so a retried flush is applied once
+  CREATE TABLE usage_flushes (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX usage_flushes_by_expiry ON usage_flushes (expires_at);
+  `,
+  `
+  -- apps for every organization, private_key_jwt, secret rotation with a grace period; connected apps
+  ALTER TABLE clients ADD COLUMN multi_organization INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE clients ADD COLUMN jwks TEXT;
+  ALTER TABLE clients ADD COLUMN jwks_uri TEXT;
+  ALTER TABLE clients ADD COLUMN previous_sealed_secret TEXT;
+  ALTER TABLE clients ADD COLUMN previous_secret_expires_at INTEGER;
+  CREATE TABLE app_connections (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    scopes TEXT NOT NULL, resources TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    UNIQUE (organization_id, client_id, user_id)
+  );
+  CREATE INDEX app_connections_by_client ON app_connections (organization_id, client_id, id);
+  `,
+  `
+  -- invitations, and disabled members
+  ALTER TABLE memberships ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL, roles TEXT NOT NULL,
+    token_digest TEXT NOT NULL UNIQUE, invited_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, accepted_at INTEGER, accepted_by TEXT, revoked_at INTEGER
+  );
+  CREATE INDEX invitations_by_org ON invitations (organization_id, id);
+  `,
+  `
+  -- the stored mail outbox
+  CREATE TABLE mail_outbox (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, organization_id TEXT, sealed TEXT NOT NULL, status TEXT NOT NULL,
+    attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, lease_owner TEXT, lease_expires_at INTEGER,
+    last_error TEXT, created_at INTEGER NOT NULL, finished_at INTEGER
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
+  CREATE INDEX mail_outbox_finished ON mail_outbox (finished_at) WHERE finished_at IS NOT NULL;
+  `,
+  `
+  -- clients that must use pushed authorization requests
+  ALTER TABLE clients ADD COLUMN require_par INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- console sessions (backend-for-frontend): a digest of the cookie as id, everything else sealed
+  CREATE TABLE console_sessions (
+    id TEXT PRIMARY KEY, sealed TEXT NOT NULL, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+  `,
+  `
+  -- single-use claims (DPoP proof jti replay detection, shared by every instance)
   CREATE TABLE single_use (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX single_use_by_expiry ON single_use (expires_at);
   `,
 ];
-
-/** Brings the database to the latest schema version; refuses a file from a newer Gatehouse. */
-export function migrate(db: SqliteDb): void {
-  const current = () => db.pragma('user_version', { simple: true }) as number;
-  if (current() === MIGRATIONS.length) return;
-  db.transaction(() => {
-    const version = current();
-    if (version > MIGRATIONS.length) {
-      throw new Error(`the SQLite database has schema version ${version}, newer than this Gatehouse (${MIGRATIONS.length})`);
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
-}

@@ -16,6 +16,23 @@ export function clientsContract(ctx: StoreContext): void {
     expect(await ctx.store.clients.findById('cli_missing')).toBeNull();
   });
 
+  it('keeps the multi-organization flag, a private_key_jwt key set and a previous secret with its expiry', async () => {
+    const org = newId('org');
+    const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] };
+    const keyed = client(org, { tokenEndpointAuthMethod: 'private_key_jwt', sealedSecret: null, multiOrganization: true, jwks });
+    const byUri = client(org, { tokenEndpointAuthMethod: 'private_key_jwt', sealedSecret: null, jwksUri: 'https://app.example.com/jwks.json' });
+    await ctx.store.clients.create(keyed);
+    await ctx.store.clients.create(byUri);
+    expect(await ctx.store.clients.findById(keyed.clientId)).toEqual(keyed);
+    expect(await ctx.store.clients.findById(byUri.clientId)).toEqual(byUri);
+    const rotated = { sealedSecret: 'sealed.v1.new', previousSealedSecret: 'sealed.v1.old', previousSecretExpiresAt: at(-86_400_000) };
+    const c = client(org);
+    await ctx.store.clients.create(c);
+    expect(await ctx.store.clients.update(c.clientId, rotated)).toEqual({ ...c, ...rotated });
+    const cleared = { previousSealedSecret: null, previousSecretExpiresAt: null };
+    expect(await ctx.store.clients.update(c.clientId, cleared)).toEqual({ ...c, ...rotated, ...cleared });
+  });
+
   it('refuses a duplicate client id with UniqueViolation("client_id")', async () => {
     const c = client(newId('org'));
     await ctx.store.clients.create(c);
@@ -36,7 +53,8 @@ export function clientsContract(ctx: StoreContext): void {
     await ctx.store.clients.create(c);
     const patch = {
       redirectUris: ['https://new.example.com/cb', 'http://127.0.0.1:8080/cb'], sealedSecret: null,
-      tokenEndpointAuthMethod: 'none' as const, scope: 'openid', name: 'Renamed', updatedAt: at(-10),
+      tokenEndpointAuthMethod: 'none' as const, scope: 'openid', name: 'Renamed', requirePushedAuthorizationRequests: true,
+      updatedAt: at(-10),
     };
     expect(await ctx.store.clients.update(c.clientId, patch)).toEqual({ ...c, ...patch });
     expect(await ctx.store.clients.findById(c.clientId)).toEqual({ ...c, ...patch });

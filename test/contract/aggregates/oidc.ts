@@ -17,6 +17,21 @@ export function oidcContract(ctx: StoreContext): void {
     expect(await oidc().find('Session', newId('t'))).toBeNull();
   });
 
+  it('keeps URL keys and keys starting with $ in payloads, on insert and on replacement', async () => {
+    const id = newId('grant');
+    const grant = {
+      accountId: 'usr_1', clientId: 'cli_1',
+      resources: { 'https://api.example.com/v1': 'invoices:read invoices:write', 'urn:example:api': 'a:read' },
+      rejected: { 'https://api.example.com/v1': ['invoices:delete'] },
+      claims: { $schema: 'https://example.com/claims', nested: { $ref: '#/x', 'a.b.c': 1 } },
+    };
+    await oidc().upsert('Grant', id, grant, inAnHour());
+    expect(await oidc().find('Grant', id)).toEqual(grant);
+    const replaced = { ...grant, resources: { ...grant.resources, 'https://other.example.com/': 'x:read' }, $extra: true };
+    await oidc().upsert('Grant', id, replaced, inAnHour());
+    expect(await oidc().find('Grant', id)).toEqual(replaced);
+  });
+
   it('keeps models apart: the same id in two models is two payloads', async () => {
     const id = newId('t');
     await oidc().upsert('AccessToken', id, { kind: 'AccessToken' }, inAnHour());
@@ -83,6 +98,16 @@ export function oidcContract(ctx: StoreContext): void {
     expect(await oidc().find('AccessToken', ids.access)).toBeNull();
     expect(await oidc().find('RefreshToken', ids.refresh)).toBeNull();
     expect(await oidc().find('RefreshToken', ids.other)).toEqual({ grantId: otherGrant });
+  });
+
+  it('revoking a grant again, after part of it is gone, removes the rest and is not an error (so it can be retried)', async () => {
+    const grant = newId('grant');
+    const ids = [newId('t'), newId('t'), newId('t')];
+    for (const id of ids) await oidc().upsert('RefreshToken', id, { grantId: grant }, inAnHour());
+    await oidc().destroy('RefreshToken', ids[0]);
+    await oidc().revokeByGrantId(grant);
+    await ctx.peer.oidc.revokeByGrantId(grant);
+    for (const id of ids) expect(await oidc().find('RefreshToken', id)).toBeNull();
   });
 
   it('destroying an absent payload is not an error', async () => {

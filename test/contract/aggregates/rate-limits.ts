@@ -65,6 +65,27 @@ export function rateLimitsContract(ctx: StoreContext): void {
     expect((await take(bucket, T + 301)).allowed).toBe(false);
   });
 
+  it('counts a take whose clock is behind the bucket\'s newest window in that window, the previous one at full weight', async () => {
+    const bucket = `key:${newId('key')}`;
+    for (let i = 0; i < 8; i++) expect((await take(bucket, T + 100)).allowed).toBe(true);
+    // half into the next window, 8 / 2 = 4 still count: 6 more fit
+    const fresh = [];
+    for (let i = 0; i < 7; i++) fresh.push((await take(bucket, T + W + 500)).allowed);
+    expect(fresh).toEqual([true, true, true, true, true, true, false]);
+    // a host whose clock still reads the first window must not count there (8 of 10 used): the
+    // bucket is in the second window, where 8 + 6 = 14 count as of that window's start
+    expect(await take(bucket, T + 900)).toEqual({ allowed: false, used: 14, resetAt: T + 2 * W });
+    expect(await take(bucket, T + 950, 10, 1)).toEqual({ allowed: false, used: 14, resetAt: T + 2 * W });
+  });
+
+  it('lets a late clock take from a newer window while it has room, counting there', async () => {
+    const bucket = `key:${newId('key')}`;
+    expect(await take(bucket, T + W + 500)).toEqual({ allowed: true, used: 1, resetAt: T + 2 * W });
+    expect(await take(bucket, T + 100)).toEqual({ allowed: true, used: 2, resetAt: T + 2 * W });
+    // the host with the right clock sees both
+    expect(await take(bucket, T + W + 600)).toEqual({ allowed: true, used: 3, resetAt: T + 2 * W });
+  });
+
   it('reset forgets a bucket (and only that bucket)', async () => {
     const bucket = `login:${newId('u')}@example.com`;
     const other = `login:${newId('v')}@example.com`;

@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { openStore } from '../../../src/store/open.js';
-import { clientConfig, FormAgent, loginAndExchange, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
+import { clientConfig, FormAgent, loginAndExchange, refreshAt, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -9,15 +10,6 @@ afterAll(async () => { await server.stop(); });
 
 const OFFLINE = { scope: 'openid offline_access users:read', prompt: 'consent' };
 
-/** A raw refresh request (openid-client would throw on errors; here every outcome is data). */
-async function refreshAt(issuer: string, clientId: string, secret: string, refreshToken: string) {
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
-  });
-  return { status: res.status, body: await res.json() as Record<string, string> };
-}
 const refresh = (clientId: string, secret: string, refreshToken: string) => refreshAt(server.url, clientId, secret, refreshToken);
 
 async function offlineLogin() {
@@ -95,12 +87,12 @@ describe('refresh tokens', () => {
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, seeded,
       { ...OFFLINE, scope: 'openid offline_access users:read users:write' });
     expect(tokens.scope?.split(' ')).toContain('users:write');
-    await server.gatehouse.identity.users.setRoles(seeded.org.id, seeded.user.id, ['member']);
+    await server.gatehouse.identity.members.update(OPERATOR, seeded.org.id, seeded.user.id, { roles: ['member'] });
     const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(next.scope?.split(' ')).toContain('users:read');
     expect(next.scope?.split(' ')).not.toContain('users:write');
     const seeded2 = await offlineLogin();
-    await server.gatehouse.identity.users.removeMember(seeded2.org.id, seeded2.user.id);
+    await server.gatehouse.identity.members.remove(OPERATOR, seeded2.org.id, seeded2.user.id);
     const res = await refresh(seeded2.client.clientId, seeded2.secret, seeded2.tokens.refresh_token!);
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, seedOAuth } from '../../support/oauth.js';
 import { dpopKey, dpopUserTokens } from '../../support/dpop.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -54,7 +55,7 @@ describe('userinfo (/me) with JWT access tokens', () => {
 
   it('stops answering for a user removed from the organization', async () => {
     const { token, org, user } = await userToken();
-    await server.gatehouse.identity.users.removeMember(org.id, user.id);
+    await server.gatehouse.identity.members.remove(OPERATOR, org.id, user.id);
     expect((await me(token)).status).toBe(401);
   });
 
@@ -69,7 +70,7 @@ describe('userinfo (/me) with JWT access tokens', () => {
 
   it('refuses an access token minted for another API (audience), even with openid and a valid signature', async () => {
     const seeded = await seedOAuth(server.gatehouse, { client: { redirect_uris: ['http://127.0.0.1:9/callback'] } });
-    await server.gatehouse.identity.resources.create(seeded.org.id, { identifier: 'https://other-api.example', name: 'Other', permissions: ['things:read'] });
+    await server.gatehouse.identity.resources.create(OPERATOR, seeded.org.id, { identifier: 'https://other-api.example', name: 'Other', permissions: ['things:read'] });
     const config = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, seeded, { scope: 'openid email', resource: 'https://other-api.example' });
     const aud = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()).aud;

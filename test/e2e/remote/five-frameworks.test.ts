@@ -41,9 +41,9 @@ describe('the same answers on every framework', () => {
     const g = gh.gatehouse;
     orgA = (await g.identity.organizations.create({ slug: 'invoicing' })).id;
     orgB = (await g.identity.organizations.create({ slug: 'elsewhere' })).id;
-    await g.identity.resources.create(orgA, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read', 'invoices:write', 'reports:read'] });
-    const rsClient = await g.oauth.clients.create(orgA, { name: 'Invoices API', grant_types: ['client_credentials'] });
-    const caller = await g.oauth.clients.create(orgA, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read'] });
+    await g.identity.resources.create(OPERATOR, orgA, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read', 'invoices:write', 'reports:read'] });
+    const rsClient = await g.oauth.clients.create(OPERATOR, orgA, { name: 'Invoices API', grant_types: ['client_credentials'] });
+    const caller = await g.oauth.clients.create(OPERATOR, orgA, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read'] });
     const mint = async (permissions: string[], extra: object = {}) => (await g.apiKeys.create(OPERATOR, orgA, { name: 'k', permissions, ...extra })).key;
     const revoked = await g.apiKeys.create(OPERATOR, orgA, { name: 'gone', permissions: ['invoices:read'] });
     await g.apiKeys.revoke(OPERATOR, orgA, revoked.record.id);

@@ -26,8 +26,8 @@ describe('rate limits shared by the instances of a remote service', () => {
     gh = await startTestServer();
     const g = gh.gatehouse;
     orgId = (await g.identity.organizations.create({ slug: 'invoicing' })).id;
-    await g.identity.resources.create(orgId, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read'] });
-    const rs = await g.oauth.clients.create(orgId, { name: 'Invoices API', grant_types: ['client_credentials'] });
+    await g.identity.resources.create(OPERATOR, orgId, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read'] });
+    const rs = await g.oauth.clients.create(OPERATOR, orgId, { name: 'Invoices API', grant_types: ['client_credentials'] });
     options = { issuer: gh.url, clientId: rs.client.clientId, clientSecret: rs.client_secret!, audience: AUDIENCE };
   });
   afterAll(async () => {
@@ -61,7 +61,7 @@ describe('rate limits shared by the instances of a remote service', () => {
   });
 
   it('keeps one service\'s counters apart from another\'s (namespaced by client)', async () => {
-    const other = await gh.gatehouse.oauth.clients.create(orgId, { name: 'Reports API', grant_types: ['client_credentials'] });
+    const other = await gh.gatehouse.oauth.clients.create(OPERATOR, orgId, { name: 'Reports API', grant_types: ['client_credentials'] });
     const a = await nodeHttp(createRemoteResourceServer(options));
     const c = await nodeHttp(createRemoteResourceServer({ ...options, clientId: other.client.clientId, clientSecret: other.client_secret! }));
     running.push(a, c);
@@ -76,7 +76,7 @@ describe('rate limits shared by the instances of a remote service', () => {
     const a = await nodeHttp(createRemoteResourceServer({ ...options, dpop: { origin } }));
     const b = await express(createRemoteResourceServer({ ...options, dpop: { origin } }));
     running.push(a, b);
-    const caller = await gh.gatehouse.oauth.clients.create(orgId, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read'] });
+    const caller = await gh.gatehouse.oauth.clients.create(OPERATOR, orgId, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read'] });
     const config = await clientConfig(gh.url, caller.client.clientId, caller.client_secret!);
     const key = await dpopKey();
     const token = (await oidc.clientCredentialsGrant(config, { scope: 'invoices:read', resource: AUDIENCE }, { DPoP: oidc.getDPoPHandle(config, key.keyPair) })).access_token;

@@ -1,22 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { runBin } from '../../support/bin.js';
 
-/** Runs the real executable (`dist/` is built by `npm test` before jest runs). */
-function gatehouse(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/gatehouse.js', ...args], { cwd: process.cwd(), env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const gatehouse = (args: string[], env: NodeJS.ProcessEnv, stdin = '') => runBin(args, { env, stdin });
 
 let dir: string;
 let env: NodeJS.ProcessEnv;

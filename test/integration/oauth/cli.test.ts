@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
 import { createTestCli, type TestCli } from '../../support/cli.js';
 
 let cli: TestCli;
@@ -47,6 +50,50 @@ describe('gatehouse clients create', () => {
   });
 });
 
+describe('gatehouse clients: other organizations, keys, rotation', () => {
+  it('registers a multi-organization client with --multi-org', async () => {
+    const r = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Everywhere', '--redirect-uri', 'https://e.example.com/cb', '--multi-org', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ multi_organization: true });
+  });
+
+  it('registers a private_key_jwt client from a JWK Set file, or a jwks_uri, with no secret', async () => {
+    const { publicKey } = await generateKeyPair('ES256');
+    const file = join(cli.dir, 'jwks.json');
+    writeFileSync(file, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'cli-key' }] }));
+    const r = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Signed', '--grant', 'client_credentials',
+      '--auth-method', 'private_key_jwt', '--jwks-file', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kid: 'cli-key' }] } });
+    expect(r.json()).not.toHaveProperty('client_secret');
+    const byUri = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Signed2', '--grant', 'client_credentials',
+      '--auth-method', 'private_key_jwt', '--jwks-uri', 'https://keys.example.com/jwks.json', '--json']);
+    expect(byUri.json()).toMatchObject({ jwks: null, jwks_uri: 'https://keys.example.com/jwks.json' });
+  });
+
+  it('fails with a usage error for an unreadable JWK Set file or an unknown auth method', async () => {
+    const missing = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'S', '--grant', 'client_credentials',
+      '--auth-method', 'private_key_jwt', '--jwks-file', join(cli.dir, 'nope.json'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--jwks-file: cannot read a JSON JWK Set/);
+    const method = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'S', '--auth-method', 'client_secret_jwt', '--json']);
+    expect(method.code).toBe(2);
+    expect(method.stderr).toMatch(/--auth-method must be one of/);
+  });
+
+  it('rotates a secret with a grace period, printing the new secret once', async () => {
+    const created = (await cli.run(['clients', 'create', '--org', 'acme', '--name', 'W', '--grant', 'client_credentials', '--json'])).json();
+    const r = await cli.run(['clients', 'rotate-secret', created.client_id, '--org', 'acme', '--grace-period', '24h', '--json']);
+    expect(r.code).toBe(0);
+    const out = r.json();
+    expect(out.client_secret).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    expect(out.client_secret).not.toBe(created.client_secret);
+    expect(Date.parse(out.previous_secret_expires_at)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    const tooLong = await cli.run(['clients', 'rotate-secret', created.client_id, '--org', 'acme', '--grace-period', '90d', '--json']);
+    expect(tooLong.code).toBe(2);
+  });
+});
+
 describe('gatehouse signing-keys rotate', () => {
   it('makes a new key active and keeps the old one in the JWKS', async () => {
     const before = (await cli.run(['signing-keys', 'list', '--json'])).json();
@@ -67,5 +114,26 @@ describe('gatehouse signing-keys rotate', () => {
     const bad = await cli.run(['signing-keys', 'rotate', '--alg', 'HS256', '--json']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--alg must be one of RS256, ES256, EdDSA/);
+  });
+});
+
+describe('gatehouse clients: requiring pushed authorization requests', () => {
+  it('create --require-par sets it; update --no-require-par / --require-par change it', async () => {
+    const created = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Strict', '--redirect-uri', 'https://strict.example.com/cb', '--require-par', '--json']);
+    expect(created.code).toBe(0);
+    const { client_id: id, require_pushed_authorization_requests: required } = created.json();
+    expect(required).toBe(true);
+    const lifted = await cli.run(['clients', 'update', id, '--no-require-par', '--json']);
+    expect([lifted.code, lifted.json().require_pushed_authorization_requests]).toEqual([0, false]);
+    const back = await cli.run(['clients', 'update', id, '--require-par', '--name', 'Stricter', '--json']);
+    expect(back.json()).toMatchObject({ name: 'Stricter', require_pushed_authorization_requests: true });
+    const plain = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Lax', '--redirect-uri', 'https://lax.example.com/cb', '--json']);
+    expect(plain.json().require_pushed_authorization_requests).toBe(false);
+  });
+
+  it('update refuses to run with nothing to change, and names an unknown client', async () => {
+    expect((await cli.run(['clients', 'update', 'client_x'])).code).toBe(2);
+    const missing = await cli.run(['clients', 'update', 'client_01aaaaaaaaaaaaaaaaaaaaaaaa', '--require-par']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: No such client.']);
   });
 });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestGatehouse } from '../../support/harness.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 /** The endpoints remote resource servers share limits and DPoP proofs through: who may call them, with what. */
 describe('POST /resource-server/rate-limit and /resource-server/dpop-proof', () => {
@@ -10,7 +11,7 @@ describe('POST /resource-server/rate-limit and /resource-server/dpop-proof', () 
   beforeAll(async () => {
     gh = await createTestGatehouse();
     const org = await gh.identity.organizations.create({ slug: 'svc' });
-    const { client, client_secret } = await gh.oauth.clients.create(org.id, { name: 'API', grant_types: ['client_credentials'] });
+    const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, org.id, { name: 'API', grant_types: ['client_credentials'] });
     clientId = client.clientId;
     basic = `Basic ${Buffer.from(`${client.clientId}:${client_secret}`).toString('base64')}`;
   });

@@ -36,6 +36,12 @@ describe('SQLite shared by several processes', () => {
     const children = await race(4, ['take', fresh, 'key:fresh', '5', '10', String(Date.now())]);
     const allowed = await Promise.all(children.map((c) => result(c, 'allowed')));
     expect(allowed.reduce((a, b) => a + b, 0)).toBe(10);
+    // each migration ran and was recorded once
+    const opened = await openStore(fresh);
+    const status = await opened.migrations.status();
+    await opened.close();
+    expect(status.applied.map((s) => s.version)).toEqual(status.applied.map((_, i) => i + 1));
+    expect(status).toMatchObject({ current: status.latest, pending: [] });
   });
 
   it('admits exactly `limit` rate-limit takes in total when three processes race on one bucket', async () => {

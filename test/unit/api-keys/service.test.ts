@@ -33,7 +33,7 @@ beforeAll(async () => {
   gh = await createTestGatehouse();
   acme = await gh.identity.organizations.create({ slug: 'acme' });
   globex = await gh.identity.organizations.create({ slug: 'globex' });
-  await gh.identity.resources.create(acme.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
+  await gh.identity.resources.create(OPERATOR, acme.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
 });
 afterAll(() => gh.close());
 
@@ -86,11 +86,23 @@ describe('ApiKeyService', () => {
   });
 
   it('narrows permissions on update but never widens past the caller', async () => {
-    const { record } = await service.create(OPERATOR, acme.id, { name: 'n', permissions: ['invoices:read', 'invoices:write'] });
+    const { record } = await service.create(OPERATOR, acme.id, { name: 'n', permissions: ['invoices:read'] });
     const caller = keyCaller(acme.id, ['api_keys:write', 'invoices:read']);
-    const narrowed = await service.update(caller, acme.id, record.id, { permissions: ['invoices:read'] });
-    expect(narrowed.permissions).toEqual(['invoices:read']);
-    expect((await problemOf(service.update(caller, acme.id, record.id, { permissions: ['invoices:write'] }))).status).toBe(403);
+    expect((await problemOf(service.update(caller, acme.id, record.id, { permissions: ['invoices:read', 'invoices:write'] }))).status).toBe(403);
+    const narrowed = await service.update(caller, acme.id, record.id, { permissions: ['invoices:read'], name: 'narrow' });
+    expect(narrowed).toMatchObject({ permissions: ['invoices:read'], name: 'narrow' });
+  });
+
+  it('never lets a weaker caller narrow, change or revoke a stronger key', async () => {
+    const { record } = await service.create(OPERATOR, acme.id, { name: 'strong', permissions: ['invoices:read', 'invoices:write'] });
+    const weaker = keyCaller(acme.id, ['api_keys:write', 'invoices:read']);
+    for (const attempt of [
+      service.update(weaker, acme.id, record.id, { permissions: ['invoices:read'] }),
+      service.update(weaker, acme.id, record.id, { rateLimit: null }),
+      service.revoke(weaker, acme.id, record.id),
+    ]) expect(await problemOf(attempt)).toMatchObject({ status: 403, code: 'permission_escalation' });
+    expect(await gh.store.apiKeys.findById(record.id)).toEqual(record);
+    await service.revoke(OPERATOR, acme.id, record.id);
   });
 
   it('rotates: the successor inherits everything, the old key expires at the end of the grace period', async () => {

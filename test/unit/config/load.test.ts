@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../../src/config/load.js';
+import { configDirectories, packageRoot } from '../../../src/config/sources.js';
 
 const SECRET = randomBytes(32).toString('base64url');
 const dirs: string[] = [];
@@ -66,6 +67,23 @@ describe('loadConfig', () => {
     const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'production', GATEHOUSE_SECRET: short } }));
     expect(problems).toEqual([expect.stringMatching(/^GATEHOUSE_SECRET \(secret\): must be base64url encoding at least 32 bytes/)]);
     expect(problems[0]).not.toContain(short);
+  });
+
+  it('reads the mail settings from GATEHOUSE_SMTP_URL and GATEHOUSE_MAIL_FROM; without SMTP, mail goes to files', () => {
+    const smtp = 'smtps://mailer:s3cret-pass@mail.example.com:465';
+    const config = loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SMTP_URL: smtp, GATEHOUSE_MAIL_FROM: 'Acme <no-reply@acme.test>' } });
+    expect(config).toMatchObject({ smtpUrl: smtp, mailFrom: 'Acme <no-reply@acme.test>' });
+    const fallback = loadConfig({ env: { NODE_ENV: 'test' } });
+    expect(fallback.smtpUrl).toBeUndefined();
+    expect(fallback.mailFrom).toBe('Gatehouse <no-reply@localhost>');
+  });
+
+  it('refuses a GATEHOUSE_SMTP_URL that is not smtp(s):// without repeating it (it holds a password)', () => {
+    const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SMTP_URL: 'http://mailer:s3cret-pass@mail.example.com' } }));
+    expect(problems).toEqual([expect.stringMatching(/^GATEHOUSE_SMTP_URL \(smtpUrl\): must be an smtp:\/\/ or smtps:\/\/ URL/)]);
+    expect(problems[0]).not.toContain('s3cret-pass');
+    expect(problemsOf(() => loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_MAIL_FROM: 'nobody' } })))
+      .toEqual([expect.stringMatching(/^GATEHOUSE_MAIL_FROM \(mailFrom\): must be an address/)]);
   });
 
   it('accepts production with a secret', () => {
@@ -139,5 +157,43 @@ describe('loadConfig', () => {
     mkdirSync(join(cwd, 'data'), { recursive: true });
     const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'production', GATEHOUSE_SECRET: SECRET }, cwd }));
     expect(problems).toEqual([expect.stringMatching(/^oauth\.devInteractions: must be false/)]);
+  });
+
+  it('loads the package\'s own config/default.json from any working directory', () => {
+    const elsewhere = tempDir();
+    const config = loadConfig({ env: { NODE_ENV: 'production', GATEHOUSE_SECRET: SECRET }, cwd: elsewhere });
+    expect(config).toMatchObject({ port: 3000, bodyLimitBytes: 65536, defaultPlan: 'free', store: { timeoutMs: 5000 } });
+    expect(config.dataDir).toBe(join(elsewhere, 'data'));
+  });
+
+  it('lets a config/ folder in the working directory override the package\'s, file by file and key by key', () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'config'));
+    writeFileSync(join(cwd, 'config', 'default.json'), JSON.stringify({ port: 4100, oauth: { accessTokenTtlSeconds: 900 } }));
+    writeFileSync(join(cwd, 'config', 'production.json'), JSON.stringify({ logLevel: 'warn' }));
+    const config = loadConfig({ env: { NODE_ENV: 'production', GATEHOUSE_SECRET: SECRET }, cwd });
+    expect(config.port).toBe(4100);
+    expect(config.logLevel).toBe('warn');
+    expect(config.oauth).toMatchObject({ accessTokenTtlSeconds: 900, signingAlg: 'RS256' });
+    expect(config.plans.free.maxActiveKeys).toBe(10);
+  });
+
+  it('reads the package\'s config/ first, then the working directory\'s when it is another folder', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'config'));
+    const cwd = tempDir();
+    expect(configDirectories(cwd, root)).toEqual([join(root, 'config')]);
+    mkdirSync(join(cwd, 'config'));
+    expect(configDirectories(cwd, root)).toEqual([join(root, 'config'), join(cwd, 'config')]);
+    expect(configDirectories(root, root)).toEqual([join(root, 'config')]);
+    expect(packageRoot()).toBe(process.cwd());
+  });
+
+  it('names a bad value in a working-directory config file like any other', () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'config'));
+    writeFileSync(join(cwd, 'config', 'default.json'), JSON.stringify({ store: { timeoutMs: 5 } }));
+    const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'test' }, cwd }));
+    expect(problems).toEqual([expect.stringMatching(/^store\.timeoutMs: .*\(got 5\)$/)]);
   });
 });

@@ -32,10 +32,14 @@ describe('html templates', () => {
     expect(a.headers['Content-Security-Policy']).toContain("form-action 'self' https://app.example.com;");
   });
 
-  it('lists requested permissions in words on the consent page, with the raw scope beside', () => {
-    const page = consentPage({ action: '/c', csrf: 't', clientName: 'App', accountEmail: 'a@b.c', scopes: ['openid', 'users:read', 'invoices:read'] });
+  it('names the app, its owner and the organization it acts for, and lists permissions in words with the raw scope beside', () => {
+    const page = consentPage({
+      action: '/c', csrf: 't', clientName: 'App', accountEmail: 'a@b.c', ownerName: 'Tools & Co', organizationName: 'Beta <Inc>',
+      scopes: ['openid', 'users:read', 'invoices:read'],
+    });
+    expect(page.html).toContain('<strong>App</strong>, an application of Tools &amp; Co, asks to act for you in\n<strong>Beta &lt;Inc&gt;</strong>');
     expect(page.html).toContain('View members and their roles<code>users:read</code>');
-    expect(page.html).toContain('invoices:read<code>invoices:read</code>');
+    expect(page.html).toContain('View invoices<code>invoices:read</code>');
     expect(page.html).toMatch(/<button type="submit" name="decision" value="allow"/);
   });
 
@@ -52,7 +56,11 @@ describe('describeScope', () => {
     ['email', 'See your email address'],
     ['api_keys:write', 'Create, change and delete API keys'],
     ['audit:read', 'View the audit log'],
-    ['widgets:frob', 'widgets:frob'],
+    ['widgets:frob', 'Frob widgets'],
+    ['build_pipelines:run', 'Run build pipelines'],
+    ['invoices:*', 'Do anything with invoices'],
+    ['constructor:read', 'View constructor'],
+    ['toString', 'toString'],
   ])('%s → %s', (scope, words) => {
     expect(describeScope(scope)).toBe(words);
   });

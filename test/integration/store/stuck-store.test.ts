@@ -1,0 +1,87 @@
+import request from 'supertest';
+import type { Gatehouse } from '../../../src/gatehouse.js';
+import { openStore } from '../../../src/store/open.js';
+import type { Store } from '../../../src/store/ports.js';
+import { createTestGatehouse } from '../../support/harness.js';
+import { mintKey } from '../../support/seed.js';
+
+/**
+ * A real store that can be made to hang: while `stuck`, every port method and `ping` return a
+ * promise that never settles, as a MongoDB without a majority (or a hung server) would.
+ */
+function stuckable(store: Store): { store: Store; stuck: (on: boolean) => void } {
+  let stuck = false;
+  const never = () => new Promise<never>(() => {});
+  const port = <T extends object>(target: T): T => new Proxy(target, {
+    get(t, name) {
+      const value = Reflect.get(t, name) as unknown;
+      return typeof value === 'function' ? (...args: unknown[]) => (stuck ? never() : (value as (...a: unknown[]) => unknown).apply(t, args)) : value;
+    },
+  });
+  const wrapped: Record<string, unknown> = { ...store, ping: () => (stuck ? never() : store.ping()) };
+  for (const [name, value] of Object.entries(store)) {
+    if (name !== 'migrations' && typeof value === 'object' && value !== null) wrapped[name] = port(value);
+  }
+  return { store: wrapped as unknown as Store, stuck: (on) => { stuck = on; } };
+}
+
+describe('a store that stops answering', () => {
+  let raw: Store;
+  let gh: Gatehouse;
+  let stuck: (on: boolean) => void;
+  let key: string;
+  let orgId: string;
+
+  beforeAll(async () => {
+    raw = await openStore('sqlite::memory:');
+    const s = stuckable(raw);
+    stuck = s.stuck;
+    gh = await createTestGatehouse({ store: { timeoutMs: 300 } }, { store: s.store });
+    orgId = (await gh.identity.organizations.create({ slug: 'acme' })).id;
+    key = (await mintKey(gh, orgId)).key;
+  });
+  afterEach(() => stuck(false));
+  afterAll(async () => {
+    await gh.close();
+    await raw.close();
+  });
+
+  const expectStoreUnavailable = (res: request.Response, started: number) => {
+    expect(res.status).toBe(503);
+    expect(res.type).toBe('application/problem+json');
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toEqual({
+      type: 'https://gatehouse.dev/problems/store_unavailable', title: 'Service unavailable', status: 503,
+      detail: 'The data store is not answering; retry shortly.', code: 'store_unavailable',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+  };
+
+  it('answers an API-key request 503 problem+json within the store deadline, not a hang', async () => {
+    stuck(true);
+    const started = Date.now();
+    const res = await request(gh.app.callback()).get(`/v1/organizations/${orgId}/api-keys`).set('X-API-Key', key);
+    expectStoreUnavailable(res, started);
+  });
+
+  it('answers a management request 503 when the key is cached but the route\'s read hangs', async () => {
+    const ok = await request(gh.app.callback()).get(`/v1/organizations/${orgId}/api-keys`).set('X-API-Key', key);
+    expect(ok.status).toBe(200);
+    stuck(true);
+    const started = Date.now();
+    const res = await request(gh.app.callback()).get(`/v1/organizations/${orgId}/api-keys`).set('X-API-Key', key);
+    expectStoreUnavailable(res, started);
+  });
+
+  it('turns /readyz 503 while /healthz stays 200, and ready again once the store answers', async () => {
+    stuck(true);
+    const started = Date.now();
+    const ready = await request(gh.app.callback()).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'unavailable', store: 'sqlite' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await request(gh.app.callback()).get('/healthz')).status).toBe(200);
+    stuck(false);
+    expect((await request(gh.app.callback()).get('/readyz')).status).toBe(200);
+  });
+});
