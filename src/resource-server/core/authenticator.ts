@@ -1,6 +1,7 @@
+import { STORE_UNAVAILABLE } from '../../http/error-boundary.js';
 import { HttpProblem } from '../../http/problem.js';
 import { isReadOnly } from '../../domain/permissions.js';
-import type { RateLimitPolicy } from '../../store/ports.js';
+import { StoreUnavailable, type RateLimitPolicy } from '../../store/ports.js';
 import { dpopTokenMisuse } from '../dpop/problems.js';
 import type { DpopVerifier } from '../dpop/verifier.js';
 import { ipAllowed } from '../ip-allowlist.js';
@@ -85,7 +86,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   function authenticate(ex: AuthExchange): MaybePromise<Decision> {
     const decision = decide(ex);
-    // a dependency that failed with a problem (Gatehouse unreachable: 503) is an answer too
+    // a dependency that failed with a problem (Gatehouse unreachable, a store past its deadline: 503) is an answer too
     return isPromise(decision) ? decision.catch(asDecision) : decision;
   }
 
@@ -157,5 +158,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
 function asDecision(err: unknown): HttpProblem {
   if (err instanceof HttpProblem) return err;
+  // in process, every framework's adapter answers a stuck store as Gatehouse's own routes do
+  if (err instanceof StoreUnavailable) return STORE_UNAVAILABLE;
   throw err;
 }
