@@ -14,6 +14,7 @@ import { authorizations } from './authorizations.js';
 import { checkClientSecretsWith } from './client-auth.js';
 import { ClientService } from './clients.js';
 import { ConnectedApps } from './connected-apps.js';
+import { explainDpopRequired } from './dpop-required.js';
 import { ClientRegistry, FirstPartyClients, withFirstParty } from './first-party.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
 import { throttleUserCodes } from './interactions/device.js';
@@ -103,6 +104,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
       firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
     }));
     checkClientSecretsWith(built, served);
+    explainDpopRequired(built);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
     return built;
   };

@@ -183,6 +183,8 @@ export interface Client {
   permissions: string[];
   /** RFC 9126: authorization requests must come through the pushed authorization request endpoint */
   requirePushedAuthorizationRequests: boolean;
+  /** RFC 9449 `dpop_bound_access_tokens`: the token endpoint issues this client DPoP-bound tokens only (a request without a proof is refused) */
+  dpopBoundAccessTokens: boolean;
   /** may sign in members of any organization (else its own organization's only) */
   multiOrganization: boolean;
   /** `private_key_jwt`: the client's public keys (a JWK Set), or null when it publishes them at `jwksUri` */

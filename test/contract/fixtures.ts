@@ -37,7 +37,7 @@ export function client(organizationId: string, over: Partial<Client> = {}): Clie
     postLogoutRedirectUris: ['https://app.example.com/'], grantTypes: ['authorization_code', 'refresh_token'],
     tokenEndpointAuthMethod: 'client_secret_basic', sealedSecret: 'sealed.v1.abc', scope: 'openid offline_access invoices:read',
     permissions: ['invoices:read'], multiOrganization: false, jwks: null, jwksUri: null, previousSealedSecret: null,
-    previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, createdAt: at(), updatedAt: at(), ...over,
+    previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, dpopBoundAccessTokens: false, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 

@@ -25,15 +25,16 @@ export function jktOf(token: string): string | undefined {
   return (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { cnf?: { jkt?: string } }).cnf?.jkt;
 }
 
-/** A user's DPoP-bound tokens: code + PKCE through the login and consent pages, the code exchanged with `DPoP`. */
-export async function dpopUserTokens(config: import('openid-client').Configuration, issuer: string, who: { email: string; password: string }, DPoP: import('openid-client').DPoPHandle, scope = 'openid') {
+/** A user's DPoP-bound tokens: code + PKCE through the login and consent pages, the code exchanged with `DPoP` (none: without a proof). */
+export async function dpopUserTokens(config: import('openid-client').Configuration, issuer: string, who: { email: string; password: string },
+  DPoP: import('openid-client').DPoPHandle | undefined, scope = 'openid', params: Record<string, string> = {}) {
   const oidc = await import('openid-client');
   const { authorize, FormAgent, REDIRECT_URI } = await import('./oauth.js');
   const verifier = oidc.randomPKCECodeVerifier();
   const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT_URI, scope, state: 's',
+    redirect_uri: REDIRECT_URI, scope, state: 's', ...params,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
   });
   const result = await authorize(new FormAgent(), issuer, url, who);
-  return oidc.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: verifier, expectedState: 's' }, undefined, { DPoP });
+  return oidc.authorizationCodeGrant(config, result.callback, { pkceCodeVerifier: verifier, expectedState: 's' }, undefined, DPoP ? { DPoP } : undefined);
 }

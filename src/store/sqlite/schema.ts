@@ -130,4 +130,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE single_use (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX single_use_by_expiry ON single_use (expires_at);
   `,
+  `
+  -- clients that must use DPoP-bound access tokens (RFC 9449 dpop_bound_access_tokens)
+  ALTER TABLE clients ADD COLUMN dpop_bound INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
