@@ -62,7 +62,13 @@ export function resourceServerInfo(deps: ResourceServerInfoDeps) {
     if (resource.organizationId !== null && organizationId !== undefined && resource.organizationId !== organizationId)
       throw new errors.InvalidTarget('unknown resource indicator');
     let allowed: readonly string[] = resource.permissions;
-    if (organizationId) allowed = intersect(allowed, await deps.identity.permissions.vocabulary(organizationId));
+    // the vocabulary holds the management API's permissions and every permission of the
+    // organization's own resources, so only a resource of neither kind can be narrowed by it:
+    // the common token request (the management API, or the acting organization's own API) skips
+    // listing the organization's resources
+    const withinVocabulary = resource.organizationId === null ? resource.identifier === deps.identity.resources.managementIdentifier
+      : resource.organizationId === organizationId;
+    if (organizationId && !withinVocabulary) allowed = intersect(allowed, await deps.identity.permissions.vocabulary(organizationId));
     if (held) allowed = intersect(allowed, held);
     const { alg, kid } = deps.signing();
     return {
