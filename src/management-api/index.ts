@@ -57,6 +57,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...invitationRoutes(identity),
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
+    ...resourceRoutes(identity, 'server'),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...auditLogRoutes(audit),

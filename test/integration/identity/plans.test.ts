@@ -1,0 +1,140 @@
+import { OPERATOR, type Caller } from '../../../src/audit/actor.js';
+import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
+import type { Principal } from '../../../src/domain/principal.js';
+import type { Gatehouse } from '../../../src/gatehouse.js';
+import { HttpProblem } from '../../../src/http/problem.js';
+import type { Organization } from '../../../src/store/ports.js';
+import { createTestGatehouse } from '../../support/harness.js';
+
+/*
+ * Plans may restrict which platform permissions an organization can grant (config
+ * `plans.<name>.platformPermissions`); a downgrade takes the rest away at once.
+ */
+
+const PLATFORM = ['pipelines:read', 'pipelines:run', 'pipelines:cancel', 'artifacts:read'];
+const PLANS = {
+  free: { platformPermissions: ['pipelines:read', 'artifacts:*'] },
+  team: { maxActiveKeys: 50, rateLimit: { limit: 100, windowSeconds: 60 }, platformPermissions: ['pipelines:*', 'artifacts:read'] },
+};
+
+let gh: Gatehouse;
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+beforeAll(async () => {
+  gh = await createTestGatehouse({ plans: PLANS });
+  await gh.identity.resources.create(OPERATOR, null, { identifier: 'https://ci.platform.test', permissions: PLATFORM });
+});
+afterAll(async () => { await gh.close(); });
+
+async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
+  const err = await promise.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(HttpProblem);
+  return err as HttpProblem;
+}
+
+const organization = (plan: string) => gh.identity.organizations.create({ slug: `org-${unique()}`, plan });
+
+async function holders(org: Organization, permissions: string[]) {
+  const role = await gh.identity.roles.create(OPERATOR, org.id, { name: `r${unique()}`, permissions });
+  const { record: key } = await gh.apiKeys.create(OPERATOR, org.id, { name: 'backend', permissions });
+  const { client } = await gh.oauth.clients.create(OPERATOR, org.id, { name: 'robot', grant_types: ['client_credentials'], redirect_uris: [], permissions });
+  return async () => ({
+    role: (await gh.identity.roles.get(org.id, role.id)).permissions,
+    key: (await gh.store.apiKeys.findById(key.id))!.permissions,
+    client: (await gh.store.clients.findById(client.clientId))!.permissions,
+  });
+}
+const all = (permissions: string[]) => ({ role: permissions, key: permissions, client: permissions });
+
+describe('a plan listing platform permissions', () => {
+  it('leaves the others out of its organizations\' vocabulary: not granted to roles, keys, clients, nor held by admins', async () => {
+    const org = await organization('free');
+    const vocabulary = await gh.identity.permissions.vocabulary(org.id);
+    expect(vocabulary).toEqual(expect.arrayContaining([...MANAGEMENT_PERMISSIONS, 'pipelines:read', 'artifacts:read']));
+    expect(vocabulary).not.toContain('pipelines:run');
+    for (const wanted of [['pipelines:run'], ['pipelines:*']]) {
+      expect((await problemOf(gh.identity.roles.create(OPERATOR, org.id, { name: `r${unique()}`, permissions: wanted }))).status).toBe(400);
+      expect((await problemOf(gh.apiKeys.create(OPERATOR, org.id, { name: 'k', permissions: wanted }))).status).toBe(400);
+      expect((await problemOf(gh.oauth.clients.create(OPERATOR, org.id, { name: 'c', grant_types: ['client_credentials'], redirect_uris: [], permissions: wanted }))).status).toBe(400);
+    }
+    // a listed noun:* allows every action of the noun, and so does the wildcard itself
+    await expect(holders(org, ['pipelines:read', 'artifacts:*'])).resolves.toBeDefined();
+    const { user } = await gh.identity.users.create({ email: `a${unique()}@example.com`, password: 'correct horse battery', organizationId: org.id, roles: ['admin'] });
+    const held = await gh.identity.permissions.permissionsIn(org.id, user.id);
+    expect(held).toContain('pipelines:read');
+    expect(held).not.toContain('pipelines:run');
+  });
+
+  it('absent, allows every platform permission (the default plans of the configuration)', async () => {
+    const org = await organization('pro');
+    expect(await gh.identity.permissions.outsideVocabulary(org.id, [...PLATFORM, 'pipelines:*'])).toEqual([]);
+  });
+
+  it('keeps an organization from declaring a withheld permission through an API of its own', async () => {
+    const org = await organization('free');
+    const problem = await problemOf(gh.identity.resources.create(OPERATOR, org.id, { identifier: `https://own-${unique()}.test`, permissions: ['pipelines:run'] }));
+    expect(problem.code).toBe('permission_conflict');
+  });
+});
+
+describe('changing an organization\'s plan', () => {
+  it('a downgrade takes what the new plan withholds from its roles, keys and clients at once, noun:* included', async () => {
+    const org = await organization('pro');
+    const other = await organization('pro');
+    const held = await holders(org, ['pipelines:read', 'pipelines:run', 'pipelines:*', 'artifacts:read', 'users:read']);
+    const untouched = await holders(other, ['pipelines:run']);
+    await gh.identity.organizations.update(OPERATOR, org.slug, { plan: 'free' });
+    expect(await held()).toEqual(all(['pipelines:read', 'artifacts:read', 'users:read']));
+    expect(await untouched()).toEqual(all(['pipelines:run']));
+    // an upgrade allows again, but gives nothing back by itself
+    await gh.identity.organizations.update(OPERATOR, org.id, { plan: 'team' });
+    expect(await held()).toEqual(all(['pipelines:read', 'artifacts:read', 'users:read']));
+    await expect(gh.identity.roles.create(OPERATOR, org.id, { name: `r${unique()}`, permissions: ['pipelines:*'] })).resolves.toBeDefined();
+  });
+
+  it('is for the operator and server-scoped credentials only; an organization may rename itself', async () => {
+    const org = await organization('free');
+    const own: Caller = { principal: { type: 'api_key', subject: 'key_x', organization: org.id, environment: 'live', permissions: [...MANAGEMENT_PERMISSIONS] } as Principal };
+    const server: Caller = { principal: { type: 'api_key', subject: 'key_s', organization: null, environment: 'live', permissions: ['organizations:write'] } as Principal };
+    const refused = await problemOf(gh.identity.organizations.update(own, org.id, { plan: 'pro' }));
+    expect([refused.status, refused.code]).toEqual([403, 'server_scope_required']);
+    expect((await gh.identity.organizations.resolve(org.id))!.plan).toBe('free');
+    expect(await gh.identity.organizations.update(own, org.id, { name: 'Renamed' })).toMatchObject({ name: 'Renamed', plan: 'free' });
+    expect(await gh.identity.organizations.update(server, org.id, { plan: 'pro' })).toMatchObject({ plan: 'pro' });
+    const other = await organization('free');
+    expect((await problemOf(gh.identity.organizations.update(own, other.id, { name: 'x' }))).status).toBe(404);
+  });
+
+  it('refuses an unknown plan, naming it and the configured ones', async () => {
+    const org = await organization('free');
+    const problem = await problemOf(gh.identity.organizations.update(OPERATOR, org.id, { plan: 'platinum' }));
+    expect(problem.status).toBe(400);
+    expect(problem.detail).toBe('plan: "platinum" is not a configured plan; must be one of: free, pro, team');
+  });
+});
+
+describe('a plan\'s configuration changed between two starts', () => {
+  it('takes what the plan now withholds from its organizations when reconciled (at every server start)', async () => {
+    const open = await createTestGatehouse();
+    try {
+      await open.identity.resources.create(OPERATOR, null, { identifier: 'https://ci.platform.test', permissions: PLATFORM });
+      const onFree = await open.identity.organizations.create({ slug: 'was-unrestricted', plan: 'free' });
+      const onPro = await open.identity.organizations.create({ slug: 'stays-unrestricted', plan: 'pro' });
+      const { record: freeKey } = await open.apiKeys.create(OPERATOR, onFree.id, { name: 'k', permissions: ['pipelines:run', 'pipelines:read'] });
+      const { record: proKey } = await open.apiKeys.create(OPERATOR, onPro.id, { name: 'k', permissions: ['pipelines:run'] });
+      const restricted = await createTestGatehouse({ plans: PLANS, secret: open.config.secret }, { store: open.store });
+      try {
+        const removed = await restricted.identity.permissionRemoval.reconcilePlans(OPERATOR);
+        expect(removed.apiKeyIds).toEqual([freeKey.id]);
+        expect((await open.store.apiKeys.findById(freeKey.id))!.permissions).toEqual(['pipelines:read']);
+        expect((await open.store.apiKeys.findById(proKey.id))!.permissions).toEqual(['pipelines:run']);
+        expect((await restricted.identity.permissionRemoval.reconcilePlans(OPERATOR)).apiKeyIds).toEqual([]);
+      } finally {
+        await restricted.close();
+      }
+    } finally {
+      await open.close();
+    }
+  });
+});
