@@ -41,7 +41,7 @@ export function createIdentity({ store, config, mailer, audit }: { store: Store;
   const users = createUsers(store, passwords, roles, members);
   return {
     passwords,
-    organizations: createOrganizations(store, config, permissionRemoval),
+    organizations: createOrganizations(store, config, permissionRemoval, permissions),
     users,
     members,
     invitations: createInvitations({ store, config, permissions, roles, users, members, mailer, audit }),

@@ -3,9 +3,11 @@ import { newId } from '../domain/ids.js';
 import { problems } from '../http/problem.js';
 import { UniqueViolation, type Organization, type Page, type PageRequest, type Store } from '../store/ports.js';
 import type { Caller } from '../audit/actor.js';
-import { assertInScope } from './authority.js';
+import { grants, MANAGEMENT_PERMISSIONS } from '../domain/permissions.js';
+import { assertHolds, assertInScope } from './authority.js';
 import { pageRequest } from './paging.js';
 import type { PermissionRemoval } from './permission-removal.js';
+import { planAllows, type PermissionService } from './permissions.js';
 import { Checks, displayNameProblem, slugProblem } from './validation.js';
 
 /** A configured plan: active-key cap, organization rate limit, the platform permissions it allows. */
@@ -32,8 +34,9 @@ export interface Organizations {
   /**
    * Renames the organization, or changes its plan: only the operator or a server-scoped
    * credential may (an organization choosing its own plan would grant itself more keys and
-   * permissions), and the platform permissions the new plan withholds are taken at once from
-   * the organization's roles, keys and clients.
+   * permissions), holding every platform permission the change gives or withdraws (a downgrade
+   * weakens the organization's keys holding them), and the platform permissions the new plan
+   * withholds are taken at once from the organization's roles, keys and clients.
    * @throws HttpProblem 400 (bad name, unknown plan), 403 `server_scope_required`, 404
    */
   update(caller: Caller, idOrSlug: string, patch: { name?: string; plan?: string }): Promise<Organization>;
@@ -42,7 +45,14 @@ export interface Organizations {
 }
 
 /** The organization service `identity.organizations`. */
-export function createOrganizations(store: Store, config: Config, removal: Pick<PermissionRemoval, 'afterPlanChange'>): Organizations {
+export function createOrganizations(store: Store, config: Config, removal: Pick<PermissionRemoval, 'afterPlanChange'>,
+  permissions: Pick<PermissionService, 'vocabulary'>): Organizations {
+  /** The platform permissions one of the two plans allows and the other does not. */
+  const changedBy = async (from: string, to: string) => {
+    const allows = (plan: string, p: string) => grants(planAllows(config, plan) ?? [p], p);
+    const platform = (await permissions.vocabulary(null)).filter((p) => !MANAGEMENT_PERMISSIONS.includes(p));
+    return platform.filter((p) => allows(from, p) !== allows(to, p));
+  };
   const planProblem = (plan: unknown) => {
     if (typeof plan === 'string' && Object.hasOwn(config.plans, plan)) return null;
     const named = typeof plan === 'string' ? `"${plan.slice(0, 64)}" is not a configured plan; ` : '';
@@ -90,6 +100,7 @@ export function createOrganizations(store: Store, config: Config, removal: Pick<
         .add('name', patch.name === undefined ? null : displayNameProblem(patch.name))
         .add('plan', patch.plan === undefined ? null : planProblem(patch.plan))
         .done();
+      if (patch.plan !== undefined) assertHolds(caller, await changedBy(current.plan, patch.plan), 'You cannot change the plan: it grants or withdraws');
       const clean: { name?: string; plan?: string } = {};
       if (patch.name !== undefined) clean.name = patch.name.trim();
       if (patch.plan !== undefined) clean.plan = patch.plan;

@@ -93,15 +93,19 @@ describe('changing an organization\'s plan', () => {
     await expect(gh.identity.roles.create(OPERATOR, org.id, { name: `r${unique()}`, permissions: ['pipelines:*'] })).resolves.toBeDefined();
   });
 
-  it('is for the operator and server-scoped credentials only; an organization may rename itself', async () => {
+  it('is for the operator and server-scoped credentials holding what it gives or withdraws; an organization may rename itself', async () => {
     const org = await organization('free');
     const own: Caller = { principal: { type: 'api_key', subject: 'key_x', organization: org.id, environment: 'live', permissions: [...MANAGEMENT_PERMISSIONS] } as Principal };
-    const server: Caller = { principal: { type: 'api_key', subject: 'key_s', organization: null, environment: 'live', permissions: ['organizations:write'] } as Principal };
+    const server = (permissions: string[]): Caller => ({ principal: { type: 'api_key', subject: 'key_s', organization: null, environment: 'live', permissions } as Principal });
     const refused = await problemOf(gh.identity.organizations.update(own, org.id, { plan: 'pro' }));
     expect([refused.status, refused.code]).toEqual([403, 'server_scope_required']);
     expect((await gh.identity.organizations.resolve(org.id))!.plan).toBe('free');
     expect(await gh.identity.organizations.update(own, org.id, { name: 'Renamed' })).toMatchObject({ name: 'Renamed', plan: 'free' });
-    expect(await gh.identity.organizations.update(server, org.id, { plan: 'pro' })).toMatchObject({ plan: 'pro' });
+    // a server-scoped credential must hold what the change gives or withdraws (free → pro: all but the read permissions)
+    const weak = await problemOf(gh.identity.organizations.update(server(['organizations:write', 'pipelines:run']), org.id, { plan: 'pro' }));
+    expect([weak.status, weak.code, weak.extra.permissions]).toEqual([403, 'permission_escalation', ['pipelines:cancel']]);
+    expect(await gh.identity.organizations.update(server(['organizations:write', 'pipelines:*']), org.id, { plan: 'pro' })).toMatchObject({ plan: 'pro' });
+    expect(await gh.identity.organizations.update(server(['organizations:write']), org.id, { plan: 'pro', name: 'Same plan' })).toMatchObject({ plan: 'pro' });
     const other = await organization('free');
     expect((await problemOf(gh.identity.organizations.update(own, other.id, { name: 'x' }))).status).toBe(404);
   });
