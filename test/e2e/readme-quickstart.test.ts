@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { GATEHOUSE_BIN } from '../support/bin.js';
+import { GATEHOUSE_BIN, runProcess } from '../support/bin.js';
 import { startTestServer, type RunningGatehouse } from '../support/harness.js';
 import { authorize, clientConfig, FormAgent } from '../support/oauth.js';
 
@@ -25,19 +24,6 @@ function quickstartScript(): string {
   const block = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1];
   if (!block) throw new Error('no shell block in the README quickstart');
   return block.split('\n').filter((line) => !line.startsWith('npm ')).join('\n');
-}
-
-function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // stdin not a socket: bash would take itself for a remote shell and read ~/.bashrc
-    const child = spawn('bash', ['-c', script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 let dir: string;
@@ -63,10 +49,10 @@ describe('the README quickstart', () => {
       'curl() { command curl --fail-with-body "$@"; echo; }',
     ].join('\n');
     const script = quickstartScript().replaceAll('http://localhost:3000', server.url);
-    const run = await bash(`${preamble}\n${script}`, {
+    const run = await runProcess('bash', ['-c', `${preamble}\n${script}`], { stdin: null, env: {
       NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`,
       GATEHOUSE_SECRET: server.gatehouse.config.secret, GATEHOUSE_DATA_DIR: dir, GATEHOUSE_ISSUER: server.url,
-    });
+    } });
     // (Node 20 makes oidc-provider warn about the runtime; CI's Node 22 does not)
     const stderr = run.stderr.split('\n').filter((line) => line && !line.startsWith('oidc-provider WARNING: Unsupported runtime'));
     expect({ code: run.code, stderr }).toEqual({ code: 0, stderr: [] });

@@ -80,7 +80,7 @@ describe('management tokens delegate only what they carry', () => {
     const create = (token: string) => fetch(`${server.url}/v1/organizations/paying/api-keys`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'runner', permissions: ['builds:run'] }),
-    }).then(async (res) => ({ status: res.status, body: await res.json() }));
+    }).then(async (res) => ({ status: res.status, body: await res.json() as { code?: string } }));
     const refused = await create(without);
     expect([refused.status, refused.body.code]).toEqual([403, 'permission_escalation']);
     const withIt = await userAccessToken(server.url, ids.console, ids.consoleSecret, eve, ['api_keys:write', 'builds:run']);

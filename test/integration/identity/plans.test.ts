@@ -2,9 +2,9 @@ import { OPERATOR, type Caller } from '../../../src/audit/actor.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import type { Principal } from '../../../src/domain/principal.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
-import { HttpProblem } from '../../../src/http/problem.js';
 import type { Organization } from '../../../src/store/ports.js';
 import { createTestGatehouse } from '../../support/harness.js';
+import { problemOf } from '../../support/problems.js';
 
 /*
  * Plans may restrict which platform permissions an organization can grant (config
@@ -26,12 +26,6 @@ beforeAll(async () => {
   await gh.identity.resources.create(OPERATOR, null, { identifier: 'https://ci.platform.test', permissions: PLATFORM });
 });
 afterAll(async () => { await gh.close(); });
-
-async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(HttpProblem);
-  return err as HttpProblem;
-}
 
 const organization = (plan: string) => gh.identity.organizations.create({ slug: `org-${unique()}`, plan });
 

@@ -2,9 +2,9 @@ import { OPERATOR, type Caller } from '../../../src/audit/actor.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import type { Principal } from '../../../src/domain/principal.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
-import { HttpProblem } from '../../../src/http/problem.js';
 import type { Organization } from '../../../src/store/ports.js';
 import { createTestGatehouse } from '../../support/harness.js';
+import { problemOf } from '../../support/problems.js';
 
 /*
  * SPEC §2a with platform resources: the operator's API is in every organization's vocabulary,
@@ -25,12 +25,6 @@ beforeAll(async () => {
   globex = await gh.identity.organizations.create({ slug: 'globex' });
 });
 afterAll(async () => { await gh.close(); });
-
-async function problemOf(promise: Promise<unknown>): Promise<HttpProblem> {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(HttpProblem);
-  return err as HttpProblem;
-}
 
 const serverCaller = (permissions: readonly string[]): Caller => ({
   principal: { type: 'api_key', subject: 'key_server', organization: null, environment: 'live', permissions: [...permissions] } as Principal,
