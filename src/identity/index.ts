@@ -36,7 +36,7 @@ export function createIdentity({ store, config, mailer, audit }: { store: Store;
   const passwords = createPasswords();
   const permissions = createPermissionService(store, config);
   const permissionRemoval = createPermissionRemoval({ store, config, permissions, audit });
-  const roles = createRoles(store, permissions);
+  const roles = createRoles(store, permissions, permissionRemoval);
   const members = createMembers(store, permissions, roles);
   const users = createUsers(store, passwords, roles, members);
   return {

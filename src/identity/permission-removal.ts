@@ -8,7 +8,8 @@ import { collectAll } from './paging.js';
 import type { PermissionService, ResourceChange } from './permissions.js';
 
 /** Why permissions were taken away, for the audit log. */
-export type RemovalReason = 'resource_changed' | 'resource_deleted' | 'plan_changed' | 'stale_before_declaring' | 'plan_configuration';
+export type RemovalReason = 'resource_changed' | 'resource_deleted' | 'plan_changed' | 'stale_before_declaring' | 'plan_configuration'
+  | 'granted_during_a_change';
 
 /**
  * Keeps every holder of permissions (custom roles, API keys, OAuth clients) inside its
@@ -35,6 +36,13 @@ export interface PermissionRemoval {
   afterPlanChange(caller: Caller, organizationId: string): Promise<RemovedPermissions>;
   /** Every organization: what its plan's configuration withholds (run at start-up, after a configuration change). */
   reconcilePlans(caller: Caller): Promise<RemovedPermissions>;
+  /**
+   * After `granted` were written to a role, key or client of `organizationId`, having been
+   * checked against its vocabulary before: any that left it meanwhile (a resource or plan change
+   * whose removals ran between the check and the write) is taken away again, from every holder in
+   * the organization. Nothing for the server scope. @returns the permissions taken (usually none)
+   */
+  afterGranting(caller: Caller, organizationId: string | null, granted: readonly string[]): Promise<string[]>;
   onApiKeysChanged(listener: (keyIds: readonly string[]) => void): void;
 }
 
@@ -124,6 +132,12 @@ export function createPermissionRemoval({ store, config, permissions, audit }: P
     async reconcilePlans(caller) {
       const platform = platformOf(await permissions.vocabularyOf(null));
       return removeFromPlatform(caller, withWildcards(platform), 'plan_configuration');
+    },
+    async afterGranting(caller, organizationId, granted) {
+      if (organizationId === null || !granted.length) return [];
+      const outside = outsideOf(await permissions.vocabularyOf(organizationId), granted);
+      await remove(caller, [organizationId], outside, 'granted_during_a_change');
+      return outside;
     },
     onApiKeysChanged(listener) {
       listeners.push(listener);

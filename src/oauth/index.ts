@@ -68,7 +68,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
   });
   await signingKeys.init();
-  const clients = new ClientService(store, secrets, identity.permissions);
+  const clients = new ClientService(store, secrets, identity.permissions, identity.permissionRemoval);
   const signing = () => {
     const active = signingKeys.active();
     if (!active) throw new Error('no active signing key');

@@ -3,6 +3,10 @@ import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import type { Principal } from '../../../src/domain/principal.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import type { Organization } from '../../../src/store/ports.js';
+import { ApiKeyService } from '../../../src/api-keys/service.js';
+import { createRoles } from '../../../src/identity/roles.js';
+import type { PermissionService } from '../../../src/identity/permissions.js';
+import { ClientService } from '../../../src/oauth/clients.js';
 import { createTestGatehouse } from '../../support/harness.js';
 import { problemOf } from '../../support/problems.js';
 
@@ -109,6 +113,43 @@ describe('changing an organization\'s plan', () => {
     const problem = await problemOf(gh.identity.organizations.update(OPERATOR, org.id, { plan: 'platinum' }));
     expect(problem.status).toBe(400);
     expect(problem.detail).toBe('plan: "platinum" is not a configured plan; must be one of: free, pro, team');
+  });
+});
+
+describe('a downgrade racing a grant', () => {
+  /** The permission service, with a downgrade to `free` landing between a grant's check and its write. */
+  const downgradedAfterTheCheck = (): PermissionService => ({
+    ...gh.identity.permissions,
+    async outsideVocabulary(organizationId, wanted) {
+      const outside = await gh.identity.permissions.outsideVocabulary(organizationId, wanted);
+      await gh.identity.organizations.update(OPERATOR, organizationId!, { plan: 'free' });
+      return outside;
+    },
+  });
+
+  it('leaves no role, key or client holding what the new plan withholds: the grant is taken back after its write', async () => {
+    const wanted = ['pipelines:read', 'pipelines:run'];
+    const raced = downgradedAfterTheCheck();
+    const roles = createRoles(gh.store, raced, gh.identity.permissionRemoval);
+    const keys = new ApiKeyService({
+      store: gh.store, secrets: gh.secrets, audit: gh.audit, organizations: gh.identity.organizations, permissions: raced, removal: gh.identity.permissionRemoval,
+    });
+    const clients = new ClientService(gh.store, gh.secrets, raced, gh.identity.permissionRemoval);
+
+    const forRole = await organization('pro');
+    const role = await roles.create(OPERATOR, forRole.id, { name: 'ci', permissions: wanted });
+    expect([role.permissions, (await gh.identity.roles.get(forRole.id, role.id)).permissions]).toEqual([['pipelines:read'], ['pipelines:read']]);
+
+    const forKey = await organization('pro');
+    const { record } = await keys.create(OPERATOR, forKey.id, { name: 'runner', permissions: wanted });
+    expect([record.permissions, (await gh.store.apiKeys.findById(record.id))!.permissions]).toEqual([['pipelines:read'], ['pipelines:read']]);
+
+    const forClient = await organization('pro');
+    const { client } = await clients.create(OPERATOR, forClient.id, { name: 'robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: wanted });
+    expect([client.permissions, (await gh.store.clients.findById(client.clientId))!.permissions]).toEqual([['pipelines:read'], ['pipelines:read']]);
+
+    const events = (await gh.store.audit.list(forKey.id, { limit: 10 })).items.filter((e) => e.action === 'permissions.removed');
+    expect(events.map((e) => e.metadata.reason)).toEqual(['granted_during_a_change']);
   });
 });
 
