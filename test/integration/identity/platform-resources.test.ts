@@ -162,6 +162,25 @@ describe('server-scoped callers and platform resources', () => {
   });
 });
 
+describe('the invariants weigh the built-in roles with the whole vocabulary', () => {
+  it('making someone an admin, or changing an app that signs admins in, needs the platform API\'s permissions too', async () => {
+    const api = await platformApi();
+    const org = await gh.identity.organizations.create({ slug: `weigh-${unique()}` });
+    await gh.identity.users.create({ email: `owner${unique()}@example.com`, password: PASSWORD, organizationId: org.id, roles: ['admin'] });
+    const { user } = await gh.identity.users.create({ email: `m${unique()}@example.com`, password: PASSWORD, organizationId: org.id, roles: [] });
+    const { client } = await gh.oauth.clients.create(OPERATOR, org.id, { name: 'console', redirect_uris: ['https://app.example.com/cb'] });
+    const management: Caller = { principal: { type: 'api_key', subject: 'key_m', organization: org.id, environment: 'live', permissions: [...MANAGEMENT_PERMISSIONS] } as Principal };
+    // every platform API of this file is in the vocabulary
+    const everything: Caller = { principal: { type: 'api_key', subject: 'key_e', organization: org.id, environment: 'live', permissions: await gh.identity.permissions.vocabulary(org.id) } as Principal };
+
+    const promote = await problemOf(gh.identity.members.update(management, org.id, user.id, { roles: ['admin'] }));
+    expect([promote.code, promote.extra.permissions]).toEqual(['permission_escalation', expect.arrayContaining([api.read, api.run])]);
+    expect((await problemOf(gh.oauth.clients.update(management, org.id, client.clientId, { name: 'renamed' }))).code).toBe('permission_escalation');
+    await expect(gh.identity.members.update(everything, org.id, user.id, { roles: ['admin'] })).resolves.toMatchObject({ roles: ['admin'] });
+    await expect(gh.oauth.clients.update(everything, org.id, client.clientId, { name: 'renamed' })).resolves.toMatchObject({ name: 'renamed' });
+  });
+});
+
 describe('taking away what leaves the vocabulary', () => {
   it('a deleted platform API\'s permissions leave every role, key and client of every organization; registering it again revives none', async () => {
     const api = await platformApi();
