@@ -49,9 +49,11 @@ async function actingScope(ctx: KoaContextWithOIDC, fields: GatehouseClientField
  * oidc-provider's `getResourceServerInfo`: a resource indicator names the management API, a
  * platform resource, or a resource of the organization the request acts for; anything else is
  * `invalid_target`. The scope it offers is what the token may carry there: the resource's
- * permissions ∩ the organization's vocabulary ∩ the person's permissions in that organization
- * (re-checked on every refresh, so a removed role stops being granted), or ∩ the client's own
- * permissions for client_credentials.
+ * permissions ∩ the organization's vocabulary (a platform permission its plan withholds is never
+ * granted) ∩ the person's permissions in that organization (re-checked on every refresh, so a
+ * removed role or a deleted resource stops being granted), or ∩ the client's own permissions
+ * for client_credentials. The management API's "permissions" are the whole vocabulary: what a
+ * token holder may delegate through it (an admin giving a key `pipelines:run` must hold it).
  */
 export function resourceServerInfo(deps: ResourceServerInfoDeps) {
   return async (ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }): Promise<ResourceServer> => {
@@ -61,8 +63,12 @@ export function resourceServerInfo(deps: ResourceServerInfoDeps) {
     const { organizationId, held } = await actingScope(ctx, fields, deps);
     if (resource.organizationId !== null && organizationId !== undefined && resource.organizationId !== organizationId)
       throw new errors.InvalidTarget('unknown resource indicator');
-    let allowed: readonly string[] = resource.permissions;
-    if (organizationId) allowed = intersect(allowed, await deps.identity.permissions.vocabulary(organizationId));
+    // the server scope's vocabulary (every platform permission) until the organization is known
+    let allowed: readonly string[] = resource.kind === 'management' ? await deps.identity.permissions.vocabulary(null) : resource.permissions;
+    if (organizationId) {
+      const vocabulary = await deps.identity.permissions.vocabulary(organizationId);
+      allowed = resource.kind === 'management' ? vocabulary : intersect(allowed, vocabulary);
+    }
     if (held) allowed = intersect(allowed, held);
     const { alg, kid } = deps.signing();
     return {

@@ -125,4 +125,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
   `,
+  `
+  -- platform resources: a resource's organization may be null
+  CREATE TABLE resources_next (
+    id TEXT PRIMARY KEY, organization_id TEXT, identifier TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL, permissions TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  INSERT INTO resources_next (id, organization_id, identifier, name, permissions, created_at, updated_at)
+    SELECT id, organization_id, identifier, name, permissions, created_at, updated_at FROM resources;
+  DROP TABLE resources;
+  ALTER TABLE resources_next RENAME TO resources;
+  CREATE INDEX resources_by_org ON resources (organization_id, id);
+  `,
 ];
