@@ -87,6 +87,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     onKeysChange: (listener) => oauth.signingKeys.onChange(listener),
   });
   apiKeys.onChange((keyId) => resourceServer.invalidateKey(keyId));
+  // keys whose permissions left a vocabulary (a resource deleted, a plan changed)
+  identity.permissionRemoval.onApiKeysChanged((keyIds) => keyIds.forEach((id) => resourceServer.invalidateKey(id)));
   resourceServer.start();
 
   const app = new Koa();

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { OPERATOR } from './audit/actor.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { createGatehouse } from './gatehouse.js';
 
@@ -17,6 +18,12 @@ async function main(): Promise<void> {
 
   const gatehouse = await createGatehouse(config);
   const { logger } = gatehouse;
+  // a plan's `platformPermissions` may have changed since the last start: what it withholds
+  // now leaves its organizations' roles, keys and clients before anything is served
+  const withheld = await gatehouse.identity.permissionRemoval.reconcilePlans(OPERATOR);
+  if (withheld.roles || withheld.clients || withheld.apiKeyIds.length) {
+    logger.info({ roles: withheld.roles, apiKeys: withheld.apiKeyIds.length, clients: withheld.clients }, 'permissions their plans withhold were taken away');
+  }
   const server = createServer(gatehouse.app.callback());
   server.keepAliveTimeout = 65_000;
 

@@ -25,7 +25,7 @@ export function createApiKeysPart(deps: {
   usage.start();
   const apiKeys = new ApiKeyService({
     store: deps.store, secrets: deps.secrets, audit, usage, now: deps.now,
-    organizations: deps.identity.organizations, permissions: deps.identity.permissions,
+    organizations: deps.identity.organizations, permissions: deps.identity.permissions, removal: deps.identity.permissionRemoval,
   });
   return { apiKeys, usage, audit };
 }

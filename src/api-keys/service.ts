@@ -6,6 +6,7 @@ import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
 import type { ApiKeyRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
 import type { Organizations } from '../identity/organizations.js';
+import type { PermissionRemoval } from '../identity/permission-removal.js';
 import type { PermissionService } from '../identity/permissions.js';
 import { displayNameProblem } from '../identity/validation.js';
 import { createdByOf, type Caller } from '../audit/actor.js';
@@ -34,6 +35,8 @@ export interface ApiKeyServiceDeps {
   audit: AuditLog;
   organizations: Pick<Organizations, 'resolve' | 'plan'>;
   permissions: Pick<PermissionService, 'outsideVocabulary'>;
+  /** takes back what left the vocabulary between a grant's check and its write */
+  removal?: Pick<PermissionRemoval, 'afterGranting'>;
   usage?: UsageRecorder;
   /** called after every mutation with the key's id (the resource server drops its cache entry) */
   onChange?: (keyId: string) => void;
@@ -91,8 +94,9 @@ export class ApiKeyService {
       createdBy: createdByOf(caller), createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
     };
     await insertWithinPlan(this.deps, record, 0);
-    await this.changed(caller, record, 'api_key.created', { name: record.name, permissions: record.permissions, environment });
-    return { record, key };
+    const settled = await this.settled(caller, record);
+    await this.changed(caller, settled, 'api_key.created', { name: record.name, permissions: settled.permissions, environment });
+    return { record: settled, key };
   }
 
   list(caller: Caller, organizationId: string | null, page: PageRequest, status?: ApiKeyStatus): Promise<Page<ApiKeyRecord>> {
@@ -116,8 +120,9 @@ export class ApiKeyService {
     if (input.permissions) patch.permissions = [...new Set(input.permissions)];
     if (input.ipAllowlist) patch.ipAllowlist = normalizeAllowlist(input.ipAllowlist);
     if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
-    const updated = await this.deps.store.apiKeys.update(current.id, patch);
-    if (!updated) throw problems.notFound('API key');
+    const stored = await this.deps.store.apiKeys.update(current.id, patch);
+    if (!stored) throw problems.notFound('API key');
+    const updated = patch.permissions ? await this.settled(caller, stored) : stored;
     await this.changed(caller, updated, 'api_key.updated', { fields: Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k) });
     return updated;
   }
@@ -227,6 +232,12 @@ export class ApiKeyService {
   private async checkPermissions(caller: Caller, organizationId: string | null, permissions: string[], env?: KeyEnvironment) {
     if (permissions.length === 0) throw problems.validation([{ field: 'permissions', message: 'must list at least one permission' }]);
     await assertKeyGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
+  }
+
+  /** The key as stored once a change that raced its grant had its say (see `afterGranting`). */
+  private async settled(caller: Caller, record: ApiKeyRecord): Promise<ApiKeyRecord> {
+    const taken = await this.deps.removal?.afterGranting(caller, record.organizationId, record.permissions);
+    return taken?.length ? (await this.deps.store.apiKeys.findById(record.id)) ?? record : record;
   }
 
   private async changed(caller: Caller, record: ApiKeyRecord, action: string, metadata: Record<string, unknown>) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERMISSION_FORM } from '../domain/permissions.js';
 
 const window = z.object({
   limit: z.number().int().positive(),
@@ -73,7 +74,16 @@ export const configSchema = z.object({
     /** how long a worker holds a mail it is sending before another instance may take it over */
     leaseMs: z.number().int().min(1000).max(3_600_000),
   }),
-  plans: z.record(z.string(), z.object({ maxActiveKeys: z.number().int().positive(), rateLimit: window })),
+  plans: z.record(z.string(), z.object({
+    maxActiveKeys: z.number().int().positive(),
+    rateLimit: window,
+    /**
+     * the platform resources' permissions an organization on this plan may grant (`noun:*` for
+     * every action of a noun); absent: all of them. Management permissions and the
+     * organization's own resources' are not affected.
+     */
+    platformPermissions: z.array(z.string().regex(PERMISSION_FORM, 'must be "resource:action" permissions (lower-case; "noun:*" for every action)')).optional(),
+  })),
   defaultPlan: z.string(),
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
   /** invitations an organization may send per window (each is a mail to someone outside it) */

@@ -6,23 +6,31 @@ export const MANAGEMENT_PERMISSIONS: readonly string[] = [
   'audit:read',
 ];
 
-export const BUILT_IN_ROLES: Readonly<Record<string, readonly string[]>> = {
-  admin: MANAGEMENT_PERMISSIONS,
-  member: MANAGEMENT_PERMISSIONS.filter((p) => p.endsWith(':read')),
+/**
+ * The built-in roles, as what each holds of an organization's vocabulary (SPEC §2a): `admin`
+ * all of it, `member` its `:read` permissions. Computed from the vocabulary at every use, so a
+ * permission added to an API is the admins' at once.
+ */
+export const BUILT_IN_ROLES: Readonly<Record<string, (vocabulary: readonly string[]) => readonly string[]>> = {
+  admin: (vocabulary) => vocabulary,
+  member: (vocabulary) => vocabulary.filter((p) => p.endsWith(':read')),
 };
 
-const PERMISSION = /^[a-z0-9][a-z0-9_.-]{0,63}:[a-z0-9*][a-z0-9_.*-]{0,63}$/;
+/** The form of a permission: `resource:action`, lower-case. */
+export const PERMISSION_FORM = /^[a-z0-9][a-z0-9_.-]{0,63}:[a-z0-9*][a-z0-9_.*-]{0,63}$/;
 
 /** `resource:action`, lower-case; an action of `*` stands for every action of that resource. */
 export function isPermission(value: string): boolean {
-  return PERMISSION.test(value);
+  return PERMISSION_FORM.test(value);
 }
+
+/** The noun of a permission: `pipelines` of `pipelines:run`. */
+export const nounOf = (permission: string): string => permission.slice(0, permission.indexOf(':'));
 
 /** Whether `held` grants `wanted` (exact, or `noun:*` for any action of the noun). */
 export function grants(held: readonly string[], wanted: string): boolean {
   if (held.includes(wanted)) return true;
-  const noun = wanted.slice(0, wanted.indexOf(':'));
-  return held.includes(`${noun}:*`);
+  return held.includes(`${nounOf(wanted)}:*`);
 }
 
 export function grantsAll(held: readonly string[], wanted: readonly string[]): boolean {
@@ -39,11 +47,11 @@ export function isReadOnly(permissions: readonly string[]): boolean {
   return permissions.length > 0 && permissions.every((p) => p.endsWith(':read'));
 }
 
-/** Permissions of a set of roles, given custom roles by name. */
-export function permissionsOfRoles(roles: readonly string[], custom: ReadonlyMap<string, readonly string[]>): string[] {
+/** Permissions of a set of roles, given custom roles by name and the organization's vocabulary (for the built-in ones). */
+export function permissionsOfRoles(roles: readonly string[], custom: ReadonlyMap<string, readonly string[]>, vocabulary: readonly string[]): string[] {
   const out = new Set<string>();
   for (const role of roles) {
-    const held = Object.hasOwn(BUILT_IN_ROLES, role) ? BUILT_IN_ROLES[role] : custom.get(role);
+    const held = Object.hasOwn(BUILT_IN_ROLES, role) ? BUILT_IN_ROLES[role](vocabulary) : custom.get(role);
     for (const p of held ?? []) out.add(p);
   }
   return [...out];

@@ -58,7 +58,7 @@ export function assertReachesEnvironment(caller: Caller, environment: KeyEnviron
  * its scope (404 otherwise), live (a test credential reaches only test keys), and holding every
  * permission the thing holds (403). @returns the loaded thing
  */
-export async function loadControlled<T>(caller: Caller, organizationId: string, load: () => Promise<T>,
+export async function loadControlled<T>(caller: Caller, organizationId: string | null, load: () => Promise<T>,
   held: (item: T) => readonly string[] | Promise<readonly string[]>, doing: string): Promise<T> {
   assertInScope(caller, organizationId);
   assertReachesEnvironment(caller);

@@ -6,6 +6,7 @@ import { createInvitations, type Invitations } from './invitations.js';
 import { createMembers, type Members } from './members.js';
 import { createOrganizations, type Organizations } from './organizations.js';
 import { createPasswords, type Passwords } from './passwords.js';
+import { createPermissionRemoval, type PermissionRemoval } from './permission-removal.js';
 import { createPermissionService, type PermissionService } from './permissions.js';
 import { createResources, type Resources } from './resources.js';
 import { createRoles, type Roles } from './roles.js';
@@ -13,7 +14,7 @@ import { createUsers, type Users } from './users.js';
 
 /**
  * The identity services: organizations, users and their memberships, custom roles, registered
- * resources, and the permissions they add up to. The management API and the CLI both call these;
+ * resources (platform and organizations' own), and the permissions they add up to. The management API and the CLI both call these;
  * every mutation takes its caller and enforces the authorization invariants (`authority.ts`); bad
  * input, refusals, conflicts and missing things are thrown as `HttpProblem`s.
  */
@@ -25,25 +26,29 @@ export interface Identity {
   invitations: Invitations;
   roles: Roles;
   permissions: PermissionService;
+  /** takes out of roles, keys and clients what leaves a vocabulary; `onApiKeysChanged` for caches */
+  permissionRemoval: PermissionRemoval;
   resources: Resources;
 }
 
 /** Builds the identity services over a store; `gatehouse.identity` is made here. */
 export function createIdentity({ store, config, mailer, audit }: { store: Store; config: Config; mailer: Mailer; audit: AuditLog }): Identity {
   const passwords = createPasswords();
-  const permissions = createPermissionService(store);
-  const roles = createRoles(store, permissions);
+  const permissions = createPermissionService(store, config);
+  const permissionRemoval = createPermissionRemoval({ store, config, permissions, audit });
+  const roles = createRoles(store, permissions, permissionRemoval);
   const members = createMembers(store, permissions, roles);
   const users = createUsers(store, passwords, roles, members);
   return {
     passwords,
-    organizations: createOrganizations(store, config),
+    organizations: createOrganizations(store, config, permissionRemoval, permissions),
     users,
     members,
     invitations: createInvitations({ store, config, permissions, roles, users, members, mailer, audit }),
     roles,
     permissions,
-    resources: createResources(store, config, permissions),
+    permissionRemoval,
+    resources: createResources({ store, config, permissions, removal: permissionRemoval }),
   };
 }
 
@@ -53,6 +58,7 @@ export type { Members, Member, Departure } from './members.js';
 export type { Invitations, InvitationStatus, OpenInvitation, AcceptOutcome } from './invitations.js';
 export type { Roles, CreateRoleInput } from './roles.js';
 export type { Resources, CreateResourceInput, ResolvedResource } from './resources.js';
-export type { PermissionService } from './permissions.js';
+export type { PermissionService, ResourceChange } from './permissions.js';
+export type { PermissionRemoval, RemovalReason } from './permission-removal.js';
 export type { Passwords } from './passwords.js';
 export { publicUser } from './users.js';

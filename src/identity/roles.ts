@@ -5,6 +5,7 @@ import { UniqueViolation, type Page, type PageRequest, type Role, type Store } f
 import { collectAll, pageRequest } from './paging.js';
 import type { Caller } from '../audit/actor.js';
 import { assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from './authority.js';
+import type { PermissionRemoval } from './permission-removal.js';
 import type { PermissionService } from './permissions.js';
 import { Checks, displayNameProblem, permissionListProblems, roleNameProblem, unique } from './validation.js';
 
@@ -38,7 +39,10 @@ export interface Roles {
 }
 
 /** The custom-role service `identity.roles`. */
-export function createRoles(store: Store, permissions: PermissionService): Roles {
+export function createRoles(store: Store, permissions: PermissionService, removal?: Pick<PermissionRemoval, 'afterGranting'>): Roles {
+  /** The role as stored once a change that raced the grant had its say (see `afterGranting`). */
+  const settled = async (caller: Caller, role: Role) =>
+    ((await removal?.afterGranting(caller, role.organizationId, role.permissions))?.length ? get(role.organizationId, role.id) : role);
   const find = async (organizationId: string, idOrName: string) => {
     if (typeof idOrName !== 'string' || !idOrName) return null;
     return (await store.roles.findById(organizationId, idOrName)) ?? store.roles.findByName(organizationId, idOrName);
@@ -78,7 +82,7 @@ export function createRoles(store: Store, permissions: PermissionService): Roles
         if (err instanceof UniqueViolation) throw problems.conflict('role_exists', `A role named "${name}" already exists in this organization.`);
         throw err;
       }
-      return role;
+      return settled(caller, role);
     },
     get,
     list: (organizationId, page) => store.roles.list(organizationId, pageRequest(page)),
@@ -93,7 +97,7 @@ export function createRoles(store: Store, permissions: PermissionService): Roles
       }
       const updated = await store.roles.update(organizationId, role.id, clean);
       if (!updated) throw problems.notFound('role');
-      return updated;
+      return clean.permissions ? settled(caller, updated) : updated;
     },
     async delete(caller, organizationId, idOrName) {
       const role = await controlled(caller, organizationId, idOrName, 'You cannot delete a role that holds');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Caller } from '../audit/actor.js';
 import type { Page, PageRequest } from '../store/ports.js';
-import { orgRoute, type AnyRoute } from './route-kit.js';
+import type { Organization } from '../store/ports.js';
+import { scopedRoute, type AnyRoute } from './route-kit.js';
 import { listQuery, pageJson, pageOf } from './schemas/common.js';
 
 /**
@@ -19,6 +20,11 @@ export interface CrudService<T> {
 export interface CrudOptions<T, C extends z.ZodType, U extends z.ZodType> {
   /** path segment, e.g. `roles` → `/organizations/{org}/roles` */
   noun: string;
+  /**
+   * `server`: the collection of the server scope at `/<noun>`, for server-scoped credentials
+   * only; the service is called with a null organization (default `organization`)
+   */
+  scope?: AnyRoute['scope'];
   /** permission noun when not the path's (`invitations` use `users:*`) */
   permissionNoun?: string;
   /** audit noun, e.g. `role` → `role.created` */
@@ -39,56 +45,65 @@ export interface CrudOptions<T, C extends z.ZodType, U extends z.ZodType> {
 }
 
 /**
- * The standard collection under `/organizations/{org}/<noun>`: POST (201), GET list, GET one,
- * PATCH, DELETE (204), with `<noun>:read` / `<noun>:write`, audited as `<auditNoun>.<verb>`.
+ * The standard collection under `/organizations/{org}/<noun>` (or `/<noun>` for the server
+ * scope): POST (201), GET list, GET one, PATCH, DELETE (204), with `<noun>:read` /
+ * `<noun>:write`, audited as `<auditNoun>.<verb>`.
  */
 export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudOptions<T, C, U>): AnyRoute[] {
-  const base = `/organizations/{org}/${o.noun}`;
+  const scope = o.scope ?? 'organization';
+  const route = scopedRoute(scope);
+  const base = scope === 'server' ? `/${o.noun}` : `/organizations/{org}/${o.noun}`;
   const read = `${o.permissionNoun ?? o.noun}:read`;
   const write = `${o.permissionNoun ?? o.noun}:write`;
   const target = (id: string) => ({ type: o.auditNoun, id });
   const metadata = (body: unknown) => (o.auditMetadata ? o.auditMetadata(body as z.output<C>) : {});
   const svc = o.service as unknown as {
-    create(caller: Caller, org: string, input: unknown): Promise<T>; update(caller: Caller, org: string, id: string, patch: unknown): Promise<T>;
+    create(caller: Caller, org: string | null, input: unknown): Promise<T>;
+    get(org: string | null, id: string): Promise<T>;
+    list(org: string | null, page: PageRequest): Promise<Page<T>>;
+    update(caller: Caller, org: string | null, id: string, patch: unknown): Promise<T>;
+    delete(caller: Caller, org: string | null, id: string): Promise<void>;
   };
+  const idOf = (org: Organization | null) => org?.id ?? null;
+  const thing = o.auditNoun.replace(/_/g, ' ');
   const routes: AnyRoute[] = [];
   if (o.createBody) {
-    routes.push(orgRoute({
-      method: 'post', path: base, tag: o.tag, summary: o.summaries?.create ?? `Create a ${o.auditNoun}`, permission: write,
+    routes.push(route({
+      method: 'post', path: base, tag: o.tag, summary: o.summaries?.create ?? `Create a ${thing}`, permission: write,
       body: o.createBody, status: 201, response: o.object,
       handle: async ({ caller, org, body, audit }) => {
-        const item = await svc.create(caller, org.id, body);
+        const item = await svc.create(caller, idOf(org), body);
         await audit(`${o.auditNoun}.created`, target(o.idOf(item)), metadata(body));
         return o.toJson(item);
       },
     }));
   }
   routes.push(
-    orgRoute({
+    route({
       method: 'get', path: base, tag: o.tag, summary: `List ${o.noun}, newest first`, permission: read,
       query: listQuery, response: pageOf(o.object),
-      handle: async ({ org, query }) => pageJson(await o.service.list(org.id, { limit: query.limit, cursor: query.cursor ?? null }), o.toJson),
+      handle: async ({ org, query }) => pageJson(await svc.list(idOf(org), { limit: query.limit, cursor: query.cursor ?? null }), o.toJson),
     }),
-    orgRoute({
-      method: 'get', path: `${base}/{id}`, tag: o.tag, summary: `Get a ${o.auditNoun}`, permission: read, response: o.object,
-      handle: async ({ org, params }) => o.toJson(await o.service.get(org.id, params.id)),
+    route({
+      method: 'get', path: `${base}/{id}`, tag: o.tag, summary: `Get a ${thing}`, permission: read, response: o.object,
+      handle: async ({ org, params }) => o.toJson(await svc.get(idOf(org), params.id)),
     }),
   );
   if (o.updateBody) {
-    routes.push(orgRoute({
-      method: 'patch', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.update ?? `Update a ${o.auditNoun}`, permission: write,
+    routes.push(route({
+      method: 'patch', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.update ?? `Update a ${thing}`, permission: write,
       body: o.updateBody, response: o.object,
       handle: async ({ caller, org, params, body, audit }) => {
-        const item = await svc.update(caller, org.id, params.id, body);
+        const item = await svc.update(caller, idOf(org), params.id, body);
         await audit(`${o.auditNoun}.updated`, target(o.idOf(item)), metadata(body));
         return o.toJson(item);
       },
     }));
   }
-  routes.push(orgRoute({
-    method: 'delete', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.delete ?? `Delete a ${o.auditNoun}`, permission: write, status: 204,
+  routes.push(route({
+    method: 'delete', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.delete ?? `Delete a ${thing}`, permission: write, status: 204,
     handle: async ({ caller, org, params, audit }) => {
-      await o.service.delete(caller, org.id, params.id);
+      await svc.delete(caller, idOf(org), params.id);
       await audit(`${o.auditNoun}.deleted`, target(params.id));
     },
   }));

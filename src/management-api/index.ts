@@ -19,6 +19,7 @@ import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
+import { vocabularyRoutes } from './vocabulary.js';
 
 export interface ManagementApiDeps {
   config: Pick<Config, 'issuer' | 'bodyLimitBytes'>;
@@ -57,6 +58,8 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...invitationRoutes(identity),
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
+    ...resourceRoutes(identity, 'server'),
+    ...vocabularyRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...auditLogRoutes(audit),

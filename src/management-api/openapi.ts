@@ -48,6 +48,7 @@ function operation(route: AnyRoute): Json {
     description: `Requires the permission \`${route.permission}\`${route.scope === 'server' ? ' and a server-scoped credential' : ''}.`,
     operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     'x-permission': route.permission,
+    ...(route.serverScopeFields ? { 'x-server-scope-fields': route.serverScopeFields } : {}),
     security: [{ bearerToken: [] }, { apiKey: [] }],
     parameters,
     ...(route.body ? { requestBody: requestBody(schemaOf(route.body, 'input')) } : {}),

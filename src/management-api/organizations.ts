@@ -12,7 +12,7 @@ export const organizationToJson = (o: Organization) => ({
   object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, created_at: o.createdAt.toISOString(),
 });
 
-/** Creating and listing organizations needs a server-scoped credential; reading one, membership. */
+/** Creating and listing organizations needs a server-scoped credential; reading and renaming one, membership; its plan, the server scope. */
 export function organizationRoutes(organizations: Organizations): AnyRoute[] {
   return [
     serverRoute({
@@ -34,6 +34,20 @@ export function organizationRoutes(organizations: Organizations): AnyRoute[] {
       method: 'get', path: '/organizations/{org}', tag: 'Organizations', summary: 'Get an organization (by id or slug)',
       permission: 'organizations:read', response: organizationObject,
       handle: async ({ org }) => organizationToJson(org),
+    }),
+    orgRoute({
+      method: 'patch', path: '/organizations/{org}', tag: 'Organizations',
+      summary: 'Rename an organization, or change its plan (the plan: server scope only; permissions the new plan withholds leave its roles, keys and clients)',
+      permission: 'organizations:write', response: organizationObject, serverScopeFields: ['plan'],
+      body: z.object({ name: displayName.optional(), plan: z.string().max(64).optional() }).strict(),
+      handle: async ({ caller, org, body, audit }) => {
+        const updated = await organizations.update(caller, org.id, body);
+        await audit('organization.updated', { type: 'organization', id: org.id }, {
+          ...(body.name !== undefined ? { name: updated.name } : {}),
+          ...(body.plan !== undefined ? { plan: updated.plan, previous_plan: org.plan } : {}),
+        });
+        return organizationToJson(updated);
+      },
     }),
   ];
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Identity } from '../identity/index.js';
 import type { Resource } from '../store/ports.js';
 import { crudRoutes } from './crud.js';
+import type { AnyRoute } from './route-kit.js';
 import { displayName, permissionList, timestamp } from './schemas/common.js';
 
 const resourceObject = z.object({
@@ -15,15 +16,23 @@ const resourceToJson = (r: Resource) => ({
 });
 
 /**
- * APIs registered by the organization: their identifiers are audiences, their permissions the
- * vocabulary (`identity.resources` keeps anyone from redefining permissions they lack).
+ * APIs registered by the organization (`/organizations/{org}/resources`) or, for server-scoped
+ * credentials, the platform's (`/resources`, in every organization's vocabulary): their
+ * identifiers are audiences, their permissions the vocabulary (`identity.resources` keeps
+ * anyone from redefining permissions they lack).
  */
-export function resourceRoutes(identity: Identity) {
+export function resourceRoutes(identity: Identity, scope: AnyRoute['scope'] = 'organization'): AnyRoute[] {
   return crudRoutes({
-    noun: 'resources', auditNoun: 'resource', tag: 'Resources', service: identity.resources,
+    noun: 'resources', scope, auditNoun: scope === 'server' ? 'platform_resource' : 'resource',
+    tag: scope === 'server' ? 'Platform resources' : 'Resources', service: identity.resources,
     idOf: (r) => r.id, toJson: resourceToJson, object: resourceObject,
     createBody: z.object({ identifier: z.string().max(2048), name: displayName.optional(), permissions: permissionList }).strict(),
     updateBody: z.object({ name: displayName.optional(), permissions: permissionList.optional() }).strict(),
     auditMetadata: (body) => ({ permissions: body.permissions }),
+    summaries: scope === 'server' ? {
+      create: 'Register a platform resource (server scope): its permissions join every organization\'s vocabulary',
+      update: 'Update a platform resource (server scope); permissions it drops leave every role, key and client',
+      delete: 'Delete a platform resource (server scope); its permissions leave every role, key and client',
+    } : undefined,
   });
 }

@@ -40,6 +40,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   status?: number;
   /** the success body's schema, for the OpenAPI document */
   response?: z.ZodType;
+  /** body fields only server-scoped credentials may send (the service refuses others 403), for the OpenAPI document */
+  serverScopeFields?: string[];
   handle(input: RouteInput<z.output<B>, z.output<Q>, O>): Promise<unknown>;
 }
 

@@ -3,6 +3,7 @@ import type { Caller } from '../audit/actor.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
+import type { PermissionRemoval } from '../identity/permission-removal.js';
 import { assertGrantableIn, assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
 import { unique } from '../identity/validation.js';
@@ -87,7 +88,15 @@ export type { ClientPermissions } from './client-reach.js';
  * credentials cannot touch clients (they serve live traffic).
  */
 export class ClientService {
-  constructor(private readonly store: Store, private readonly secrets: Secrets, private readonly permissions: ClientPermissions) {}
+  constructor(private readonly store: Store, private readonly secrets: Secrets, private readonly permissions: ClientPermissions,
+    /** takes back what left the vocabulary between a grant's check and its write */
+    private readonly removal?: Pick<PermissionRemoval, 'afterGranting'>) {}
+
+  /** The client as stored once a change that raced its grant had its say (see `afterGranting`). */
+  private async settled(caller: Caller, client: Client): Promise<Client> {
+    const taken = await this.removal?.afterGranting(caller, client.organizationId, client.permissions);
+    return taken?.length ? (await this.store.clients.findById(client.clientId)) ?? client : client;
+  }
 
   /** @throws HttpProblem 400 for invalid input, 403 for permissions the caller lacks, 404 when the organization does not exist */
   async create(caller: Caller, organizationId: string, input: CreateClientInput): Promise<{ client: Client; client_secret?: string }> {
@@ -120,7 +129,8 @@ export class ClientService {
       previousSealedSecret: null, previousSecretExpiresAt: null,
     };
     await this.store.clients.create(client);
-    return secret ? { client, client_secret: secret } : { client };
+    const settled = await this.settled(caller, client);
+    return secret ? { client: settled, client_secret: secret } : { client: settled };
   }
 
   /** @throws HttpProblem 404 when the client does not exist in this organization */
@@ -158,7 +168,7 @@ export class ClientService {
       multiOrganization: next.multiOrganization, jwks: (next.jwks as Client['jwks']) ?? null, jwksUri: (next.jwksUri as string | null) ?? null,
     });
     if (!updated) throw problems.notFound('client');
-    return updated;
+    return patch.permissions !== undefined ? this.settled(caller, updated) : updated;
   }
 
   /** Removes the client; its tokens fail from the next request on (the provider re-reads clients). @throws HttpProblem 403, 404 */

@@ -76,7 +76,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
   });
   await signingKeys.init();
-  const clients = new ClientService(store, secrets, identity.permissions);
+  const clients = new ClientService(store, secrets, identity.permissions, identity.permissionRemoval);
   const firstParty = new FirstPartyClients(config.issuer, secrets);
   // what the provider and its pages serve: the registered clients and the console
   const served = new ClientRegistry(store, secrets, identity.permissions, firstParty);

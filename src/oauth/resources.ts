@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { Identity } from '../identity/index.js';
+import { MANAGEMENT_PERMISSIONS, nounOf } from '../domain/permissions.js';
+import type { Identity, ResolvedResource } from '../identity/index.js';
 import { grantIdOf, SESSION_ROUTES, type ActingOrganizations } from './acting-organization.js';
 
 /** The organization, client-credential permissions and reach oidc-provider carries as extra client metadata. */
@@ -49,9 +50,11 @@ async function actingScope(ctx: KoaContextWithOIDC, fields: GatehouseClientField
  * oidc-provider's `getResourceServerInfo`: a resource indicator names the management API, a
  * platform resource, or a resource of the organization the request acts for; anything else is
  * `invalid_target`. The scope it offers is what the token may carry there: the resource's
- * permissions ∩ the organization's vocabulary ∩ the person's permissions in that organization
- * (re-checked on every refresh, so a removed role stops being granted), or ∩ the client's own
- * permissions for client_credentials.
+ * permissions ∩ the organization's vocabulary (a platform permission its plan withholds is never
+ * granted) ∩ the person's permissions in that organization (re-checked on every refresh, so a
+ * removed role or a deleted resource stops being granted), or ∩ the client's own permissions
+ * for client_credentials. The management API's "permissions" are the whole vocabulary: what a
+ * token holder may delegate through it (an admin giving a key `pipelines:run` must hold it).
  */
 export function resourceServerInfo(deps: ResourceServerInfoDeps) {
   return async (ctx: KoaContextWithOIDC, indicator: string, client: { clientId: string }): Promise<ResourceServer> => {
@@ -61,15 +64,7 @@ export function resourceServerInfo(deps: ResourceServerInfoDeps) {
     const { organizationId, held } = await actingScope(ctx, fields, deps);
     if (resource.organizationId !== null && organizationId !== undefined && resource.organizationId !== organizationId)
       throw new errors.InvalidTarget('unknown resource indicator');
-    let allowed: readonly string[] = resource.permissions;
-    // the vocabulary holds the management API's permissions and every permission of the
-    // organization's own resources, so only a resource of neither kind can be narrowed by it:
-    // the common token request (the management API, or the acting organization's own API) skips
-    // listing the organization's resources
-    const withinVocabulary = resource.organizationId === null ? resource.identifier === deps.identity.resources.managementIdentifier
-      : resource.organizationId === organizationId;
-    if (organizationId && !withinVocabulary) allowed = intersect(allowed, await deps.identity.permissions.vocabulary(organizationId));
-    if (held) allowed = intersect(allowed, held);
+    const allowed = intersectHeld(await offered(resource, organizationId, held, deps), held);
     const { alg, kid } = deps.signing();
     return {
       scope: allowed.join(' '),
@@ -80,6 +75,31 @@ export function resourceServerInfo(deps: ResourceServerInfoDeps) {
     } as ResourceServer;
   };
 }
+
+const MANAGEMENT_NOUNS = new Set(MANAGEMENT_PERMISSIONS.map(nounOf));
+
+/**
+ * What the resource may carry for the organization before the holder's permissions narrow it:
+ * the management API's is the vocabulary, another resource's its permissions ∩ the vocabulary.
+ * The vocabulary is read (every platform and own resource, and the plan) only where it can
+ * change the outcome: every vocabulary holds all management permissions, and an organization's
+ * own API's permissions are its vocabulary's, so a holder of management permissions only at the
+ * management API (most machine clients) and every token for the acting organization's own API
+ * skip the read, with the same answer.
+ */
+async function offered(resource: ResolvedResource, organizationId: string | undefined, held: readonly string[] | null,
+  deps: ResourceServerInfoDeps): Promise<readonly string[]> {
+  const { permissions } = deps.identity;
+  // the server scope's vocabulary (every platform permission) until the organization is known
+  if (!organizationId) return resource.kind === 'management' ? permissions.vocabulary(null) : resource.permissions;
+  if (resource.kind === 'management') {
+    return held && held.every((p) => MANAGEMENT_NOUNS.has(nounOf(p))) ? MANAGEMENT_PERMISSIONS : permissions.vocabulary(organizationId);
+  }
+  if (resource.organizationId === organizationId) return resource.permissions;
+  return intersect(resource.permissions, await permissions.vocabulary(organizationId));
+}
+
+const intersectHeld = (allowed: readonly string[], held: readonly string[] | null) => (held ? intersect(allowed, held) : allowed);
 
 /** `vocabulary ∩ held`, where `noun:*` in `held` grants every action of that noun. */
 export function intersect(vocabulary: readonly string[], held: readonly string[]): string[] {

@@ -143,7 +143,8 @@ export interface RoleStore {
 /** An API that trusts Gatehouse: its identifier is the token audience, its permissions the vocabulary. */
 export interface Resource {
   id: string;
-  organizationId: string;
+  /** null for a platform resource (the operator's API, in every organization's vocabulary) */
+  organizationId: string | null;
   /** absolute URI, unique per deployment (it is a token audience) */
   identifier: string;
   name: string;
@@ -153,14 +154,41 @@ export interface Resource {
   updatedAt: Date;
 }
 
+/** Resources; an `organizationId` of null means the platform resources (in every method). */
 export interface ResourceStore {
   /** @throws UniqueViolation('identifier') */
   create(resource: Resource): Promise<void>;
-  findById(organizationId: string, id: string): Promise<Resource | null>;
+  findById(organizationId: string | null, id: string): Promise<Resource | null>;
   findByIdentifier(identifier: string): Promise<Resource | null>;
-  list(organizationId: string, page: PageRequest): Promise<Page<Resource>>;
-  update(organizationId: string, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null>;
-  delete(organizationId: string, id: string): Promise<boolean>;
+  list(organizationId: string | null, page: PageRequest): Promise<Page<Resource>>;
+  /**
+   * Resources of organizations (never platform ones) declaring a permission whose noun (the
+   * part before `:`) is one of `nouns`; at most `limit`, in no particular order. Rare (a
+   * platform resource's registration): adapters may scan.
+   */
+  organizationResourcesDeclaring(nouns: readonly string[], limit: number): Promise<Resource[]>;
+  update(organizationId: string | null, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null>;
+  delete(organizationId: string | null, id: string): Promise<boolean>;
+}
+
+/** What {@link PermissionHolderStore.remove} changed. */
+export interface RemovedPermissions {
+  roles: number;
+  /** the API keys changed (their caches must drop them) */
+  apiKeyIds: string[];
+  clients: number;
+}
+
+/** The things that hold permissions (custom roles, API keys, OAuth clients), changed together. */
+export interface PermissionHolderStore {
+  /**
+   * Removes each of `permissions` (exact strings) from every custom role, API key and OAuth
+   * client of the organizations named (null: of every organization, server-scoped keys
+   * included), in one transaction: no reader sees some holders without them and others still
+   * with them. Each thing changed gets `updatedAt = at` (so other instances' API-key caches see
+   * the change through `apiKeys.changedSince`). Rare: adapters may scan.
+   */
+  remove(organizationIds: readonly string[] | null, permissions: readonly string[], at: Date): Promise<RemovedPermissions>;
 }
 
 // ---------------------------------------------------------------- OAuth clients and signing keys
@@ -619,6 +647,7 @@ export interface Store {
   memberships: MembershipStore;
   roles: RoleStore;
   resources: ResourceStore;
+  permissionHolders: PermissionHolderStore;
   clients: ClientStore;
   appConnections: AppConnectionStore;
   signingKeys: SigningKeyStore;

@@ -24,7 +24,7 @@ export function role(organizationId: string, over: Partial<Role> = {}): Role {
   };
 }
 
-export function resource(organizationId: string, over: Partial<Resource> = {}): Resource {
+export function resource(organizationId: string | null, over: Partial<Resource> = {}): Resource {
   return {
     id: newId('res'), organizationId, identifier: `https://api.example.com/${unique()}`, name: 'Invoices',
     permissions: ['invoices:read', 'invoices:write'], createdAt: at(), updatedAt: at(), ...over,

@@ -11,6 +11,7 @@ import { mailOutboxContract } from './aggregates/mail-outbox.js';
 import { migrationsContract } from './aggregates/migrations.js';
 import { membershipsRolesResourcesContract } from './aggregates/memberships-roles-resources.js';
 import { oidcContract } from './aggregates/oidc.js';
+import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
@@ -63,6 +64,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
   describe(`${name} store contract`, () => {
     describe('organizations and users', () => organizationsAndUsersContract(useStore(factory)));
     describe('memberships, roles and resources', () => membershipsRolesResourcesContract(useStore(factory)));
+    describe('permission holders', () => permissionHoldersContract(useStore(factory)));
     describe('clients', () => clientsContract(useStore(factory)));
     describe('app connections', () => appConnectionsContract(useStore(factory)));
     describe('signing keys', () => signingKeysContract(useStore(factory)));

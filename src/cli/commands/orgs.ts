@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { CliKit } from '../kit.js';
+import { OPERATOR } from '../../audit/actor.js';
+import { UsageError, type CliKit } from '../kit.js';
 
-/** `gatehouse orgs create <slug> [--name N] [--plan P]`, `gatehouse orgs list`. */
+/** `gatehouse orgs create <slug> [--name N] [--plan P]`, `gatehouse orgs update <slug> [--name N] [--plan P]`, `gatehouse orgs list`. */
 export function register(program: Command, { run }: CliKit): void {
   const orgs = program.command('orgs').description('organizations');
 
@@ -13,6 +14,20 @@ export function register(program: Command, { run }: CliKit): void {
       const org = await gh.identity.organizations.create({ slug, name: opts.name, plan: opts.plan });
       return { id: org.id, slug: org.slug, name: org.name, plan: org.plan };
     }, { human: (o) => `created organization ${o.slug} (${o.id}) on plan ${o.plan}` }));
+
+  orgs.command('update <slug>')
+    .description('rename an organization or change its plan (permissions the new plan withholds leave its roles, keys and clients)')
+    .option('--name <name>', 'new display name')
+    .option('--plan <plan>', 'a configured plan')
+    .action(run(async (gh, opts: { name?: string; plan?: string }, { args: [slug] }) => {
+      const org = await gh.identity.organizations.update(OPERATOR, slug, { name: opts.name, plan: opts.plan });
+      return { id: org.id, slug: org.slug, name: org.name, plan: org.plan };
+    }, {
+      check: (opts) => {
+        if (opts.name === undefined && opts.plan === undefined) throw new UsageError('nothing to change: give --name and/or --plan');
+      },
+      human: (o) => `updated organization ${o.slug} (${o.id}): ${o.name}, plan ${o.plan}`,
+    }));
 
   orgs.command('list')
     .description('list organizations, newest first')

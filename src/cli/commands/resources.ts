@@ -2,19 +2,22 @@ import type { Command } from 'commander';
 import { OPERATOR } from '../../audit/actor.js';
 import type { CliKit } from '../kit.js';
 
-/** `gatehouse resources create --org <slug> --identifier <uri> --permissions p1,p2` */
+/**
+ * `gatehouse resources create [--org <slug>] --identifier <uri> --permissions p1,p2`: without
+ * `--org`, a platform resource (the operator's API, in every organization's vocabulary).
+ */
 export function register(program: Command, { run, org, csv }: CliKit): void {
   const resources = program.command('resources').description('APIs that accept Gatehouse tokens and keys');
 
   resources.command('create')
-    .description('register a resource (token audience) and its permissions')
-    .requiredOption('--org <slug>', 'organization slug or id')
+    .description('register a resource (token audience) and its permissions; without --org, a platform resource')
+    .option('--org <slug>', 'organization slug or id (omit for a platform resource, in every organization\'s vocabulary)')
     .requiredOption('--identifier <uri>', 'absolute URI, the token audience (e.g. https://api.example.com)')
     .requiredOption('--permissions <list>', 'comma-separated resource:action permissions', csv)
     .option('--name <name>', 'display name (default: the identifier)')
-    .action(run(async (gh, opts: { org: string; identifier: string; permissions: string[]; name?: string }) => {
-      const organization = await org(gh, opts.org);
-      const resource = await gh.identity.resources.create(OPERATOR, organization.id, {
+    .action(run(async (gh, opts: { org?: string; identifier: string; permissions: string[]; name?: string }) => {
+      const organizationId = opts.org === undefined ? null : (await org(gh, opts.org)).id;
+      const resource = await gh.identity.resources.create(OPERATOR, organizationId, {
         identifier: opts.identifier, name: opts.name, permissions: opts.permissions,
       });
       return { id: resource.id, identifier: resource.identifier, permissions: resource.permissions };

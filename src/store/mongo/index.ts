@@ -13,6 +13,7 @@ import { MongoMemberships } from './memberships.js';
 import { MongoMigrations } from './migrate.js';
 import { MongoOidcPayloads } from './oidc-payloads.js';
 import { MongoOrganizations } from './organizations.js';
+import { MongoPermissionHolders } from './permission-holders.js';
 import { MongoRateLimits } from './rate-limits.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
@@ -52,19 +53,26 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
   const consoleSessions = new MongoConsoleSessions(conn);
+  const roles = new MongoRoles(conn);
+  const apiKeys = new MongoApiKeys(conn);
+  const clients = new MongoClients(conn);
+  type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
   const singleUse = new MongoSingleUse(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
     users: new MongoUsers(conn),
     memberships: new MongoMemberships(conn),
-    roles: new MongoRoles(conn),
+    roles,
     resources: new MongoResources(conn),
-    clients: new MongoClients(conn),
+    permissionHolders: new MongoPermissionHolders(conn, {
+      roles: roles.model as unknown as Holder, apiKeys: apiKeys.model as unknown as Holder, clients: clients.model as unknown as Holder,
+    }),
+    clients,
     appConnections: new MongoAppConnections(conn),
     signingKeys: new MongoSigningKeys(conn),
     oidc,
-    apiKeys: new MongoApiKeys(conn),
+    apiKeys,
     usage,
     audit: new MongoAudit(conn),
     rateLimits,

@@ -3,12 +3,12 @@ import type { Page, PageRequest, Resource, ResourceStore } from '../ports.js';
 import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
 
 interface Doc {
-  _id: string; organizationId: string; identifier: string; name: string; permissions: string[]; createdAt: Date; updatedAt: Date;
+  _id: string; organizationId: string | null; identifier: string; name: string; permissions: string[]; createdAt: Date; updatedAt: Date;
 }
 
 const schema = new Schema<Doc>({
   _id: stringId,
-  organizationId: { type: String },
+  organizationId: { type: String, default: null },
   identifier: { type: String },
   name: { type: String },
   permissions: { type: [String], default: [] },
@@ -19,11 +19,14 @@ schema.index({ identifier: 1 }, { unique: true });
 schema.index({ organizationId: 1, _id: -1 });
 
 const fromDoc = (d: Doc): Resource => ({
-  id: d._id, organizationId: d.organizationId, identifier: d.identifier, name: d.name,
+  id: d._id, organizationId: d.organizationId ?? null, identifier: d.identifier, name: d.name,
   permissions: [...(d.permissions ?? [])], createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
-/** Resources in MongoDB (`resources`; identifier unique per deployment). */
+/**
+ * Resources in MongoDB (`resources`; identifier unique per deployment). A platform resource's
+ * `organizationId` is null: `{ organizationId: null }` finds exactly those (every document has the field).
+ */
 export class MongoResources implements ResourceStore {
   readonly model: Model<Doc>;
 
@@ -42,7 +45,7 @@ export class MongoResources implements ResourceStore {
     }
   }
 
-  async findById(organizationId: string, id: string): Promise<Resource | null> {
+  async findById(organizationId: string | null, id: string): Promise<Resource | null> {
     const doc = await this.model.findOne({ _id: id, organizationId }).lean<Doc | null>();
     return doc ? fromDoc(doc) : null;
   }
@@ -52,16 +55,24 @@ export class MongoResources implements ResourceStore {
     return doc ? fromDoc(doc) : null;
   }
 
-  async list(organizationId: string, page: PageRequest): Promise<Page<Resource>> {
+  async list(organizationId: string | null, page: PageRequest): Promise<Page<Resource>> {
     return pageOf(this.model, { organizationId }, page, fromDoc, (r) => r.id);
   }
 
-  async update(organizationId: string, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
+  async organizationResourcesDeclaring(nouns: readonly string[], limit: number): Promise<Resource[]> {
+    if (!nouns.length) return [];
+    // nouns are [a-z0-9_.-]: only `.` needs escaping
+    const pattern = new RegExp(`^(?:${nouns.map((n) => n.replace(/\./g, '\\.')).join('|')}):`);
+    const docs = await this.model.find({ organizationId: { $ne: null }, permissions: pattern }).limit(limit).lean<Doc[]>();
+    return docs.map(fromDoc);
+  }
+
+  async update(organizationId: string | null, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
     const doc = await this.model.findOneAndUpdate({ _id: id, organizationId }, { $set: setOf(patch) }, { returnDocument: 'after' }).lean<Doc | null>();
     return doc ? fromDoc(doc) : null;
   }
 
-  async delete(organizationId: string, id: string): Promise<boolean> {
+  async delete(organizationId: string | null, id: string): Promise<boolean> {
     return (await this.model.deleteOne({ _id: id, organizationId })).deletedCount === 1;
   }
 }

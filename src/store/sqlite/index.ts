@@ -10,6 +10,7 @@ import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
 import { SqliteOrganizations } from './organizations.js';
+import { SqlitePermissionHolders } from './permission-holders.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
@@ -46,6 +47,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     memberships: new SqliteMemberships(db),
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
+    permissionHolders: new SqlitePermissionHolders(db),
     clients: new SqliteClients(db),
     appConnections: new SqliteAppConnections(db),
     signingKeys: new SqliteSigningKeys(db),

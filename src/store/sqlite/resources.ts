@@ -3,7 +3,7 @@ import type { SqliteDb } from './database.js';
 import { date, json, pageLimit, parse, patchRow, rethrowUnique, toPage, type RowCodec } from './rows.js';
 
 interface Row {
-  id: string; organization_id: string; identifier: string; name: string; permissions: string;
+  id: string; organization_id: string | null; identifier: string; name: string; permissions: string;
   created_at: number; updated_at: number;
 }
 
@@ -18,7 +18,7 @@ const codec: RowCodec<Row, Resource> = {
   }),
 };
 
-/** Resources (APIs that trust Gatehouse) in SQLite; identifiers are unique per deployment. */
+/** Resources (APIs that trust Gatehouse) in SQLite; identifiers are unique per deployment; platform resources have a null organization. */
 export class SqliteResources implements ResourceStore {
   private readonly insert;
   private readonly byId;
@@ -26,16 +26,21 @@ export class SqliteResources implements ResourceStore {
   private readonly page;
   private readonly write;
   private readonly remove;
+  private readonly byNouns;
 
   constructor(private readonly db: SqliteDb) {
     this.insert = db.prepare(`INSERT INTO resources (id, organization_id, identifier, name, permissions, created_at, updated_at)
       VALUES (@id, @organization_id, @identifier, @name, @permissions, @created_at, @updated_at)`);
-    this.byId = db.prepare<[string, string], Row>('SELECT * FROM resources WHERE organization_id = ? AND id = ?');
+    // `IS` matches null too: the platform resources
+    this.byId = db.prepare<[string | null, string], Row>('SELECT * FROM resources WHERE organization_id IS ? AND id = ?');
     this.byIdentifier = db.prepare<[string], Row>('SELECT * FROM resources WHERE identifier = ?');
-    this.page = db.prepare<[{ org: string; cursor: string | null; limit: number }], Row>(`SELECT * FROM resources
-      WHERE organization_id = @org AND (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit`);
+    this.page = db.prepare<[{ org: string | null; cursor: string | null; limit: number }], Row>(`SELECT * FROM resources
+      WHERE organization_id IS @org AND (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit`);
     this.write = db.prepare('UPDATE resources SET name = @name, permissions = @permissions, updated_at = @updated_at WHERE id = @id');
-    this.remove = db.prepare('DELETE FROM resources WHERE organization_id = ? AND id = ?');
+    this.remove = db.prepare('DELETE FROM resources WHERE organization_id IS ? AND id = ?');
+    this.byNouns = db.prepare<[{ nouns: string; limit: number }], Row>(`SELECT * FROM resources r WHERE r.organization_id IS NOT NULL AND EXISTS (
+      SELECT 1 FROM json_each(r.permissions) p WHERE substr(p.value, 1, instr(p.value, ':') - 1) IN (SELECT value FROM json_each(@nouns))
+    ) LIMIT @limit`);
   }
 
   async create(resource: Resource): Promise<void> {
@@ -46,7 +51,7 @@ export class SqliteResources implements ResourceStore {
     }
   }
 
-  async findById(organizationId: string, id: string): Promise<Resource | null> {
+  async findById(organizationId: string | null, id: string): Promise<Resource | null> {
     const row = this.byId.get(organizationId, id);
     return row ? codec.fromRow(row) : null;
   }
@@ -56,17 +61,22 @@ export class SqliteResources implements ResourceStore {
     return row ? codec.fromRow(row) : null;
   }
 
-  async list(organizationId: string, page: PageRequest): Promise<Page<Resource>> {
+  async list(organizationId: string | null, page: PageRequest): Promise<Page<Resource>> {
     const limit = pageLimit(page);
     const rows = this.page.all({ org: organizationId, cursor: page.cursor ?? null, limit: limit + 1 });
     return toPage(rows, limit, codec.fromRow, (r) => r.id);
   }
 
-  async update(organizationId: string, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
+  async organizationResourcesDeclaring(nouns: readonly string[], limit: number): Promise<Resource[]> {
+    if (!nouns.length) return [];
+    return this.byNouns.all({ nouns: json(nouns), limit }).map(codec.fromRow);
+  }
+
+  async update(organizationId: string | null, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
     return patchRow(this.db, codec, () => this.byId.get(organizationId, id), (row) => this.write.run(row), patch);
   }
 
-  async delete(organizationId: string, id: string): Promise<boolean> {
+  async delete(organizationId: string | null, id: string): Promise<boolean> {
     return this.remove.run(organizationId, id).changes > 0;
   }
 }

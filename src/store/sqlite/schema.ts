@@ -126,6 +126,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
   `,
   `
+  -- platform resources: a resource's organization may be null
+  CREATE TABLE resources_next (
+    id TEXT PRIMARY KEY, organization_id TEXT, identifier TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL, permissions TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  INSERT INTO resources_next (id, organization_id, identifier, name, permissions, created_at, updated_at)
+    SELECT id, organization_id, identifier, name, permissions, created_at, updated_at FROM resources;
+  DROP TABLE resources;
+  ALTER TABLE resources_next RENAME TO resources;
+  CREATE INDEX resources_by_org ON resources (organization_id, id);
+  `,
+  `
   -- single-use claims (DPoP proof jti replay detection, shared by every instance)
   CREATE TABLE single_use (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX single_use_by_expiry ON single_use (expires_at);

@@ -165,5 +165,47 @@ export function membershipsRolesResourcesContract(ctx: StoreContext): void {
       expect(await ctx.store.resources.delete(org, rs[1].id)).toBe(false);
       expect(await ctx.store.resources.findByIdentifier(rs[1].identifier)).toBeNull();
     });
+
+    it('keeps platform resources (organization null) apart from every organization\'s, with identifiers unique across both', async () => {
+      const org = newId('org');
+      const platform = [resource(null), resource(null)];
+      for (const r of platform) await ctx.store.resources.create(r);
+      const own = resource(org);
+      await ctx.store.resources.create(own);
+      expect(await ctx.store.resources.findById(null, platform[0].id)).toEqual(platform[0]);
+      expect(await ctx.store.resources.findById(org, platform[0].id)).toBeNull();
+      expect(await ctx.store.resources.findById(null, own.id)).toBeNull();
+      expect(await ctx.store.resources.findByIdentifier(platform[1].identifier)).toEqual(platform[1]);
+      expect(await walk((p) => ctx.store.resources.list(null, p), 1, (r) => r.id)).toEqual([...platform].reverse());
+      expect((await ctx.store.resources.list(org, { limit: 10 })).items).toEqual([own]);
+      await expect(ctx.store.resources.create(resource(org, { identifier: platform[0].identifier })))
+        .rejects.toMatchObject({ name: 'UniqueViolation', field: 'identifier' });
+      await expect(ctx.store.resources.create(resource(null, { identifier: own.identifier })))
+        .rejects.toMatchObject({ name: 'UniqueViolation', field: 'identifier' });
+
+      const patch = { permissions: ['pipelines:run'], updatedAt: at(-2) };
+      expect(await ctx.store.resources.update(org, platform[0].id, patch)).toBeNull();
+      expect(await ctx.store.resources.update(null, platform[0].id, patch)).toEqual({ ...platform[0], ...patch });
+      expect(await ctx.store.resources.delete(org, platform[1].id)).toBe(false);
+      expect(await ctx.store.resources.delete(null, platform[1].id)).toBe(true);
+      expect((await ctx.store.resources.list(null, { limit: 10 })).items).toEqual([{ ...platform[0], ...patch }]);
+      await ctx.store.resources.delete(null, platform[0].id);
+    });
+
+    it('finds the organizations\' resources declaring a noun, whole nouns only, never platform ones, within the limit', async () => {
+      const platform = resource(null, { permissions: ['ci.jobs:run', 'ci.jobs:read'] });
+      const ofA = resource(newId('org'), { permissions: ['builds:read', 'ci.jobs:cancel'] });
+      const ofB = resource(newId('org'), { permissions: ['build:read', 'cixjobs:read'] });
+      const ofC = resource(newId('org'), { permissions: ['ci.jobs:read'] });
+      for (const r of [platform, ofA, ofB, ofC]) await ctx.store.resources.create(r);
+      const ids = async (nouns: string[], limit = 10) => (await ctx.store.resources.organizationResourcesDeclaring(nouns, limit)).map((r) => r.id).sort();
+      expect(await ids(['ci.jobs'])).toEqual([ofA.id, ofC.id].sort());
+      expect(await ids(['builds'])).toEqual([ofA.id]);
+      expect(await ids(['build', 'nothing'])).toEqual([ofB.id]);
+      expect(await ids(['bui', 'ci'])).toEqual([]);
+      expect(await ids([])).toEqual([]);
+      expect(await ids(['ci.jobs'], 1)).toHaveLength(1);
+      expect(await ctx.store.resources.organizationResourcesDeclaring(['builds'], 5)).toEqual([ofA]);
+    });
   });
 }

@@ -23,7 +23,7 @@ describe('orgs create failures', () => {
     expectOneLineFailure(await cli.run(['orgs', 'create', 'acme', '--json']), /slug "acme" already exists/);
   });
   it('refuses an unknown plan, naming the configured plans', async () => {
-    expectOneLineFailure(await cli.run(['orgs', 'create', 'planned', '--plan', 'gold', '--json']), /plan: must be one of: free, pro/);
+    expectOneLineFailure(await cli.run(['orgs', 'create', 'planned', '--plan', 'gold', '--json']), /plan: "gold" is not a configured plan; must be one of: free, pro/);
   });
   it('refuses a malformed slug', async () => {
     expectOneLineFailure(await cli.run(['orgs', 'create', 'No Way']), /slug: must be 3 to 40/);
@@ -74,6 +74,21 @@ describe('resources create failures', () => {
   });
   it('refuses an unknown organization', async () => {
     expectOneLineFailure(await cli.run(['resources', 'create', '--org', 'nope', '--identifier', 'https://x.test', '--permissions', 'a:read']), /no organization "nope"/);
+  });
+});
+
+describe('platform resources and orgs update failures', () => {
+  it('refuses an organization API taking a platform API\'s noun, naming the platform API', async () => {
+    expect((await cli.run(['resources', 'create', '--identifier', 'https://ci.platform.test', '--permissions', 'jobs:run'])).code).toBe(0);
+    expectOneLineFailure(await cli.run(['resources', 'create', '--org', 'acme', '--identifier', 'https://jobs.acme.test', '--permissions', 'jobs:read']),
+      /"jobs" belongs to the platform API https:\/\/ci\.platform\.test/);
+  });
+  it('refuses an unknown plan, naming it, and an unknown organization', async () => {
+    expectOneLineFailure(await cli.run(['orgs', 'update', 'acme', '--plan', 'gold']), /plan: "gold" is not a configured plan; must be one of: free, pro/);
+    expectOneLineFailure(await cli.run(['orgs', 'update', 'nope', '--name', 'x']), /No such organization/);
+  });
+  it('is a usage error (exit 2) with nothing to change', async () => {
+    expectOneLineFailure(await cli.run(['orgs', 'update', 'acme']), /nothing to change: give --name and\/or --plan/, 2);
   });
 });
 

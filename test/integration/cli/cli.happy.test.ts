@@ -85,6 +85,29 @@ describe('gatehouse resources create', () => {
   });
 });
 
+describe('gatehouse resources create without --org (a platform resource)', () => {
+  it('registers the operator\'s API, in every organization\'s vocabulary, and prints {id, identifier, permissions}', async () => {
+    const r = await cli.run(['resources', 'create', '--identifier', 'https://api.platform.test', '--name', 'Pipelines', '--permissions', 'pipelines:read,pipelines:run', '--json']);
+    expect(r.code).toBe(0);
+    expect(Object.keys(r.json()).sort()).toEqual(['id', 'identifier', 'permissions']);
+    expect(r.json()).toMatchObject({ identifier: 'https://api.platform.test', permissions: ['pipelines:read', 'pipelines:run'] });
+    // every organization's keys may now hold its permissions
+    const key = await cli.run(['keys', 'create', '--org', 'globex', '--name', 'runner', '--permissions', 'pipelines:run', '--json']);
+    expect([key.code, key.json().permissions]).toEqual([0, ['pipelines:run']]);
+  });
+});
+
+describe('gatehouse orgs update', () => {
+  it('renames an organization and changes its plan, printing {id, slug, name, plan}', async () => {
+    const r = await cli.run(['orgs', 'update', 'acme', '--name', 'Acme Rockets', '--plan', 'pro', '--json']);
+    expect(r.code).toBe(0);
+    expect(Object.keys(r.json()).sort()).toEqual(['id', 'name', 'plan', 'slug']);
+    expect(r.json()).toMatchObject({ slug: 'acme', name: 'Acme Rockets', plan: 'pro' });
+    const human = await cli.run(['orgs', 'update', 'acme', '--plan', 'free']);
+    expect(human.stdout).toMatch(/^updated organization acme \(org_[0-9a-z]+\): Acme Rockets, plan free\n$/);
+  });
+});
+
 describe('help', () => {
   it('prints usage on stdout and exits 0 for --help', async () => {
     const r = await cli.run(['orgs', 'create', '--help']);

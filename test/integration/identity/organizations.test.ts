@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { createTestGatehouse } from '../../support/harness.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { HttpProblem } from '../../../src/http/problem.js';
@@ -46,7 +47,7 @@ describe('organizations', () => {
   it('refuses an unknown plan, naming the configured ones', async () => {
     const problem = await problemOf(gh.identity.organizations.create({ slug: 'planless', plan: 'platinum' }));
     expect(problem.status).toBe(400);
-    expect(problem.detail).toMatch(/plan: must be one of: free, pro/);
+    expect(problem.detail).toMatch(/plan: "platinum" is not a configured plan; must be one of: free, pro/);
     expect(await gh.identity.organizations.resolve('planless')).toBeNull();
   });
 
@@ -70,9 +71,9 @@ describe('organizations', () => {
 
   it('updates name and plan, refusing an unknown plan', async () => {
     const org = await gh.identity.organizations.create({ slug: 'updatable' });
-    expect(await gh.identity.organizations.update(org.id, { name: 'Updated', plan: 'pro' })).toMatchObject({ name: 'Updated', plan: 'pro' });
-    expect((await problemOf(gh.identity.organizations.update(org.id, { plan: 'gold' }))).status).toBe(400);
-    expect((await problemOf(gh.identity.organizations.update('org_missing', { name: 'x' }))).status).toBe(404);
+    expect(await gh.identity.organizations.update(OPERATOR, org.id, { name: 'Updated', plan: 'pro' })).toMatchObject({ name: 'Updated', plan: 'pro' });
+    expect((await problemOf(gh.identity.organizations.update(OPERATOR, org.id, { plan: 'gold' }))).status).toBe(400);
+    expect((await problemOf(gh.identity.organizations.update(OPERATOR, 'org_missing', { name: 'x' }))).status).toBe(404);
   });
 
   it('falls back to the default plan when an organization\'s plan left the configuration', () => {

@@ -20,16 +20,16 @@ async function member(email: string, roles: string[]) {
 }
 
 describe('permissions of a user in an organization', () => {
-  it('gives admin every management permission', async () => {
+  it('gives admin the whole vocabulary: every management permission and every permission of its APIs', async () => {
     const user = await member('admin@example.com', ['admin']);
-    expect((await gh.identity.permissions.permissionsIn(org.id, user.id))!.sort()).toEqual([...MANAGEMENT_PERMISSIONS].sort());
+    expect((await gh.identity.permissions.permissionsIn(org.id, user.id))!.sort())
+      .toEqual([...MANAGEMENT_PERMISSIONS, 'invoices:read', 'invoices:write', 'parcels:read'].sort());
   });
 
-  it('gives member the read-only management permissions', async () => {
+  it('gives member the vocabulary\'s read permissions', async () => {
     const user = await member('member@example.com', ['member']);
     const held = (await gh.identity.permissions.permissionsIn(org.id, user.id))!;
-    expect(held.length).toBeGreaterThan(0);
-    expect(held.every((p) => p.endsWith(':read'))).toBe(true);
+    expect(held.sort()).toEqual([...MANAGEMENT_PERMISSIONS.filter((p) => p.endsWith(':read')), 'invoices:read', 'parcels:read'].sort());
     expect(held).not.toContain('api_keys:write');
   });
 

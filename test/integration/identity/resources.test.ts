@@ -80,14 +80,14 @@ describe('resolving resource indicators', () => {
   it('resolves <issuer>/v1 to the built-in management API', async () => {
     expect(gh.identity.resources.managementIdentifier).toBe('https://auth.example.test/v1');
     expect(await gh.identity.resources.resolve('https://auth.example.test/v1')).toEqual({
-      identifier: 'https://auth.example.test/v1', organizationId: null, permissions: [...MANAGEMENT_PERMISSIONS],
+      identifier: 'https://auth.example.test/v1', kind: 'management', organizationId: null, permissions: [...MANAGEMENT_PERMISSIONS],
     });
   });
 
   it('resolves a registered resource to its organization and permissions', async () => {
     await gh.identity.resources.create(OPERATOR, org.id, { identifier: 'https://resolve.acme.test', permissions: ['reports:read'] });
     expect(await gh.identity.resources.resolve('https://resolve.acme.test')).toEqual({
-      identifier: 'https://resolve.acme.test', organizationId: org.id, permissions: ['reports:read'],
+      identifier: 'https://resolve.acme.test', kind: 'organization', organizationId: org.id, permissions: ['reports:read'],
     });
   });
 

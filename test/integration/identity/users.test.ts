@@ -94,8 +94,8 @@ describe('verifying passwords', () => {
     const real = createPasswords();
     const verified: string[] = [];
     const counting: Passwords = { ...real, verify: async (hash, pw) => { verified.push(hash); return real.verify(hash, pw); } };
-    const roles = createRoles(gh.store, createPermissionService(gh.store));
-    const users = createUsers(gh.store, counting, roles, createMembers(gh.store, createPermissionService(gh.store), roles));
+    const roles = createRoles(gh.store, createPermissionService(gh.store, gh.config));
+    const users = createUsers(gh.store, counting, roles, createMembers(gh.store, createPermissionService(gh.store, gh.config), roles));
     expect(await users.verifyPassword('nobody@example.com', PASSWORD)).toBeNull();
     expect(await users.verifyPassword('not an email', PASSWORD)).toBeNull();
     expect(await users.verifyPassword('grace@example.com', 'wrong password!')).toBeNull();

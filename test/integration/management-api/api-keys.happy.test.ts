@@ -6,7 +6,7 @@ const s = seededSuite();
 /** an acme key with every management permission and the invoices API's */
 let owner: string;
 beforeAll(async () => {
-  await s.gatehouse.identity.organizations.update(s.org.id, { plan: 'pro' }); // room for many keys
+  await s.gatehouse.identity.organizations.update(OPERATOR, s.org.id, { plan: 'pro' }); // room for many keys
   await s.gatehouse.identity.resources.create(OPERATOR, s.org.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
   owner = (await mintKey(s.gatehouse, s.org.id, [...MANAGEMENT_PERMISSIONS, 'invoices:*'])).key;
 });

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { digestApiKey, generateApiKey } from '../../../src/domain/api-keys/format.js';
 import { newId } from '../../../src/domain/ids.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
@@ -12,7 +13,7 @@ const sink = new Writable({ write(chunk, _enc, done) { logs += chunk.toString();
 const s = seededSuite({}, { logger: createLogger('info', sink) });
 
 beforeAll(async () => {
-  await s.gatehouse.identity.organizations.update(s.org.id, { plan: 'pro' });
+  await s.gatehouse.identity.organizations.update(OPERATOR, s.org.id, { plan: 'pro' });
   const globex = await seedOrganization(s.gatehouse, 'globex');
   globexAdmin = (await mintKey(s.gatehouse, globex.id, MANAGEMENT_PERMISSIONS)).key;
 });

@@ -24,10 +24,14 @@ import { clientConfig } from '../../support/oauth.js';
 type Json = Record<string, any>;
 type Scope = 'organization' | 'server';
 
-/** what targets hold and weak callers lack: a permission of the organization's own API; for the server scope, `audit:read` */
-const STRONG: Record<Scope, string> = { organization: 'invoices:write', server: 'audit:read' };
+/**
+ * what targets hold and weak callers lack: a permission of the organization's own API; for the
+ * server scope, one of the platform API (`reports:*`), which the `free` plan withholds
+ */
+const STRONG: Record<Scope, string> = { organization: 'invoices:write', server: 'reports:write' };
 const ALL_INVOICES = ['invoices:read', 'invoices:write'];
-const WEAK_SERVER_PERMISSIONS = MANAGEMENT_PERMISSIONS.filter((p) => p !== STRONG.server);
+const ALL_REPORTS = ['reports:read', 'reports:write'];
+const WEAK_SERVER_PERMISSIONS = MANAGEMENT_PERMISSIONS;
 
 let server: RunningGatehouse;
 let dir: string;
@@ -47,8 +51,9 @@ const strong: Record<Scope, Record<string, string>> = { organization: {}, server
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-escalation-'));
   dbPath = join(dir, 'store.db');
-  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}` });
+  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } } });
   const gh = server.gatehouse;
+  await gh.identity.resources.create(OPERATOR, null, { identifier: 'https://platform.example.com', permissions: ALL_REPORTS });
   const org = await gh.identity.organizations.create({ slug: 'acme', plan: 'pro' });
   orgId = org.id;
   await gh.identity.resources.create(OPERATOR, org.id, { identifier: 'https://api.acme.test', permissions: ALL_INVOICES });
@@ -77,8 +82,8 @@ beforeAll(async () => {
     { name: "another organization's key", scope: 'other', headers: apiKey((await mintKey(gh, globex.id, MANAGEMENT_PERMISSIONS)).key) },
     { name: 'a weaker server key', scope: 'server', headers: apiKey((await mintKey(gh, null, WEAK_SERVER_PERMISSIONS)).key) },
   );
-  strong.organization = apiKey((await mintKey(gh, org.id, [...MANAGEMENT_PERMISSIONS, ...ALL_INVOICES])).key);
-  strong.server = apiKey((await mintKey(gh, null, MANAGEMENT_PERMISSIONS)).key);
+  strong.organization = apiKey((await mintKey(gh, org.id, [...MANAGEMENT_PERMISSIONS, ...ALL_INVOICES, ...ALL_REPORTS])).key);
+  strong.server = apiKey((await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, ...ALL_REPORTS])).key);
 });
 
 /** A client_credentials token bound to a fresh DPoP key (the client requires DPoP), presented as RFC 9449 says. */
@@ -150,7 +155,9 @@ async function targetFor(collection: string): Promise<string> {
   const n = unique();
   switch (collection) {
     case 'api-keys': return (await mintKey(gh, orgId, ['invoices:write', 'users:read'], { ipAllowlist: ['10.0.0.0/8'] })).id;
-    case 'server-api-keys': return (await mintKey(gh, null, MANAGEMENT_PERMISSIONS)).id;
+    case 'server-api-keys': return (await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, STRONG.server])).id;
+    // a platform API declaring what weak server callers lack
+    case 'server-resources': return (await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id;
     case 'clients': return (await gh.oauth.clients.create(OPERATOR, orgId, { name: 't', grant_types: ['client_credentials'], redirect_uris: [], permissions: ['invoices:write'] })).client.clientId;
     case 'roles': return (await gh.identity.roles.create(OPERATOR, orgId, { name: `t${n}`, permissions: ['invoices:write'] })).id;
     case 'resources': return (await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id;
@@ -174,7 +181,8 @@ async function targetFor(collection: string): Promise<string> {
   }
 }
 
-interface Route { method: string; path: string; scope: Scope; collection: string | null; body: Json | undefined }
+/** `serverFields`: body fields only server-scoped credentials may send (`x-server-scope-fields`) */
+interface Route { method: string; path: string; scope: Scope; collection: string | null; body: Json | undefined; serverFields: string[] }
 
 /** The mutating routes, as the management API describes itself. */
 async function mutatingRoutes(): Promise<Route[]> {
@@ -186,7 +194,10 @@ async function mutatingRoutes(): Promise<Route[]> {
       const scope: Scope = path.startsWith('/v1/organizations/{org}') ? 'organization' : 'server';
       const segment = /\/([a-z-]+)\/\{(?:[a-z]+_)?id\}/.exec(path)?.[1] ?? null;
       const collection = segment && scope === 'server' ? `server-${segment}` : segment;
-      routes.push({ method, path, scope, collection, body: (op as Json).requestBody?.content?.['application/json']?.schema });
+      routes.push({
+        method, path, scope, collection, body: (op as Json).requestBody?.content?.['application/json']?.schema,
+        serverFields: (op as Json)['x-server-scope-fields'] ?? [],
+      });
     }
   }
   return routes;
@@ -203,10 +214,13 @@ async function call(route: Route, target: string | null, headers: Headers, body:
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+const sendsServerFields = (route: Route, body: Json | undefined) => route.serverFields.some((f) => body !== undefined && f in body);
+
 /** Whether the caller must be refused on this route: always outside its scope or environment, else when there is something to escalate to. */
 function mustRefuse(route: Route, caller: Caller, body: Json | undefined): boolean {
   if (caller.scope === 'other' || caller.scope === 'test') return true;
   if (caller.scope !== route.scope) return true;
+  if (sendsServerFields(route, body)) return true;
   const grants = body !== undefined && ('permissions' in body || 'roles' in body);
   return route.collection !== null || grants;
 }
@@ -219,6 +233,7 @@ describe('every mutating route refuses callers weaker than what it would create 
       'post /v1/organizations/{org}/clients/{id}/rotate-secret', 'post /v1/organizations/{org}/invitations',
       'patch /v1/organizations/{org}/users/{id}', 'delete /v1/organizations/{org}/api-keys/{id}',
       'delete /v1/organizations/{org}/connected-apps/{client_id}',
+      'post /v1/resources', 'patch /v1/resources/{id}', 'delete /v1/resources/{id}', 'patch /v1/organizations/{org}',
     ]));
     // every client setting is in the bodies tried, so changing any of them is a guarded client change
     const clientBodies = routes.filter((r) => r.path.startsWith('/v1/organizations/{org}/clients') && ['post', 'patch'].includes(r.method) && r.body);
@@ -250,7 +265,8 @@ describe('every mutating route refuses callers weaker than what it would create 
         if (changed.length) failures.push(`${label} by ${caller.name}: changed ${changed.join(', ')}`);
         refusals++;
       }
-      const done = await call(route, target, strong[route.scope], body);
+      // fields for server-scoped credentials only (an organization's plan) need the strong server key
+      const done = await call(route, target, strong[sendsServerFields(route, body) ? 'server' : route.scope], body);
       // its mail (an invitation) leaves now, not during the next route's snapshots
       await server.gatehouse.mail.worker.drain();
       if (done.status < 200 || done.status > 299) failures.push(`${label} by a caller holding everything: ${done.status} ${JSON.stringify(done.body)} (body ${JSON.stringify(body)})`);

@@ -11,7 +11,7 @@ let s: Seeded;
 beforeAll(async () => {
   smtp = await startSmtpSink();
   s = await seed({ smtpUrl: smtp.url });
-  await s.gatehouse.identity.organizations.update(s.org.id, { name: 'Acme Rockets' });
+  await s.gatehouse.identity.organizations.update(OPERATOR, s.org.id, { name: 'Acme Rockets' });
 });
 afterAll(async () => {
   await s.close();

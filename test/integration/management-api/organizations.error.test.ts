@@ -13,6 +13,19 @@ describe('organizations: bad requests', () => {
     expectFieldProblem(await post(body), field);
   });
 
+  it.each([
+    ['an unknown plan', { plan: 'platinum' }, 'plan'],
+    ['an empty name', { name: '' }, 'name'],
+    ['an unknown field', { slug: 'renamed' }, 'slug'],
+  ])('answers 400 to an update with %s, naming the field', async (_l, body, field) => {
+    expectFieldProblem(await s.api().patch('/v1/organizations/acme').set('X-API-Key', s.serverKey).send(body), field);
+  });
+
+  it('names the unknown plan and the configured ones', async () => {
+    const res = await s.api().patch('/v1/organizations/acme').set('X-API-Key', s.serverKey).send({ plan: 'platinum' });
+    expect(res.body.errors).toEqual([{ field: 'plan', message: '"platinum" is not a configured plan; must be one of: free, pro' }]);
+  });
+
   it('answers 409 for a slug already taken', async () => {
     const res = await post({ slug: 'acme' });
     expect(res.status).toBe(409);

@@ -19,6 +19,18 @@ describe('organizations', () => {
     expect(bySlug.body).toMatchObject({ id: s.org.id, slug: 'acme', plan: 'free' });
   });
 
+  it('renames an organization with organizations:write (its own credential or a server one); a server credential changes its plan', async () => {
+    const renamed = await s.api().patch('/v1/organizations/acme').set('X-API-Key', s.adminKey).send({ name: 'Acme Rockets' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ object: 'organization', id: s.org.id, slug: 'acme', name: 'Acme Rockets', plan: 'free' });
+    const planned = await s.api().patch(`/v1/organizations/${s.org.id}`).set('X-API-Key', s.serverKey).send({ plan: 'pro' });
+    expect(planned.status).toBe(200);
+    expect(planned.body).toMatchObject({ name: 'Acme Rockets', plan: 'pro' });
+    const events = (await s.gatehouse.store.audit.list(s.org.id, { limit: 10 })).items.filter((e) => e.action === 'organization.updated');
+    expect(events.map((e) => e.metadata)).toEqual([{ plan: 'pro', previous_plan: 'free' }, { name: 'Acme Rockets' }]);
+    await s.api().patch('/v1/organizations/acme').set('X-API-Key', s.serverKey).send({ plan: 'free' }).expect(200);
+  });
+
   it('audits the creation', async () => {
     const events = (await s.gatehouse.store.audit.list(null, { limit: 50 })).items;
     expect(events.find((e) => e.action === 'organization.created')).toMatchObject({ actor: { type: 'api_key' }, target: { type: 'organization' } });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** A free TCP port on 127.0.0.1 (listen on 0, read it, close). */
 export async function freePort(): Promise<number> {
@@ -20,9 +21,10 @@ export interface ServerProcess {
   waitFor(pattern: RegExp, ms?: number): Promise<void>;
 }
 
-/** `node dist/src/main.js` from the repository root with exactly this environment (plus PATH). */
-export function startServerProcess(env: NodeJS.ProcessEnv): ServerProcess {
-  const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: process.cwd(), env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `node dist/src/main.js` with exactly this environment (plus PATH), from the repository root or `cwd` (its `config/` overrides). */
+export function startServerProcess(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerProcess {
+  const main = join(process.cwd(), 'dist/src/main.js');
+  const child = spawn(process.execPath, [main], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];

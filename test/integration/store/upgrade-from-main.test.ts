@@ -100,6 +100,21 @@ describe('a SQLite database written by commit 50e5b2e', () => {
       .toMatchObject({ allowed: true, used: 4 });
   });
 
+  it('takes platform resources (no organization) beside the organizations\' it had, identifiers still unique', async () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const platform = {
+      id: 'res_platform_upgrade', organizationId: null, identifier: 'https://api.platform.test', name: 'Platform',
+      permissions: ['pipelines:run'], createdAt: now, updatedAt: now,
+    };
+    await store.resources.create(platform);
+    expect((await store.resources.list(null, { limit: 10 })).items).toEqual([platform]);
+    expect((await store.resources.list(ACME, { limit: 10 })).items.map((r) => r.identifier)).toEqual(['https://api.acme.test/invoices']);
+    await expect(store.resources.create({ ...platform, id: 'res_dup', identifier: 'https://api.acme.test/invoices' }))
+      .rejects.toMatchObject({ name: 'UniqueViolation', field: 'identifier' });
+    expect((await store.resources.organizationResourcesDeclaring(['widgets'], 5)).map((r) => r.organizationId)).toEqual([GLOBEX]);
+    await store.resources.delete(null, platform.id);
+  });
+
   it('takes writes of the features the new migrations brought (usage flush ids)', async () => {
     const flush = [{ keyId: BILLING_KEY, day: '2026-12-01', count: 2, lastUsedAt: new Date('2026-12-01T00:00:01Z') }];
     await store.usage.record(flush, 'flush_upgrade');
@@ -114,6 +129,10 @@ describe('a SQLite database written by commit 50e5b2e', () => {
       expect(jwks.status).toBe(200);
       expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toContain('N51acXPT3Kc5MK-MFRvSCZzN9eINpvTKTE5iMRPs0tI');
       expect(await gh.store.organizations.findBySlug('globex')).toMatchObject({ id: GLOBEX });
+      // the organizations' vocabularies as before, the built-in admin now holding its own API's permissions
+      const ada = (await gh.store.users.findByEmail('ada@example.com'))!;
+      expect(await gh.identity.permissions.permissionsIn(ACME, ada.id)).toEqual(expect.arrayContaining(['api_keys:write', 'invoices:read', 'invoices:write']));
+      expect(await gh.identity.permissions.outsideVocabulary(GLOBEX, ['widgets:read', 'invoices:read'])).toEqual(['invoices:read']);
     } finally {
       await gh.close();
     }

@@ -189,6 +189,14 @@ describe('loadConfig', () => {
     expect(packageRoot()).toBe(process.cwd());
   });
 
+  it('reads a plan\'s platformPermissions (absent: every platform permission) and names a malformed one', () => {
+    const config = loadConfig({ env: { NODE_ENV: 'test' }, overrides: { plans: { free: { platformPermissions: ['pipelines:read', 'artifacts:*'] } } } });
+    expect(config.plans.free.platformPermissions).toEqual(['pipelines:read', 'artifacts:*']);
+    expect(config.plans.pro.platformPermissions).toBeUndefined();
+    const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'test' }, overrides: { plans: { free: { platformPermissions: ['Pipelines'] } } } }));
+    expect(problems).toEqual([expect.stringMatching(/^plans\.free\.platformPermissions\.0: must be "resource:action" permissions/)]);
+  });
+
   it('names a bad value in a working-directory config file like any other', () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, 'config'));
