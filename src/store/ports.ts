@@ -6,6 +6,10 @@
  * last id of the previous page.
  */
 
+import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+
+export * from './event-ports.js';
+
 export interface PageRequest {
   /** 1..200 */
   limit: number;
@@ -221,8 +225,8 @@ export interface OidcPayloadStore {
    */
   consume(model: string, id: string, at: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
-  /** removes every payload of every model whose `grantId` matches */
-  revokeByGrantId(grantId: string): Promise<void>;
+  /** removes every payload of every model whose `grantId` matches; `events` are written when it removed any */
+  revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void>;
 }
 
 /**
@@ -249,16 +253,17 @@ export interface AppConnectionStore {
   /**
    * Inserts the connection or, when (organization, client, user) has one already, sets its
    * scopes, resources and `updatedAt`, keeping its id and `createdAt`. Returns what is stored.
+   * `events` are written only when this call inserted it (see {@link EventRecord}).
    */
-  save(connection: AppConnection): Promise<AppConnection>;
+  save(connection: AppConnection, events?: readonly EventRecord[]): Promise<AppConnection>;
   findById(id: string): Promise<AppConnection | null>;
   find(organizationId: string, clientId: string, userId: string): Promise<AppConnection | null>;
   /** the ids of the clients connected in the organization, descending, paged by client id */
   listClients(organizationId: string, page: PageRequest): Promise<Page<string>>;
   /** the organization's connections to one client, newest first, at most `limit` */
   listByClient(organizationId: string, clientId: string, limit: number): Promise<AppConnection[]>;
-  /** removes every connection of the client in the organization (one statement); how many */
-  deleteByClient(organizationId: string, clientId: string): Promise<number>;
+  /** removes every connection of the client in the organization (one statement); how many. `events`: when it removed any */
+  deleteByClient(organizationId: string, clientId: string, events?: readonly EventRecord[]): Promise<number>;
 }
 
 // ---------------------------------------------------------------- API keys, usage, audit
@@ -312,6 +317,8 @@ export interface KeyRotation {
   successor: ApiKeyRecord;
   /** the organization's cap on active keys, the old key counted as active (see `create`) */
   cap?: { maxActive: number; now: Date };
+  /** written with the rotation, when it happens (see {@link EventRecord}) */
+  events?: readonly EventRecord[];
 }
 
 /**
@@ -321,16 +328,32 @@ export interface KeyRotation {
  */
 export type RotationOutcome = 'rotated' | 'conflict' | 'cap_reached';
 
+/** See {@link ApiKeyStore.listForReminder}. */
+export interface KeyReminderWindow {
+  field: 'expiresAt' | 'createdAt';
+  after: Date | null;
+  upTo: Date;
+  now: Date;
+}
+
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
    * not expired at `now`). Atomic with respect to concurrent creates in the same organization.
    */
-  create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }): Promise<'created' | 'cap_reached'>;
+  create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'>;
   findById(id: string): Promise<ApiKeyRecord | null>;
   /** organizationId null lists server-scoped keys */
   list(organizationId: string | null, filter: ApiKeyListFilter, page: PageRequest): Promise<Page<ApiKeyRecord>>;
-  update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null>;
+  /** `events` are written with the change when the key exists (see {@link EventRecord}) */
+  update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>,
+    events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
+  /**
+   * Organization keys (not server-scoped) neither revoked nor rotated nor expired at `window.now`
+   * whose `field` lies in (`after`, `upTo`] (`after` null: no lower bound), newest first: the
+   * candidates of the reminder sweep (`api_key.expiring`, `api_key.rotation_due`).
+   */
+  listForReminder(window: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   /**
    * Rotates a key as one compare-and-set: if the old key is still the version read, not revoked
    * and not rotated, inserts the successor (within the cap) and sets the old key's `rotatedTo`,
@@ -474,6 +497,11 @@ export interface Store {
   usage: UsageStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  /** the events outbox (webhooks, alerts) */
+  events: EventStore;
+  webhookEndpoints: WebhookEndpointStore;
+  webhookDeliveries: WebhookDeliveryStore;
+  jobLeases: JobLeaseStore;
   migrations: MigrationPort;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;

@@ -11,6 +11,9 @@ import { oidcContract } from './aggregates/oidc.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { usageContract } from './aggregates/usage.js';
+import { eventsContract } from './aggregates/events.js';
+import { keyRemindersContract } from './aggregates/key-reminders.js';
+import { jobLeasesContract, webhookDeliveriesContract, webhookEndpointsContract } from './aggregates/webhooks.js';
 
 /** One opened backend: the store under test and, where the backend allows, a second connection to the same data. */
 export interface OpenedStore {
@@ -70,5 +73,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
     describe('migrations', () => migrationsContract(useStore(factory)));
+    describe('events outbox', () => eventsContract(useStore(factory)));
+    describe('api key reminders', () => keyRemindersContract(useStore(factory)));
+    describe('webhook endpoints', () => webhookEndpointsContract(useStore(factory)));
+    describe('webhook deliveries', () => webhookDeliveriesContract(useStore(factory)));
+    describe('job leases', () => jobLeasesContract(useStore(factory)));
   });
 }

@@ -17,6 +17,10 @@ import { MongoSigningKeys } from './signing-keys.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
 import { MongoUsers } from './users.js';
+import { MongoEvents } from './events.js';
+import { MongoJobLeases } from './job-leases.js';
+import { MongoWebhookDeliveries } from './webhook-deliveries.js';
+import { MongoWebhookEndpoints } from './webhook-endpoints.js';
 
 export interface OpenMongoOptions {
   logger?: Logger;
@@ -44,7 +48,10 @@ async function connect(url: string, options: OpenMongoOptions): Promise<Store> {
 }
 
 function buildStore(conn: Connection, migrations: MongoMigrations): Store {
-  const oidc = new MongoOidcPayloads(conn);
+  const audit = new MongoAudit(conn);
+  const webhookDeliveries = new MongoWebhookDeliveries(conn);
+  const events = new MongoEvents(conn, audit, webhookDeliveries);
+  const oidc = new MongoOidcPayloads(conn, events);
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
   return {
@@ -55,13 +62,17 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     roles: new MongoRoles(conn),
     resources: new MongoResources(conn),
     clients: new MongoClients(conn),
-    appConnections: new MongoAppConnections(conn),
+    appConnections: new MongoAppConnections(conn, events),
     signingKeys: new MongoSigningKeys(conn),
     oidc,
-    apiKeys: new MongoApiKeys(conn),
+    apiKeys: new MongoApiKeys(conn, events),
     usage,
-    audit: new MongoAudit(conn),
+    audit,
     rateLimits,
+    events,
+    webhookEndpoints: new MongoWebhookEndpoints(conn, events),
+    webhookDeliveries,
+    jobLeases: new MongoJobLeases(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

@@ -14,6 +14,10 @@ import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteUsers } from './users.js';
+import { SqliteEvents } from './events.js';
+import { SqliteJobLeases } from './job-leases.js';
+import { SqliteWebhookDeliveries } from './webhook-deliveries.js';
+import { SqliteWebhookEndpoints } from './webhook-endpoints.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`), migrated on open. Safe for several
@@ -32,6 +36,9 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
+  const audit = new SqliteAudit(db);
+  const webhookDeliveries = new SqliteWebhookDeliveries(db);
+  const events = new SqliteEvents(db, audit, (d) => webhookDeliveries.insertNow(d));
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
@@ -40,13 +47,17 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     clients: new SqliteClients(db),
-    appConnections: new SqliteAppConnections(db),
+    appConnections: new SqliteAppConnections(db, events),
     signingKeys: new SqliteSigningKeys(db),
-    oidc: new SqliteOidcPayloads(db),
-    apiKeys: new SqliteApiKeys(db),
+    oidc: new SqliteOidcPayloads(db, events),
+    apiKeys: new SqliteApiKeys(db, events),
     usage: new SqliteUsage(db),
-    audit: new SqliteAudit(db),
+    audit,
     rateLimits: new SqliteRateLimits(db),
+    events,
+    webhookEndpoints: new SqliteWebhookEndpoints(db, events),
+    webhookDeliveries,
+    jobLeases: new SqliteJobLeases(db),
     migrations,
     async ping() {
       ping.get();

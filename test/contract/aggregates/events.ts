@@ -1,0 +1,117 @@
+import { newId } from '../../../src/domain/ids.js';
+import type { AppConnection, EventRecord } from '../../../src/store/ports.js';
+import { delivery, endpoint, eventRecord } from '../event-fixtures.js';
+import { apiKey, at } from '../fixtures.js';
+import type { StoreContext } from '../store-contract.js';
+
+const HOUR = 3_600_000;
+
+/** The events outbox: append, once keys, dispatch, and events carried by the changes that cause them. */
+export function eventsContract(ctx: StoreContext): void {
+  const events = () => ctx.store.events;
+  const auditOf = async (org: string) => (await ctx.store.audit.list(org, { limit: 200 })).items;
+  const storedIds = async (records: EventRecord[]) =>
+    (await Promise.all(records.map((r) => events().findById(r.event.id)))).filter((e) => e !== null).map((e) => e!.id);
+
+  it('appends events with their audit entries; lists the undispatched ones oldest first', async () => {
+    const org = newId('org');
+    const records = [eventRecord(org), eventRecord(org, { type: 'api_key.revoked' }), eventRecord(null)];
+    expect((await events().append(records)).map((e) => e.id)).toEqual(records.map((r) => r.event.id));
+    expect(await events().findById(records[1].event.id)).toEqual(records[1].event);
+    expect((await auditOf(org)).map((a) => a.id).sort()).toEqual(records.slice(0, 2).map((r) => r.audit.id).sort());
+    const pending = (await ctx.peer.events.undispatched(1000)).map((e) => e.id);
+    const mine = pending.filter((id) => records.some((r) => r.event.id === id));
+    expect(mine).toEqual(records.map((r) => r.event.id));
+  });
+
+  it('stores an event with a once key at most once, its audit entry too, whatever the connection and concurrency', async () => {
+    const org = newId('org');
+    const onceKey = `api_key.expiring:${newId('key')}:14`;
+    const attempts = Array.from({ length: 6 }, () => eventRecord(org, { type: 'api_key.expiring', onceKey }));
+    const stored = (await Promise.all(attempts.map((r, i) => (i % 2 ? ctx.peer : ctx.store).events.append([r])))).flat();
+    expect(stored).toHaveLength(1);
+    expect(await storedIds(attempts)).toEqual([stored[0].id]);
+    expect((await auditOf(org)).filter((a) => a.action === 'api_key.expiring')).toHaveLength(1);
+    // later, in a batch beside a new event: the new one is stored, the repeat is not
+    const fresh = eventRecord(org);
+    expect((await events().append([eventRecord(org, { onceKey }), fresh])).map((e) => e.id)).toEqual([fresh.event.id]);
+  });
+
+  it('dispatches an event once: of concurrent dispatches on two connections one stores its deliveries, the others nothing', async () => {
+    const org = newId('org');
+    const record = eventRecord(org);
+    await events().append([record]);
+    const target = endpoint(org);
+    const tries = Array.from({ length: 6 }, () => [delivery(org, target.id, { eventId: record.event.id })]);
+    const at0 = at();
+    const outcomes = await Promise.all(tries.map((d, i) => (i % 2 ? ctx.peer : ctx.store).events.dispatch(record.event.id, d, at0)));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const listed = (await ctx.store.webhookDeliveries.listByEndpoint(org, target.id, { limit: 50 })).items;
+    expect(listed).toEqual(tries[outcomes.indexOf(true)]);
+    expect((await events().findById(record.event.id))!.dispatchedAt).toEqual(at0);
+    expect((await events().undispatched(1000)).map((e) => e.id)).not.toContain(record.event.id);
+  });
+
+  it('writes the events a key change carries with it, and none when the change does not happen', async () => {
+    const org = newId('org');
+    const key = apiKey(org);
+    const created = eventRecord(org);
+    expect(await ctx.store.apiKeys.create(key, { maxActive: 1, now: new Date() }, [created])).toBe('created');
+    const refused = eventRecord(org);
+    expect(await ctx.store.apiKeys.create(apiKey(org), { maxActive: 1, now: new Date() }, [refused])).toBe('cap_reached');
+    const serverKey = eventRecord(null);
+    expect(await ctx.store.apiKeys.create(apiKey(null), undefined, [serverKey])).toBe('created');
+
+    const updated = eventRecord(org, { type: 'api_key.updated' });
+    expect(await ctx.store.apiKeys.update(key.id, { name: 'renamed' }, [updated])).not.toBeNull();
+    const missing = eventRecord(org, { type: 'api_key.updated' });
+    expect(await ctx.store.apiKeys.update(newId('key'), { name: 'x' }, [missing])).toBeNull();
+
+    const current = (await ctx.store.apiKeys.findById(key.id))!;
+    const now = new Date();
+    const rotation = (events: EventRecord[]) => ({
+      oldId: key.id, expectedUpdatedAt: current.updatedAt, oldExpiresAt: new Date(now.getTime() + HOUR), events,
+      successor: { ...current, id: newId('key'), digest: `d-${newId('d')}`, createdAt: now, updatedAt: now },
+    });
+    const rotated = eventRecord(org, { type: 'api_key.rotated' });
+    expect(await ctx.peer.apiKeys.rotate(rotation([rotated]))).toBe('rotated');
+    const lost = eventRecord(org, { type: 'api_key.rotated' });
+    expect(await ctx.store.apiKeys.rotate(rotation([lost]))).toBe('conflict');
+
+    expect(await storedIds([created, refused, serverKey, updated, missing, rotated, lost]))
+      .toEqual([created, serverKey, updated, rotated].map((r) => r.event.id));
+    const audited = (await auditOf(org)).map((a) => a.id);
+    expect(audited).toEqual(expect.arrayContaining([created, updated, rotated].map((r) => r.audit.id)));
+    expect(audited).not.toEqual(expect.arrayContaining([refused.audit.id]));
+    expect(audited).not.toContain(missing.audit.id);
+    expect(audited).not.toContain(lost.audit.id);
+  });
+
+  it('writes app.connected with the save that inserts a connection only, and app.disconnected with a removal that removed some', async () => {
+    const org = newId('org');
+    const clientId = newId('cli');
+    const conn: AppConnection = {
+      id: newId('con'), organizationId: org, clientId, userId: newId('usr'), scopes: ['openid'], resources: [], createdAt: at(), updatedAt: at(),
+    };
+    const first = eventRecord(org, { type: 'app.connected' });
+    const again = eventRecord(org, { type: 'app.connected' });
+    await ctx.store.appConnections.save(conn, [first]);
+    await ctx.peer.appConnections.save({ ...conn, id: newId('con'), scopes: ['openid', 'email'] }, [again]);
+    const gone = eventRecord(org, { type: 'app.disconnected' });
+    const nothingLeft = eventRecord(org, { type: 'app.disconnected' });
+    expect(await ctx.store.appConnections.deleteByClient(org, clientId, [gone])).toBe(1);
+    expect(await ctx.peer.appConnections.deleteByClient(org, clientId, [nothingLeft])).toBe(0);
+    expect(await storedIds([first, again, gone, nothingLeft])).toEqual([first.event.id, gone.event.id]);
+  });
+
+  it('writes refresh_token.reuse_detected with a grant revocation that removed payloads only', async () => {
+    const org = newId('org');
+    const grantId = newId('grant');
+    await ctx.store.oidc.upsert('RefreshToken', newId('rt'), { grantId }, new Date(Date.now() + HOUR));
+    const reuse = eventRecord(org, { type: 'refresh_token.reuse_detected' });
+    const repeat = eventRecord(org, { type: 'refresh_token.reuse_detected' });
+    await ctx.store.oidc.revokeByGrantId(grantId, [reuse]);
+    await ctx.peer.oidc.revokeByGrantId(grantId, [repeat]);
+    expect(await storedIds([reuse, repeat])).toEqual([reuse.event.id]);
+  });
+}
