@@ -9,6 +9,7 @@ import { createApiKeysPart } from './api-keys/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
 import type { AuditLog } from './audit/audit-log.js';
+import type { Events } from './events/emitter.js';
 import { healthRoutes } from './ops/health.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -20,6 +21,7 @@ import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
+import { createWebhooksPart, loggedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
 
 /** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
 export interface Gatehouse {
@@ -35,6 +37,10 @@ export interface Gatehouse {
   /** buffered API-key usage; the resource server calls `touch` */
   usage: UsageRecorder;
   audit: AuditLog;
+  /** emits events (SPEC §9): outbox for webhooks, audit log */
+  events: Events;
+  /** webhook endpoints, deliveries, the delivery worker and the API-key reminder sweep */
+  webhooks: WebhooksPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
@@ -51,6 +57,11 @@ export interface GatehouseOptions {
   metrics?: Metrics;
   /** an already-open store (tests sharing one between instances) */
   store?: Store;
+  /**
+   * Where alert events go besides webhooks and the audit log (SPEC §9: the organization's
+   * admins, by mail). Default: a warning in the log only, until mail is wired.
+   */
+  alerts?: AlertNotifier;
 }
 
 /** The composition root: builds the services from the configuration and wires the HTTP app. */
@@ -62,8 +73,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
   const identity = createIdentity({ store, config });
-  const { apiKeys, usage, audit } = createApiKeysPart({ store, secrets, identity, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
+  const { apiKeys, usage, audit, events } = createApiKeysPart({ store, secrets, identity, config, logger });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, events });
+  const webhooks = createWebhooksPart({
+    store, secrets, audit, events, alerts: options.alerts ?? loggedAlerts(logger), config: config.webhooks, logger,
+  });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
@@ -75,6 +89,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   });
   apiKeys.onChange((keyId) => resourceServer.invalidateKey(keyId));
   resourceServer.start();
+  webhooks.start();
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
@@ -82,10 +97,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, events, webhooks, oauth, resourceServer, app, shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
+      await webhooks.close();
       resourceServer.close();
       await oauth.close();
       await usage.close();
@@ -103,6 +119,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
     config, identity, apiKeys, audit, store, clients: oauth.clients, connectedApps: oauth.connectedApps,
+    webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);

@@ -3,7 +3,10 @@ import { keyStatus, type ApiKeyStatus } from '../domain/api-keys/status.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
-import type { ApiKeyRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
+import type { ApiKeyRecord, EventRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
+import { definedPatch } from '../store/paging.js';
+import type { Events } from '../events/emitter.js';
+import { apiKeyData, type EventPayloads } from '../events/payloads.js';
 import type { Organizations } from '../identity/organizations.js';
 import type { PermissionService } from '../identity/permissions.js';
 import { displayNameProblem } from '../identity/validation.js';
@@ -24,6 +27,8 @@ export interface ApiKeyServiceDeps {
   store: Pick<Store, 'apiKeys' | 'usage'>;
   secrets: Secrets;
   audit: AuditLog;
+  /** every change is an event (webhooks, audit log), stored with the change */
+  events: Events;
   organizations: Pick<Organizations, 'resolve' | 'plan'>;
   permissions: Pick<PermissionService, 'outsideVocabulary'>;
   usage?: UsageRecorder;
@@ -49,7 +54,8 @@ export interface IssuedApiKey { record: ApiKeyRecord; key: string }
 /**
  * API-key lifecycle: create, list, get, update, rotate, revoke. Every method takes the caller and
  * the organization (null = server-scoped keys) and enforces scope, no-escalation and the plan cap;
- * every mutation is audited and reported through `onChange`.
+ * every mutation is an event (`api_key.*`: webhooks and the audit log, stored in the change's own
+ * transaction) and is reported through `onChange`.
  */
 export class ApiKeyService {
   private readonly listeners: Array<(keyId: string) => void> = [];
@@ -81,8 +87,10 @@ export class ApiKeyService {
       rateLimit: input.rateLimit ?? null,
       createdBy: createdByOf(caller), createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
     };
-    await insertWithinPlan(this.deps, record, 0);
-    await this.changed(caller, record, 'api_key.created', { name: record.name, permissions: record.permissions, environment });
+    const created = this.keyEvent('api_key.created', caller, record, { api_key: apiKeyData(record, now) },
+      { name: record.name, permissions: record.permissions, environment });
+    await insertWithinPlan(this.deps, record, 0, [created]);
+    this.notify(record.id);
     return { record, key };
   }
 
@@ -106,9 +114,12 @@ export class ApiKeyService {
     if (input.permissions) patch.permissions = [...new Set(input.permissions)];
     if (input.ipAllowlist) patch.ipAllowlist = normalizeAllowlist(input.ipAllowlist);
     if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
-    const updated = await this.deps.store.apiKeys.update(current.id, patch);
+    const fields = Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k);
+    const next = { ...current, ...definedPatch(patch) };
+    const event = this.keyEvent('api_key.updated', caller, next, { api_key: apiKeyData(next, patch.updatedAt!), changed_fields: fields }, { fields });
+    const updated = await this.deps.store.apiKeys.update(current.id, patch, [event]);
     if (!updated) throw problems.notFound('API key');
-    await this.changed(caller, updated, 'api_key.updated', { fields: Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k) });
+    this.notify(updated.id);
     return updated;
   }
 
@@ -132,12 +143,16 @@ export class ApiKeyService {
     };
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
     const expiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    const rotated = this.keyEvent('api_key.rotated', caller, record,
+      { api_key: apiKeyData(record, now), previous_key: { id: old.id, expires_at: expiresAt.toISOString() } },
+      { rotated_from: old.id, grace_seconds: graceSeconds });
     // the old key still counts as active through its grace period: one over the plan's cap
-    const outcome = await writeWithinPlan(this.deps, old.organizationId, now, 1, (cap) =>
-      this.deps.store.apiKeys.rotate({ oldId: old.id, expectedUpdatedAt: old.updatedAt, oldExpiresAt: expiresAt, successor: record, cap }));
+    const outcome = await writeWithinPlan(this.deps, old.organizationId, now, 1, (cap) => this.deps.store.apiKeys.rotate({
+      oldId: old.id, expectedUpdatedAt: old.updatedAt, oldExpiresAt: expiresAt, successor: record, cap, events: [rotated],
+    }));
     if (outcome === 'conflict') throw await this.rotationConflict(caller, organizationId, id);
     this.notify(old.id);
-    await this.changed(caller, record, 'api_key.rotated', { rotated_from: old.id, grace_seconds: graceSeconds });
+    this.notify(record.id);
     return { record, key };
   }
 
@@ -155,8 +170,10 @@ export class ApiKeyService {
     const record = await this.get(caller, organizationId, id);
     if (record.revokedAt) return;
     const now = this.now();
-    const updated = await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now });
-    await this.changed(caller, updated ?? record, 'api_key.revoked', { name: record.name });
+    const revoked = { ...record, revokedAt: now, updatedAt: now };
+    const event = this.keyEvent('api_key.revoked', caller, revoked, { api_key: apiKeyData(revoked, now) }, { name: record.name });
+    await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now }, [event]);
+    this.notify(id);
   }
 
   /** When the key was last used: the newer of the store's record and this process's buffer. */
@@ -197,10 +214,11 @@ export class ApiKeyService {
     await assertGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
   }
 
-  private async changed(caller: Caller, record: ApiKeyRecord, action: string, metadata: Record<string, unknown>) {
-    this.notify(record.id);
-    await this.deps.audit.record({
-      organizationId: record.organizationId, action, caller, target: { type: 'api_key', id: record.id }, metadata,
+  /** The event (and audit entry) of a change to a key, for the store to write with the change. */
+  private keyEvent<T extends 'api_key.created' | 'api_key.updated' | 'api_key.rotated' | 'api_key.revoked'>(
+    type: T, caller: Caller, record: ApiKeyRecord, data: EventPayloads[T], metadata: Record<string, unknown>): EventRecord {
+    return this.deps.events.record(type, {
+      organizationId: record.organizationId, caller, target: { type: 'api_key', id: record.id }, data, metadata, at: this.now(),
     });
   }
 

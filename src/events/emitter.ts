@@ -9,7 +9,7 @@ import type { EventPayloads } from './payloads.js';
 export interface EventInput<T extends EventType> {
   organizationId: string | null;
   data: EventPayloads[T];
-  /** who caused it (null: Gatehouse itself, e.g. a sweep, or an anonymous request) */
+  /** who caused it (null: Gatehouse itself, e.g. the reminder sweep: the audit actor is `system`) */
   caller: Caller | null;
   target: { type: string; id: string } | null;
   /** the audit entry's metadata (never secrets; secret-looking keys are dropped anyway) */
@@ -52,7 +52,7 @@ export class Events {
       organizationId: input.organizationId, action: type, caller: input.caller, target: input.target,
       ip: input.ip, metadata: input.metadata,
     }, at);
-    return { event, audit };
+    return { event, audit: input.caller ? audit : { ...audit, actor: { type: 'system', id: null } } };
   }
 
   /** Stores events no change carries; once-keyed ones at most once. @returns the events stored */

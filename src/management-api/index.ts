@@ -19,6 +19,8 @@ import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
+import { webhookRoutes } from './webhooks.js';
+import type { WebhookDeliveries, WebhookEndpoints } from '../webhooks/index.js';
 
 export interface ManagementApiDeps {
   config: Pick<Config, 'issuer' | 'bodyLimitBytes'>;
@@ -30,6 +32,8 @@ export interface ManagementApiDeps {
   clients?: ClientService;
   /** the apps organizations' members authorized; without it the connected-apps routes are not served */
   connectedApps?: ConnectedApps;
+  /** webhook endpoints and deliveries; without them the webhooks routes are not served */
+  webhooks?: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
@@ -59,6 +63,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...resourceRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients, identity.permissions) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
+    ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...auditLogRoutes(audit),
   ];
 

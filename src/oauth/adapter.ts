@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Secrets } from '../domain/secrets.js';
+import type { Events } from '../events/emitter.js';
 import type { Store } from '../store/ports.js';
 import { grantAlive } from './authorizations.js';
+import { organizationOfGrant } from './grant-ids.js';
 import type { ClientService } from './clients.js';
 import { toProviderMetadata } from './client-metadata.js';
 import { RefreshRetry, withinReuseInterval } from './refresh-reuse.js';
@@ -18,6 +20,8 @@ export interface AdapterDeps {
   idTokenAlg: () => string;
   /** `oauth.refreshReuseIntervalSeconds` in ms: a refresh token presented again this soon is a retry, not a reuse */
   refreshReuseIntervalMs?: number;
+  /** `refresh_token.reuse_detected`, stored with the revocation of the token family */
+  events: Events;
 }
 
 /** The HMAC the store keys a model's id by (ids of tokens and codes are bearer secrets). */
@@ -75,6 +79,19 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     stored ? withSession(openField(stored, 'sealedJti', 'jti', jtiContext(model)),
       (session) => openField(session, 'sealedCookie', 'cookie', jtiContext('Session'))) as AdapterPayload : undefined;
 
+  /** The event of a reused refresh token, for its family's organization (none for grants from before organizations). */
+  const reuseDetected = async (payload: Fields) => {
+    const organizationId = organizationOfGrant(String(payload.grantId));
+    const clientId = typeof payload.clientId === 'string' ? payload.clientId : null;
+    if (!organizationId || !clientId) return [];
+    const userId = typeof payload.accountId === 'string' ? payload.accountId : null;
+    return [deps.events.record('refresh_token.reuse_detected', {
+      organizationId, target: { type: 'client', id: clientId }, metadata: { user_id: userId },
+      caller: { principal: { type: 'client', subject: clientId, organization: organizationId, environment: null, permissions: [] } },
+      data: { app: { client_id: clientId, name: (await deps.clients.findById(clientId))?.name ?? null }, user_id: userId },
+    })];
+  };
+
   return class GatehouseAdapter implements Adapter {
     constructor(private readonly name: string) {}
 
@@ -114,7 +131,8 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
       const payload = await store.oidc.find(this.name, key);
       if (this.name === 'RefreshToken' && withinReuseInterval(payload?.consumed, reuseMs)) throw new RefreshRetry();
       if (typeof payload?.grantId === 'string') {
-        await store.oidc.revokeByGrantId(payload.grantId);
+        const detected = this.name === 'RefreshToken' ? await reuseDetected(payload) : [];
+        await store.oidc.revokeByGrantId(payload.grantId, detected);
         await store.oidc.destroy('Grant', storageId('Grant', payload.grantId));
       }
       throw new errors.InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);

@@ -1,5 +1,6 @@
 import type { Caller } from '../audit/actor.js';
 import { missing } from '../domain/permissions.js';
+import type { Events } from '../events/emitter.js';
 import { problems } from '../http/problem.js';
 import { pageRequest } from '../identity/paging.js';
 import type { AppConnection, Client, Organization, Page, PageRequest, Store, User } from '../store/ports.js';
@@ -23,6 +24,8 @@ export interface ConnectedApp {
 export interface ConnectedAppsDeps {
   store: Store;
   clients: ClientService;
+  /** `app.disconnected` (webhooks, audit log), stored with the removal */
+  events: Events;
 }
 
 /** The permissions (resource scopes) connections carry. */
@@ -52,7 +55,7 @@ export class ConnectedApps {
   }
 
   /**
-   * Ends the app's access to the organization: its connections go in one statement, and with
+   * Ends the app's access to the organization (an `app.disconnected` event): its connections go in one statement, and with
    * them every grant made under them (the adapter serves a grant only while its connection
    * exists), so every refresh token and code of the app acting for this organization fails from
    * the next request on. Refused (403) when the authorizations hold a permission the caller lacks.
@@ -68,7 +71,12 @@ export class ConnectedApps {
       throw problems.forbidden('permission_escalation',
         `This app holds permissions the caller lacks, so the caller cannot disconnect it: ${lacking.join(', ')}.`, { permissions: lacking });
     }
-    const members = await this.deps.store.appConnections.deleteByClient(organizationId, clientId);
+    const disconnected = this.deps.events.record('app.disconnected', {
+      organizationId, caller, target: { type: 'client', id: clientId },
+      metadata: { members: all.length, owner_organization: app.client.organizationId },
+      data: { app: { client_id: clientId, name: app.client.name }, members: all.length },
+    });
+    const members = await this.deps.store.appConnections.deleteByClient(organizationId, clientId, [disconnected]);
     return { app, members };
   }
 

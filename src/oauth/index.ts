@@ -2,9 +2,9 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
+import type { Events } from '../events/emitter.js';
 import type { Identity } from '../identity/index.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/ports.js';
@@ -29,8 +29,8 @@ export interface OAuthOptions {
   logger: Logger;
   identity: Identity;
   metrics?: Metrics;
-  /** where OAuth events (app.connected, app.disconnected) are recorded */
-  audit?: AuditLog;
+  /** OAuth's events (app.connected, app.disconnected, refresh_token.reuse_detected), each stored with its change */
+  events: Events;
   /** how often other instances' key rotations are picked up (ms); default `oauth.keyRefreshSeconds`, 0 disables polling */
   keyPollMs?: number;
 }
@@ -75,12 +75,14 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     return { alg: active.alg, kid: active.kid };
   };
   const reuseSeconds = config.oauth.refreshReuseIntervalSeconds;
-  const Adapter = createAdapterClass({ store, secrets, clients, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000 });
+  const Adapter = createAdapterClass({
+    store, secrets, clients, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
+  });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
   const acting = actingOrganizations({ identity, store });
   // read at request time, once `host` below holds the running provider
   const provider = () => host.current;
-  const families = authorizations({ store, provider, acting, audit: options.audit });
+  const families = authorizations({ store, provider, acting, events: options.events });
 
   const build = () => {
     const jwks = signingKeys.privateJwks();
@@ -135,7 +137,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   return {
     get provider() { return host.current; },
     middleware, signingKeys, clients,
-    connectedApps: new ConnectedApps({ store, clients }),
+    connectedApps: new ConnectedApps({ store, clients, events: options.events }),
     refreshKeys,
     async close() {
       if (timer) clearInterval(timer);

@@ -394,7 +394,8 @@ export interface AuditEvent {
   organizationId: string | null;
   /** e.g. `api_key.created`, `api_key.revoked`, `auth.failed` */
   action: string;
-  actor: { type: 'user' | 'api_key' | 'client' | 'cli' | 'anonymous'; id: string | null };
+  /** `system`: Gatehouse itself (a sweep, the webhook worker) */
+  actor: { type: 'user' | 'api_key' | 'client' | 'cli' | 'anonymous' | 'system'; id: string | null };
   target: { type: string; id: string } | null;
   ip: string | null;
   at: Date;

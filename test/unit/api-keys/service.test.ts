@@ -2,6 +2,7 @@ import { createTestGatehouse } from '../../support/harness.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { ApiKeyService } from '../../../src/api-keys/service.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
+import { Events } from '../../../src/events/emitter.js';
 import { OPERATOR, type Caller } from '../../../src/audit/actor.js';
 import { digestApiKey, parseApiKey } from '../../../src/domain/api-keys/format.js';
 import type { Principal } from '../../../src/domain/principal.js';
@@ -42,6 +43,7 @@ beforeEach(() => {
   changed = [];
   service = new ApiKeyService({
     store: gh.store, secrets: gh.secrets, audit: new AuditLog({ store: gh.store.audit, logger: gh.logger, now: () => clock }),
+    events: new Events({ store: gh.store, now: () => clock }),
     organizations: gh.identity.organizations, permissions: gh.identity.permissions,
     onChange: (id) => changed.push(id), now: () => clock,
   });
