@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import compose from 'koa-compose';
 import type { Middleware } from 'koa';
-import Provider from 'oidc-provider';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
@@ -75,8 +76,11 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     return { alg: active.alg, kid: active.kid };
   };
   const reuseSeconds = config.oauth.refreshReuseIntervalSeconds;
+  // the provider request each adapter call serves (the adapter interface has no context of its own)
+  const requests = new AsyncLocalStorage<KoaContextWithOIDC>();
   const Adapter = createAdapterClass({
     store, secrets, clients, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
+    request: () => requests.getStore(),
   });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
   const acting = actingOrganizations({ identity, store });
@@ -90,6 +94,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     const built = new Provider(config.issuer, providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
     }));
+    built.use((ctx, next) => requests.run(ctx as KoaContextWithOIDC, next));
     checkClientSecretsWith(built, clients);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
     return built;
