@@ -29,7 +29,7 @@ export interface DispatcherDeps {
 
 /**
  * Turns outbox events into deliveries: one per enabled endpoint of the event's organization that
- * subscribes to its type, stored with the event's "dispatched" mark in one store transaction
+ * subscribes to its type (and existed when it happened), stored with the event's "dispatched" mark in one store transaction
  * (several instances may dispatch at once: each event is dispatched once). An alert event is
  * first offered to the alert notifier; if that fails the event waits for the next round.
  */
@@ -50,7 +50,8 @@ export async function dispatchPending(deps: DispatcherDeps, now: Date): Promise<
     let endpoints: WebhookEndpoint[] = [];
     if (org) {
       if (!endpointsOf.has(org)) endpointsOf.set(org, deps.store.webhookEndpoints.listEnabled(org));
-      endpoints = (await endpointsOf.get(org)!).filter((e) => subscribes(e.events, event.type));
+      // an endpoint receives what happens after it was made, not an older event still in the outbox
+      endpoints = (await endpointsOf.get(org)!).filter((e) => subscribes(e.events, event.type) && e.createdAt <= event.occurredAt);
     }
     if (await deps.store.events.dispatch(event.id, endpoints.map((e) => newDelivery(event, e, now)), now)) dispatched++;
   }
