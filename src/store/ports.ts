@@ -506,7 +506,7 @@ export interface Store {
   migrations: MigrationPort;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
-  /** removes expired rows/documents where the backend has no TTL of its own */
+  /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */
   sweepExpired(now: Date): Promise<void>;
   close(): Promise<void>;
 }

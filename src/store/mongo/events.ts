@@ -1,5 +1,6 @@
 import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { EventRecord, EventStore, StoredEvent, WebhookDelivery } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
 import type { MongoAudit } from './audit.js';
 import { SCHEMA_OPTIONS, isDuplicate, stringId } from './support.js';
 import { inTransaction } from './transactions.js';
@@ -19,7 +20,8 @@ const schema = new Schema<Doc>({
   dispatchedAt: { type: Date, default: null },
 }, SCHEMA_OPTIONS);
 schema.index({ onceKey: 1 }, { unique: true, partialFilterExpression: { onceKey: { $type: 'string' } } });
-schema.index({ dispatchedAt: 1, _id: 1 });
+// finds the undispatched (null) ones; and, as a TTL index, removes dispatched ones after the retention
+schema.index({ dispatchedAt: 1 }, { expireAfterSeconds: OUTBOX_RETENTION_MS / 1000 });
 
 const fromDoc = (d: Doc): StoredEvent => ({
   id: d._id, organizationId: d.organizationId ?? null, type: d.type, data: d.data ?? {}, occurredAt: d.occurredAt,

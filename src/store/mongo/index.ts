@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Store, StoreMigrations } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
@@ -83,6 +84,9 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
       await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
+      const kept = new Date(now.getTime() - OUTBOX_RETENTION_MS);
+      await events.model.deleteMany({ dispatchedAt: { $ne: null, $lte: kept } });
+      await webhookDeliveries.model.deleteMany({ completedAt: { $ne: null, $lte: kept } });
     },
     async close() {
       await conn.close();
@@ -94,8 +98,8 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
  * The production store: MongoDB (5.0 or newer, a replica set or mongos) through a dedicated
  * mongoose connection. On open the server is checked (topology.ts) and the schema migrated
  * (migrate.ts: versioned steps and every declared collection and index, under a lock, so
- * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets
- * and usage-flush ids server-side.
+ * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets,
+ * usage-flush ids, dispatched events and settled webhook deliveries server-side.
  */
 export async function openMongoStore(url: string, options: OpenMongoOptions = {}): Promise<Store> {
   const store = await connect(url, options);

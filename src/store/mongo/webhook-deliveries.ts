@@ -1,5 +1,6 @@
 import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { DeliverySettlement, DeliveryStatus, Page, PageRequest, WebhookDelivery, WebhookDeliveryStore } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
 import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, stringId } from './support.js';
 
 interface Doc {
@@ -30,6 +31,7 @@ const schema = new Schema<Doc>({
 }, SCHEMA_OPTIONS);
 schema.index({ organizationId: 1, endpointId: 1, _id: -1 });
 schema.index({ nextAttemptAt: 1 }, { partialFilterExpression: { status: 'pending' } });
+schema.index({ completedAt: 1 }, { expireAfterSeconds: OUTBOX_RETENTION_MS / 1000 });
 
 const fromDoc = (d: Doc): WebhookDelivery => ({
   id: d._id, organizationId: d.organizationId, endpointId: d.endpointId, eventId: d.eventId, eventType: d.eventType,

@@ -1,4 +1,5 @@
 import type { Store, StoreMigrations } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
@@ -35,6 +36,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
+  const sweepEvents = db.prepare('DELETE FROM events WHERE dispatched_at IS NOT NULL AND dispatched_at <= ?');
+  const sweepDeliveries = db.prepare('DELETE FROM webhook_deliveries WHERE completed_at IS NOT NULL AND completed_at <= ?');
   const ping = db.prepare('SELECT 1');
   const audit = new SqliteAudit(db);
   const webhookDeliveries = new SqliteWebhookDeliveries(db);
@@ -67,6 +70,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
         sweepFlushes.run(now.getTime());
+        sweepEvents.run(now.getTime() - OUTBOX_RETENTION_MS);
+        sweepDeliveries.run(now.getTime() - OUTBOX_RETENTION_MS);
       }).immediate();
     },
     async close() {

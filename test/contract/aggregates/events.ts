@@ -1,5 +1,6 @@
 import { newId } from '../../../src/domain/ids.js';
 import type { AppConnection, EventRecord } from '../../../src/store/ports.js';
+import { OUTBOX_RETENTION_MS } from '../../../src/store/outbox-retention.js';
 import { delivery, endpoint, eventRecord } from '../event-fixtures.js';
 import { apiKey, at } from '../fixtures.js';
 import type { StoreContext } from '../store-contract.js';
@@ -102,6 +103,24 @@ export function eventsContract(ctx: StoreContext): void {
     expect(await ctx.store.appConnections.deleteByClient(org, clientId, [gone])).toBe(1);
     expect(await ctx.peer.appConnections.deleteByClient(org, clientId, [nothingLeft])).toBe(0);
     expect(await storedIds([first, again, gone, nothingLeft])).toEqual([first.event.id, gone.event.id]);
+  });
+
+  it('sweeping removes dispatched events and settled deliveries past the retention, never pending work', async () => {
+    const org = newId('org');
+    const old = eventRecord(org);
+    const waiting = eventRecord(org);
+    await events().append([old, waiting]);
+    const target = endpoint(org);
+    const longAgo = new Date(Date.now() - OUTBOX_RETENTION_MS - 60_000);
+    const settled = delivery(org, target.id, { status: 'succeeded', nextAttemptAt: null, completedAt: longAgo });
+    const recent = delivery(org, target.id, { status: 'failed', nextAttemptAt: null, completedAt: new Date() });
+    const pending = delivery(org, target.id, { createdAt: longAgo });
+    expect(await events().dispatch(old.event.id, [settled, recent, pending], longAgo)).toBe(true);
+    await ctx.store.sweepExpired(new Date());
+    expect(await events().findById(old.event.id)).toBeNull();
+    expect(await events().findById(waiting.event.id)).not.toBeNull();
+    const left = (await ctx.store.webhookDeliveries.listByEndpoint(org, target.id, { limit: 10 })).items.map((d) => d.id);
+    expect(left.sort()).toEqual([recent.id, pending.id].sort());
   });
 
   it('writes refresh_token.reuse_detected with a grant revocation that removed payloads only', async () => {
