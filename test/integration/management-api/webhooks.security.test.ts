@@ -136,6 +136,20 @@ describe('webhooks: secrets', () => {
     expect(logs).toContain('webhook'); // the logs did see webhook work: their silence about secrets means something
   });
 
+  it('never logs nor audits the query of an endpoint URL (it may hold the receiver\'s own token)', async () => {
+    const res = await create(s.adminKey, { url: `${receiver.url}/acme?token=receiver-token-in-query`, events: ['api_key.created'] });
+    expect(res.status).toBe(201);
+    receiver.secrets.push(res.body.secret);
+    await s.api().post('/v1/organizations/acme/api-keys').set(as(s.adminKey)).send({ name: 'logged', permissions: ['users:read'] });
+    for (let i = 0; i < 250 && !receiver.requests.some((r) => r.path.includes('receiver-token-in-query')); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(receiver.requests.some((r) => r.path.includes('receiver-token-in-query'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 100)); // the delivery's log line
+    expect(logs).toContain('/hook/acme');
+    expect(logs).not.toContain('receiver-token-in-query');
+    const audit = await s.api().get('/v1/organizations/acme/audit-logs?limit=100').set(as(s.adminKey));
+    expect(JSON.stringify(audit.body)).not.toContain('receiver-token-in-query');
+  });
+
   it('keeps a sealed secret bound to its endpoint: moved to another endpoint it does not open', async () => {
     const a = await acmeEndpoint();
     const b = await acmeEndpoint();
