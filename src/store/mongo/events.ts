@@ -20,7 +20,9 @@ const schema = new Schema<Doc>({
   dispatchedAt: { type: Date, default: null },
 }, SCHEMA_OPTIONS);
 schema.index({ onceKey: 1 }, { unique: true, partialFilterExpression: { onceKey: { $type: 'string' } } });
-// finds the undispatched (null) ones; and, as a TTL index, removes dispatched ones after the retention
+// the undispatched (null) ones, oldest first
+schema.index({ dispatchedAt: 1, _id: 1 });
+// a TTL index (single-field, as TTL indexes must be): dispatched events go after the retention
 schema.index({ dispatchedAt: 1 }, { expireAfterSeconds: OUTBOX_RETENTION_MS / 1000 });
 
 const fromDoc = (d: Doc): StoredEvent => ({
