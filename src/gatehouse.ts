@@ -62,6 +62,8 @@ export interface GatehouseOptions {
    * admins, by mail). Default: a warning in the log only, until mail is wired.
    */
   alerts?: AlertNotifier;
+  /** start the webhook delivery worker and the reminder sweep (default true; the CLI, a short-lived process, does not) */
+  backgroundWork?: boolean;
 }
 
 /** The composition root: builds the services from the configuration and wires the HTTP app. */
@@ -89,7 +91,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   });
   apiKeys.onChange((keyId) => resourceServer.invalidateKey(keyId));
   resourceServer.start();
-  webhooks.start();
+  if (options.backgroundWork !== false) webhooks.start();
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
