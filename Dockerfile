@@ -31,6 +31,8 @@ COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/dist ./dist
 COPY --from=builder /app/config ./config
 COPY --from=builder /app/bin ./bin
+# the console's stylesheet and script (served as they are, no build step)
+COPY --from=builder /app/src/console/static ./src/console/static
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 

@@ -28,7 +28,7 @@ export async function seedBench(gh: Gatehouse): Promise<BenchSeed> {
   await gh.identity.users.create({ email, password: BENCH_PASSWORD, organizationId: org.id, roles: ['admin'] });
   const { key } = await gh.apiKeys.create(OPERATOR, org.id, { name: 'bench', permissions: [PROBE_PERMISSION] });
   const client = async (name: string, extra: Record<string, unknown>) => {
-    const { client, client_secret } = await gh.oauth.clients.create(org.id, { name, ...extra });
+    const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, org.id, { name, ...extra });
     return { id: client.clientId, secret: client_secret! };
   };
   const redirectUri = 'http://127.0.0.1:9/callback';

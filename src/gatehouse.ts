@@ -6,10 +6,13 @@ import { errorBoundary } from './http/error-boundary.js';
 import { requestContext, securityHeaders } from './http/edge.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { createApiKeysPart } from './api-keys/index.js';
+import { createConsole } from './console/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
-import type { AuditLog } from './audit/audit-log.js';
-import type { Events } from './events/emitter.js';
+import { AuditLog } from './audit/audit-log.js';
+import { Events } from './events/emitter.js';
+import { createMail, type MailPart } from './mail/index.js';
+import { invitationRoutes } from './oauth/interactions/invitation-routes.js';
 import { healthRoutes } from './ops/health.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -21,7 +24,7 @@ import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
-import { createWebhooksPart, loggedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
+import { createWebhooksPart, mailedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
 
 /** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
 export interface Gatehouse {
@@ -41,6 +44,8 @@ export interface Gatehouse {
   events: Events;
   /** webhook endpoints, deliveries, the delivery worker and the API-key reminder sweep */
   webhooks: WebhooksPart;
+  /** mail through the stored outbox: `mail.mailer.send(…)`; `mail.worker` delivers */
+  mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
@@ -58,8 +63,8 @@ export interface GatehouseOptions {
   /** an already-open store (tests sharing one between instances) */
   store?: Store;
   /**
-   * Where alert events go besides webhooks and the audit log (SPEC §9: the organization's
-   * admins, by mail). Default: a warning in the log only, until mail is wired.
+   * Where alert events go besides webhooks and the audit log. Default: mailed to the
+   * organization's enabled admins through the mail outbox (SPEC §9).
    */
   alerts?: AlertNotifier;
   /** start the webhook delivery worker and the reminder sweep (default true; the CLI, a short-lived process, does not) */
@@ -74,11 +79,20 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const store = withDeadlines(options.store ?? (await openStore(config.databaseUrl, { logger, timeoutMs: config.store.timeoutMs })), config.store.timeoutMs);
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
-  const identity = createIdentity({ store, config });
-  const { apiKeys, usage, audit, events } = createApiKeysPart({ store, secrets, identity, config, logger });
+  const audit = new AuditLog({ store: store.audit, logger });
+  const events = new Events({ store });
+  const mail = createMail({ config, store: store.mailOutbox, secrets, logger });
+  mail.worker.start();
+  const identity = createIdentity({ store, config, mailer: mail.mailer, events });
+  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit, events });
+  // what a departing member created goes with them (SPEC §4)
+  identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
+    await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
+  });
   const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, events });
   const webhooks = createWebhooksPart({
-    store, secrets, audit, events, alerts: options.alerts ?? loggedAlerts(logger), config: config.webhooks, logger,
+    store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
+    config: config.webhooks, logger,
   });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
@@ -99,7 +113,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, events, webhooks, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, events, webhooks, mail, oauth, resourceServer, app,
+    shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
@@ -107,6 +122,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       resourceServer.close();
       await oauth.close();
       await usage.close();
+      await mail.worker.close();
       if (!options.store) await store.close();
     },
   };
@@ -120,11 +136,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, store, clients: oauth.clients, connectedApps: oauth.connectedApps,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
+  app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
+  // the console calls the API and the token endpoint through this same app, in process
+  let listener: ReturnType<Koa['callback']> | undefined;
+  app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));
   app.use(oauth.middleware);
 
   return gatehouse;

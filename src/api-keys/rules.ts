@@ -1,37 +1,33 @@
 import { normalizeCidr, MAX_ALLOWLIST_ENTRIES } from '../domain/api-keys/ip-allowlist.js';
-import { missing } from '../domain/permissions.js';
 import { problems, type FieldIssue } from '../http/problem.js';
-import type { KeyEnvironment } from '../store/ports.js';
+import type { ApiKeyRecord, KeyEnvironment } from '../store/ports.js';
 import type { Caller } from '../audit/actor.js';
+import { assertGrantableIn, assertHolds, assertReachesEnvironment } from '../identity/authority.js';
 import type { PermissionService } from '../identity/permissions.js';
-import { permissionListProblems } from '../identity/validation.js';
 
 /**
- * The rules that keep API keys from widening anyone's power: a caller acts only inside its own
- * organization (server-scoped callers anywhere), grants only permissions it holds, and a test key
- * mints only test keys.
+ * The rules that keep API keys from widening anyone's power (SPEC §2a, §4): a caller grants only
+ * permissions it holds, a test key mints and touches only test keys, and a key holding a
+ * permission the caller lacks can be neither changed, weakened, rotated nor revoked by it.
  */
 
-/** Whether the caller may act on `organizationId` (null = the server scope). 404 otherwise, so
- * another organization's existence is not disclosed. */
-export function assertInScope(caller: Caller, organizationId: string | null): void {
-  const p = caller.principal;
-  if (p === 'operator' || p.organization === null) return;
-  if (organizationId === null || p.organization !== organizationId) throw problems.notFound('organization');
+export { assertInScope } from '../identity/authority.js';
+
+/** Refuses permissions the caller lacks (403) and an environment it may not reach (403). */
+export function assertGrantable(caller: Caller, permissions: readonly string[], environment?: KeyEnvironment): void {
+  assertHolds(caller, permissions, 'You cannot give an API key');
+  if (environment) assertReachesEnvironment(caller, environment);
 }
 
-/** Refuses permissions the caller lacks (403) and an environment it may not mint (403). */
-export function assertGrantable(caller: Caller, permissions: readonly string[], environment?: KeyEnvironment): void {
-  const p = caller.principal;
-  if (p === 'operator') return;
-  const lacking = missing(p.permissions, permissions);
-  if (lacking.length) {
-    throw problems.forbidden('permission_escalation',
-      `A key cannot be given permissions its creator lacks: ${lacking.join(', ')}.`, { permissions: lacking });
-  }
-  if (environment === 'live' && p.type === 'api_key' && p.environment === 'test') {
-    throw problems.forbidden('environment_escalation', 'A test key can only create test keys.');
-  }
+/**
+ * Refuses acting on an existing key stronger than the caller: one of the live environment when
+ * the caller is a test key, or holding a permission the caller lacks. Changing, narrowing,
+ * lifting its IP allowlist or rate limit, rotating and revoking all count: each either takes
+ * control of the key or weakens it.
+ */
+export function assertControls(caller: Caller, key: Pick<ApiKeyRecord, 'permissions' | 'environment'>): void {
+  assertReachesEnvironment(caller, key.environment);
+  assertHolds(caller, key.permissions, 'You cannot act on an API key that holds');
 }
 
 /** Validates and canonicalises an IP allowlist (400 naming the bad entries). */
@@ -49,21 +45,11 @@ export function normalizeAllowlist(entries: readonly string[]): string[] {
   return [...out];
 }
 
-/**
- * The whole check for permissions someone is about to grant (to a key, a role or a client):
- * well-formed (400), in the organization's vocabulary (400, naming each), held by the caller (403).
- */
-export async function assertGrantableIn(
+/** {@link assertGrantableIn} of the identity rules, plus the environment a key is minted in. */
+export async function assertKeyGrantableIn(
   caller: Caller, permissions: Pick<PermissionService, 'outsideVocabulary'>, organizationId: string | null,
   wanted: readonly string[], environment?: KeyEnvironment,
 ): Promise<void> {
-  const field = 'permissions';
-  const shape = permissionListProblems(field, wanted);
-  if (shape.length) throw problems.validation(shape);
-  const outside = await permissions.outsideVocabulary(organizationId, wanted);
-  if (outside.length) {
-    throw problems.validation(outside.map((p) => ({
-      field: `${field}[${wanted.indexOf(p)}]`, message: `"${p.slice(0, 80)}" is not a permission of this organization` })));
-  }
-  assertGrantable(caller, wanted, environment);
+  await assertGrantableIn(caller, permissions, organizationId, wanted, 'You cannot give an API key');
+  if (environment) assertReachesEnvironment(caller, environment);
 }

@@ -1,5 +1,6 @@
 import { generateApiKey } from '../domain/api-keys/format.js';
 import { keyStatus, type ApiKeyStatus } from '../domain/api-keys/status.js';
+import { DURATION_FORM, isBoundedSeconds } from '../domain/durations.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
@@ -12,15 +13,22 @@ import type { PermissionService } from '../identity/permissions.js';
 import { displayNameProblem } from '../identity/validation.js';
 import { createdByOf, type Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { assertGrantable, assertGrantableIn, assertInScope, normalizeAllowlist } from './rules.js';
+import { assertControls, assertGrantable, assertInScope, assertKeyGrantableIn, normalizeAllowlist } from './rules.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { insertWithinPlan, writeWithinPlan } from './plan-cap.js';
+import { keysOwnedBy } from './ownership.js';
+import { collectAll } from '../identity/paging.js';
 
 /** A key's name: what it is for, shown in listings. @returns the trimmed name */
 function assertName(name: string): string {
   const problem = displayNameProblem(name);
   if (problem) throw problems.validation([{ field: 'name', message: problem }]);
   return name.trim();
+}
+
+/** A duration in seconds within the SPEC's bounds (at most 10 years), or 400 naming the field. */
+function assertSeconds(field: string, seconds: unknown, allowZero: boolean): void {
+  if (!isBoundedSeconds(seconds, allowZero)) throw problems.validation([{ field, message: `must be ${DURATION_FORM}` }]);
 }
 
 export interface ApiKeyServiceDeps {
@@ -48,6 +56,9 @@ export interface CreateApiKeyInput {
 
 export type UpdateApiKeyInput = Partial<Pick<CreateApiKeyInput, 'name' | 'permissions' | 'ipAllowlist' | 'rateLimit'>>;
 
+/** Why a key was revoked: by a caller's request, or because the person who made it left or was disabled. */
+export type KeyRevocationReason = EventPayloads['api_key.revoked']['reason'];
+
 /** A key as just created or rotated: the record plus its plaintext, which is never shown again. */
 export interface IssuedApiKey { record: ApiKeyRecord; key: string }
 
@@ -74,6 +85,7 @@ export class ApiKeyService {
   async create(caller: Caller, organizationId: string | null, input: CreateApiKeyInput): Promise<IssuedApiKey> {
     assertInScope(caller, organizationId);
     assertName(input.name);
+    if (input.expiresInSeconds != null) assertSeconds('expires_in', input.expiresInSeconds, false);
     const environment = input.environment ?? 'live';
     await this.checkPermissions(caller, organizationId, input.permissions, environment);
     const now = this.now();
@@ -108,7 +120,8 @@ export class ApiKeyService {
 
   async update(caller: Caller, organizationId: string | null, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord> {
     const current = await this.getActive(caller, organizationId, id);
-    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, undefined);
+    assertControls(caller, current);
+    if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, current.environment);
     const patch: Partial<ApiKeyRecord> = { updatedAt: this.now() };
     if (input.name !== undefined) patch.name = assertName(input.name);
     if (input.permissions) patch.permissions = [...new Set(input.permissions)];
@@ -131,6 +144,7 @@ export class ApiKeyService {
    * a key changed meanwhile (e.g. its permissions narrowed) is never copied from the old version.
    */
   async rotate(caller: Caller, organizationId: string | null, id: string, graceSeconds: number): Promise<IssuedApiKey> {
+    assertSeconds('grace_period', graceSeconds, true);
     const old = await this.getActive(caller, organizationId, id);
     if (old.rotatedTo) throw problems.conflict('already_rotated', `This key was already rotated to ${old.rotatedTo}.`);
     assertGrantable(caller, old.permissions, old.environment);
@@ -165,15 +179,42 @@ export class ApiKeyService {
     return problems.conflict('key_changed', 'This key changed while it was being rotated; read it again and retry.');
   }
 
-  /** Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing. */
+  /**
+   * Revokes a key; it fails from the next request on. Revoking a revoked key changes nothing.
+   * Revoking is weakening: refused for a key stronger than the caller.
+   */
   async revoke(caller: Caller, organizationId: string | null, id: string): Promise<void> {
     const record = await this.get(caller, organizationId, id);
-    if (record.revokedAt) return;
+    assertControls(caller, record);
+    await this.revokeAs(caller, record, 'requested', { name: record.name });
+  }
+
+  /**
+   * Revokes every key of the organization that belongs to `owner` (see `keysOwnedBy`), when the
+   * person leaves or is disabled (SPEC §4). A consequence of that change, so no holder check;
+   * each revocation is an `api_key.revoked` event with the `reason`. @returns how many keys this call revoked
+   */
+  async revokeOwnedBy(caller: Caller, organizationId: string, owner: string, reason: KeyRevocationReason): Promise<number> {
+    // the whole tree (a revoked key may have minted keys that are still active), then the active ones
+    const keys = await collectAll((page) => this.deps.store.apiKeys.list(organizationId, { now: this.now() }, page));
+    const owned = keysOwnedBy(owner, keys).filter((key) => keyStatus(key, this.now()) === 'active');
+    let revoked = 0;
+    for (const key of owned) if (await this.revokeAs(caller, key, reason, { name: key.name, reason, owner })) revoked++;
+    return revoked;
+  }
+
+  /**
+   * Revokes as one compare-and-set with its event: of concurrent revocations of a key, only the
+   * one that revokes it writes `api_key.revoked`. @returns whether this call revoked it
+   */
+  private async revokeAs(caller: Caller, record: ApiKeyRecord, reason: KeyRevocationReason, metadata: Record<string, unknown>): Promise<boolean> {
+    if (record.revokedAt) return false;
     const now = this.now();
     const revoked = { ...record, revokedAt: now, updatedAt: now };
-    const event = this.keyEvent('api_key.revoked', caller, revoked, { api_key: apiKeyData(revoked, now) }, { name: record.name });
-    await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now }, [event]);
-    this.notify(id);
+    const event = this.keyEvent('api_key.revoked', caller, revoked, { api_key: apiKeyData(revoked, now), reason }, metadata);
+    const done = await this.deps.store.apiKeys.revoke(record.id, now, [event]);
+    this.notify(record.id);
+    return done !== null;
   }
 
   /** When the key was last used: the newer of the store's record and this process's buffer. */
@@ -211,7 +252,7 @@ export class ApiKeyService {
 
   private async checkPermissions(caller: Caller, organizationId: string | null, permissions: string[], env?: KeyEnvironment) {
     if (permissions.length === 0) throw problems.validation([{ field: 'permissions', message: 'must list at least one permission' }]);
-    await assertGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
+    await assertKeyGrantableIn(caller, this.deps.permissions, organizationId, permissions, env);
   }
 
   /** The event (and audit entry) of a change to a key, for the store to write with the change. */

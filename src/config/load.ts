@@ -21,7 +21,12 @@ const ENV_VARS: Record<string, { path: string; kind: 'string' | 'integer' }> = {
   GATEHOUSE_TRUST_PROXY: { path: 'trustProxy', kind: 'integer' },
   GATEHOUSE_DATA_DIR: { path: 'dataDir', kind: 'string' },
   LOG_LEVEL: { path: 'logLevel', kind: 'string' },
+  GATEHOUSE_SMTP_URL: { path: 'smtpUrl', kind: 'string' },
+  GATEHOUSE_MAIL_FROM: { path: 'mailFrom', kind: 'string' },
 };
+
+/** Settings whose values are never repeated in an error message (they hold credentials). */
+const SECRET_SETTINGS = new Set(['secret', 'smtpUrl']);
 const SETTING_TO_ENV = Object.fromEntries(Object.entries(ENV_VARS).map(([name, { path }]) => [path, name]));
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
@@ -100,7 +105,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       // already reported above, or only a consequence of a bad PORT
       if (raw[at[0] as string] === undefined && (at[0] === 'secret' || at[0] === 'issuer')) continue;
       const value = at.reduce<unknown>((v, k) => (isObject(v) ? v[k as string] : undefined), raw);
-      const shown = at[0] === 'secret' || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+      const shown = SECRET_SETTINGS.has(String(at[0])) || value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
       problems.push(`${label(at)}: ${issue.message}${shown}`);
     }
   }

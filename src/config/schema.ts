@@ -87,9 +87,25 @@ export const configSchema = z.object({
     /** how often buffered last_used_at / usage counts are written */
     usageFlushMs: z.number().int().min(100).max(300000),
   }),
+  /** where mail goes: `smtp://user:pass@host:port` or `smtps://…`; unset: `.eml` files under `<dataDir>/outbox/` */
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587').optional(),
+  /** the sender of every mail */
+  mailFrom: z.string().min(3).max(320).regex(/@/, 'must be an address such as "Gatehouse <no-reply@example.com>"'),
+  mail: z.object({
+    /** how often each instance looks for mail due in the stored outbox (a new mail is also sent at once) */
+    pollIntervalMs: z.number().int().min(50).max(60_000),
+    /** attempts before a mail is given up */
+    maxAttempts: z.number().int().min(1).max(50),
+    /** the first retry's delay; each next one doubles, up to an hour */
+    retryBaseMs: z.number().int().min(10).max(3_600_000),
+    /** how long a worker holds a mail it is sending before another instance may take it over */
+    leaseMs: z.number().int().min(1000).max(3_600_000),
+  }),
   plans: z.record(z.string(), z.object({ maxActiveKeys: z.number().int().positive(), rateLimit: window })),
   defaultPlan: z.string(),
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
+  /** invitations an organization may send per window (each is a mail to someone outside it) */
+  invitations: z.object({ perOrganization: window }),
   webhooks,
 }).refine((c) => c.defaultPlan in c.plans, { path: ['defaultPlan'], message: 'must name one of the configured plans' });
 

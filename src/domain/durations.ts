@@ -1,16 +1,32 @@
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
+/** The longest duration the API and the CLI accept anywhere (SPEC §4): 10 years of 365 days. */
+export const MAX_DURATION_SECONDS = 3650 * 86_400;
+
 /**
  * Parses a duration as the API accepts it: `"90d"`, `"24h"`, `"30m"`, `"45s"`, a number of seconds,
- * or a string of digits. Returns seconds, or null when the input is not one of those forms.
+ * or a string of digits, from 1 second to {@link MAX_DURATION_SECONDS}. Returns seconds, or null
+ * when the input is not one of those forms or lies outside the bounds (an unbounded duration once
+ * became an Invalid Date, stored as "never expires").
  */
 export function parseDuration(input: unknown): number | null {
-  if (typeof input === 'number') return Number.isSafeInteger(input) && input > 0 ? input : null;
-  if (typeof input !== 'string') return null;
-  const match = /^(\d{1,9})([smhd]?)$/.exec(input.trim());
-  if (!match) return null;
-  const seconds = Number(match[1]) * UNITS[match[2] || 's'];
-  return seconds > 0 ? seconds : null;
+  let seconds: number;
+  if (typeof input === 'number') {
+    seconds = input;
+  } else if (typeof input === 'string') {
+    const match = /^(\d{1,10})([smhd]?)$/.exec(input.trim());
+    if (!match) return null;
+    seconds = Number(match[1]) * UNITS[match[2] || 's'];
+  } else {
+    return null;
+  }
+  return Number.isSafeInteger(seconds) && seconds > 0 && seconds <= MAX_DURATION_SECONDS ? seconds : null;
 }
 
-export const DURATION_FORM = 'a duration such as "90d", "24h", "30m", "45s" or a number of seconds';
+/** Whether `seconds` is a whole number of seconds within the bounds (0 allowed when `allowZero`). */
+export function isBoundedSeconds(seconds: unknown, allowZero = false): seconds is number {
+  return typeof seconds === 'number' && Number.isSafeInteger(seconds)
+    && seconds >= (allowZero ? 0 : 1) && seconds <= MAX_DURATION_SECONDS;
+}
+
+export const DURATION_FORM = 'a duration such as "90d", "24h", "30m", "45s" or a number of seconds, at most 10 years (3650d)';

@@ -1,5 +1,9 @@
 import type { Config } from '../config/schema.js';
+import type { Events } from '../events/emitter.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { Store } from '../store/ports.js';
+import { createInvitations, type Invitations } from './invitations.js';
+import { createMembers, type Members } from './members.js';
 import { createOrganizations, type Organizations } from './organizations.js';
 import { createPasswords, type Passwords } from './passwords.js';
 import { createPermissionService, type PermissionService } from './permissions.js';
@@ -8,36 +12,45 @@ import { createRoles, type Roles } from './roles.js';
 import { createUsers, type Users } from './users.js';
 
 /**
- * The identity services: organizations, users and memberships, custom roles, registered
+ * The identity services: organizations, users and their memberships, custom roles, registered
  * resources, and the permissions they add up to. The management API and the CLI both call these;
- * bad input, conflicts and missing things are thrown as `HttpProblem`s.
+ * every mutation takes its caller and enforces the authorization invariants (`authority.ts`); bad
+ * input, refusals, conflicts and missing things are thrown as `HttpProblem`s.
  */
 export interface Identity {
   passwords: Passwords;
   organizations: Organizations;
   users: Users;
+  members: Members;
+  invitations: Invitations;
   roles: Roles;
   permissions: PermissionService;
   resources: Resources;
 }
 
 /** Builds the identity services over a store; `gatehouse.identity` is made here. */
-export function createIdentity({ store, config }: { store: Store; config: Config }): Identity {
+export function createIdentity({ store, config, mailer, events }: { store: Store; config: Config; mailer: Mailer; events: Events }): Identity {
   const passwords = createPasswords();
   const permissions = createPermissionService(store);
   const roles = createRoles(store, permissions);
+  const members = createMembers(store, permissions, roles, events);
+  const users = createUsers(store, passwords, roles, members);
   return {
     passwords,
     organizations: createOrganizations(store, config),
-    users: createUsers(store, passwords, roles),
+    users,
+    members,
+    invitations: createInvitations({ store, config, permissions, roles, users, members, mailer, events }),
     roles,
     permissions,
-    resources: createResources(store, config),
+    resources: createResources(store, config, permissions),
   };
 }
 
 export type { Organizations, Plan, CreateOrganizationInput } from './organizations.js';
-export type { Users, CreateUserInput, PublicUser, Member } from './users.js';
+export type { Users, CreateUserInput, PublicUser } from './users.js';
+export type { Members, Member, Departure } from './members.js';
+export type { Invitations, InvitationStatus, OpenInvitation, AcceptOutcome } from './invitations.js';
 export type { Roles, CreateRoleInput } from './roles.js';
 export type { Resources, CreateResourceInput, ResolvedResource } from './resources.js';
 export type { PermissionService } from './permissions.js';

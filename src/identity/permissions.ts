@@ -1,4 +1,4 @@
-import { MANAGEMENT_PERMISSIONS, permissionsOfRoles } from '../domain/permissions.js';
+import { BUILT_IN_ROLES, MANAGEMENT_PERMISSIONS, permissionsOfRoles } from '../domain/permissions.js';
 import type { Store } from '../store/ports.js';
 import { collectAll } from './paging.js';
 
@@ -6,9 +6,17 @@ import { collectAll } from './paging.js';
 export interface PermissionService {
   /**
    * The union of the permissions of the user's roles in the organization (built-in roles from
-   * `domain/permissions.ts`, custom roles from the store); null when the user is not a member.
+   * `domain/permissions.ts`, custom roles from the store); null when the user is not a member, or
+   * a disabled one (who may not sign in to the organization's apps).
    */
   permissionsIn(organizationId: string, userId: string): Promise<string[] | null>;
+  /** The union of the permissions of these roles of the organization; unknown names grant nothing. */
+  permissionsOfRoles(organizationId: string, roles: readonly string[]): Promise<string[]>;
+  /**
+   * Every permission some enabled member of the organization holds: what the people who sign in
+   * to its apps could grant one of them.
+   */
+  heldByMembers(organizationId: string): Promise<string[]>;
   /**
    * The organization's vocabulary: the management permissions plus every permission of its
    * registered resources. `null` (server scope) knows the management permissions only.
@@ -32,18 +40,28 @@ export function createPermissionService(store: Store): PermissionService {
     return [...out];
   };
 
+  const ofRoles = async (organizationId: string, roles: readonly string[]): Promise<string[]> => {
+    const custom = new Map<string, readonly string[]>();
+    for (const name of roles) {
+      if (Object.hasOwn(BUILT_IN_ROLES, name)) continue;
+      // a role deleted behind the membership's back simply grants nothing
+      const role = await store.roles.findByName(organizationId, name);
+      if (role) custom.set(name, role.permissions);
+    }
+    return permissionsOfRoles(roles, custom);
+  };
+
   return {
     async permissionsIn(organizationId, userId) {
       const membership = await store.memberships.find(organizationId, userId);
-      if (!membership) return null;
-      const custom = new Map<string, readonly string[]>();
-      for (const name of membership.roles) {
-        if (name === 'admin' || name === 'member') continue;
-        // a role deleted behind the membership's back simply grants nothing
-        const role = await store.roles.findByName(organizationId, name);
-        if (role) custom.set(name, role.permissions);
-      }
-      return permissionsOfRoles(membership.roles, custom);
+      if (!membership || membership.disabled) return null;
+      return ofRoles(organizationId, membership.roles);
+    },
+    permissionsOfRoles: ofRoles,
+    async heldByMembers(organizationId) {
+      const members = await collectAll((page) => store.memberships.listByOrganization(organizationId, page));
+      const roles = new Set(members.filter((m) => !m.disabled).flatMap((m) => m.roles));
+      return ofRoles(organizationId, [...roles]);
     },
     vocabulary,
     async outsideVocabulary(organizationId, wanted) {

@@ -3,6 +3,8 @@ import { BUILT_IN_ROLES } from '../domain/permissions.js';
 import { problems } from '../http/problem.js';
 import { UniqueViolation, type Page, type PageRequest, type Role, type Store } from '../store/ports.js';
 import { collectAll, pageRequest } from './paging.js';
+import type { Caller } from '../audit/actor.js';
+import { assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from './authority.js';
 import type { PermissionService } from './permissions.js';
 import { Checks, displayNameProblem, permissionListProblems, roleNameProblem, unique } from './validation.js';
 
@@ -15,18 +17,19 @@ export interface CreateRoleInput {
 /**
  * Custom roles: named permission sets per organization, beside the built-in `admin` and `member`.
  * A role still held by a member cannot be deleted (409 `role_in_use`): take it away first, so no
- * membership ever names a role that does not exist.
+ * membership ever names a role that does not exist. The caller must hold every permission a role
+ * gets, and every permission of a role it changes or deletes (403 `permission_escalation`).
  */
 export interface Roles {
-  /** @throws HttpProblem 400 (bad or built-in name, permission outside the vocabulary), 404 organization, 409 `role_exists` */
-  create(organizationId: string, input: CreateRoleInput): Promise<Role>;
+  /** @throws HttpProblem 400 (bad or built-in name, permission outside the vocabulary), 403, 404 organization, 409 `role_exists` */
+  create(caller: Caller, organizationId: string, input: CreateRoleInput): Promise<Role>;
   /** by id or by name. @throws HttpProblem 404 */
   get(organizationId: string, idOrName: string): Promise<Role>;
   list(organizationId: string, page?: Partial<PageRequest>): Promise<Page<Role>>;
-  /** @throws HttpProblem 400, 404 */
-  update(organizationId: string, idOrName: string, patch: { description?: string | null; permissions?: string[] }): Promise<Role>;
-  /** @throws HttpProblem 404, 409 `role_in_use` */
-  delete(organizationId: string, idOrName: string): Promise<void>;
+  /** @throws HttpProblem 400, 403, 404 */
+  update(caller: Caller, organizationId: string, idOrName: string, patch: { description?: string | null; permissions?: string[] }): Promise<Role>;
+  /** @throws HttpProblem 403, 404, 409 `role_in_use` */
+  delete(caller: Caller, organizationId: string, idOrName: string): Promise<void>;
   /**
    * Checks role names for a membership: built-in or custom roles of the organization.
    * @returns the names without duplicates. @throws HttpProblem 400 naming the unknown ones
@@ -53,15 +56,21 @@ export function createRoles(store: Store, permissions: PermissionService): Roles
     return unique(wanted as string[]);
   };
   const descriptionProblem = (d: unknown) => (d === undefined || d === null ? null : displayNameProblem(d));
+  const controlled = (caller: Caller, organizationId: string, idOrName: string, doing: string) =>
+    loadControlled(caller, organizationId, () => get(organizationId, idOrName), (role) => role.permissions, doing);
 
   return {
-    async create(organizationId, { name, description, permissions: wanted }) {
+    async create(caller, organizationId, { name, description, permissions: wanted }) {
+      assertInScope(caller, organizationId);
+      assertReachesEnvironment(caller);
       new Checks().add('name', roleNameProblem(name)).add('description', descriptionProblem(description)).done();
       if (!(await store.organizations.findById(organizationId))) throw problems.notFound('organization');
+      const checked = await checkPermissions(organizationId, wanted);
+      assertHolds(caller, checked, 'You cannot create a role that holds');
       const now = new Date();
       const role: Role = {
         id: newId('role'), organizationId, name, description: description?.trim() ?? null,
-        permissions: await checkPermissions(organizationId, wanted), createdAt: now, updatedAt: now,
+        permissions: checked, createdAt: now, updatedAt: now,
       };
       try {
         await store.roles.create(role);
@@ -73,18 +82,21 @@ export function createRoles(store: Store, permissions: PermissionService): Roles
     },
     get,
     list: (organizationId, page) => store.roles.list(organizationId, pageRequest(page)),
-    async update(organizationId, idOrName, patch) {
+    async update(caller, organizationId, idOrName, patch) {
       new Checks().add('description', descriptionProblem(patch.description)).done();
-      const role = await get(organizationId, idOrName);
+      const role = await controlled(caller, organizationId, idOrName, 'You cannot change a role that holds');
       const clean: Partial<Pick<Role, 'description' | 'permissions' | 'updatedAt'>> = { updatedAt: new Date() };
       if (patch.description !== undefined) clean.description = patch.description?.trim() ?? null;
-      if (patch.permissions !== undefined) clean.permissions = await checkPermissions(organizationId, patch.permissions);
+      if (patch.permissions !== undefined) {
+        clean.permissions = await checkPermissions(organizationId, patch.permissions);
+        assertHolds(caller, clean.permissions, 'You cannot give a role');
+      }
       const updated = await store.roles.update(organizationId, role.id, clean);
       if (!updated) throw problems.notFound('role');
       return updated;
     },
-    async delete(organizationId, idOrName) {
-      const role = await get(organizationId, idOrName);
+    async delete(caller, organizationId, idOrName) {
+      const role = await controlled(caller, organizationId, idOrName, 'You cannot delete a role that holds');
       const members = await collectAll((page) => store.memberships.listByOrganization(organizationId, page));
       const holders = members.filter((m) => m.roles.includes(role.name)).length;
       if (holders) throw problems.conflict('role_in_use', `The role "${role.name}" is held by ${holders} member(s); remove it from them first.`);

@@ -1,7 +1,7 @@
 import { newId } from '../domain/ids.js';
 import { problems } from '../http/problem.js';
-import { UniqueViolation, type Membership, type Page, type PageRequest, type Store, type User } from '../store/ports.js';
-import { pageRequest } from './paging.js';
+import { UniqueViolation, type Membership, type Store, type User } from '../store/ports.js';
+import type { Members } from './members.js';
 import { DUMMY_HASH, passwordProblem, type Passwords } from './passwords.js';
 import type { Roles } from './roles.js';
 import { Checks, displayNameProblem, emailProblem, normalizeEmail } from './validation.js';
@@ -19,10 +19,11 @@ export interface CreateUserInput {
 /** A user as it may leave the service layer: never the password hash. */
 export type PublicUser = Omit<User, 'passwordHash'>;
 
-/** A membership with the member's public profile, for listings. */
-export type Member = Membership & { user: PublicUser | null };
-
-/** People who sign in with email and password, and their memberships in organizations. */
+/**
+ * People who sign in with email and password. Accounts are made by the operator (the CLI's
+ * `users create`, to bootstrap) and by people themselves (accepting an invitation); no caller of
+ * the management API ever sets someone else's password.
+ */
 export interface Users {
   /** @throws HttpProblem 400 (email, password policy, name, roles), 404 organization, 409 `user_exists` */
   create(input: CreateUserInput): Promise<{ user: User; membership?: Membership }>;
@@ -35,14 +36,6 @@ export interface Users {
   getByEmail(email: string): Promise<User | null>;
   /** @throws HttpProblem 400, 404 */
   update(id: string, patch: { name?: string | null; password?: string; disabled?: boolean }): Promise<User>;
-  /** @throws HttpProblem 400 roles, 404 organization or user, 409 `already_member` */
-  addMember(organizationId: string, userId: string, roles: string[]): Promise<Membership>;
-  /** @throws HttpProblem 400 roles, 404 `membership` */
-  setRoles(organizationId: string, userId: string, roles: string[]): Promise<Membership>;
-  /** @throws HttpProblem 404 `membership` */
-  removeMember(organizationId: string, userId: string): Promise<void>;
-  /** newest membership first */
-  listMembers(organizationId: string, page?: Partial<PageRequest>): Promise<Page<Member>>;
 }
 
 /** Drops the password hash. */
@@ -51,21 +44,8 @@ export function publicUser({ passwordHash: _hash, ...rest }: User): PublicUser {
 }
 
 /** The user service `identity.users`. */
-export function createUsers(store: Store, passwords: Passwords, roles: Roles): Users {
+export function createUsers(store: Store, passwords: Passwords, roles: Roles, members: Pick<Members, 'add'>): Users {
   const nameProblem = (name: unknown) => (name === undefined || name === null ? null : displayNameProblem(name));
-
-  const addMember = async (organizationId: string, userId: string, names: unknown): Promise<Membership> => {
-    if (!(await store.organizations.findById(organizationId))) throw problems.notFound('organization');
-    const checked = await roles.checkAssignable(organizationId, names);
-    const membership: Membership = { id: newId('mem'), organizationId, userId, roles: checked, createdAt: new Date() };
-    try {
-      await store.memberships.create(membership);
-    } catch (err) {
-      if (err instanceof UniqueViolation) throw problems.conflict('already_member', 'The user is already a member of this organization.');
-      throw err;
-    }
-    return membership;
-  };
 
   return {
     async create({ email, password, name, organizationId, roles: names }) {
@@ -93,7 +73,7 @@ export function createUsers(store: Store, passwords: Passwords, roles: Roles): U
         throw err;
       }
       if (organizationId === undefined) return { user };
-      const membership = await addMember(organizationId, user.id, checkedRoles);
+      const membership = await members.add(organizationId, user.id, checkedRoles);
       return { user, membership };
     },
 
@@ -126,32 +106,6 @@ export function createUsers(store: Store, passwords: Passwords, roles: Roles): U
       const user = await store.users.update(id, clean);
       if (!user) throw problems.notFound('user');
       return user;
-    },
-
-    async addMember(organizationId, userId, names) {
-      if (!(await store.users.findById(userId))) throw problems.notFound('user');
-      return addMember(organizationId, userId, names);
-    },
-
-    async setRoles(organizationId, userId, names) {
-      if (!(await store.memberships.find(organizationId, userId))) throw problems.notFound('membership');
-      const checked = await roles.checkAssignable(organizationId, names);
-      const membership = await store.memberships.setRoles(organizationId, userId, checked);
-      if (!membership) throw problems.notFound('membership');
-      return membership;
-    },
-
-    async removeMember(organizationId, userId) {
-      if (!(await store.memberships.delete(organizationId, userId))) throw problems.notFound('membership');
-    },
-
-    async listMembers(organizationId, page) {
-      const memberships = await store.memberships.listByOrganization(organizationId, pageRequest(page));
-      const items = await Promise.all(memberships.items.map(async (m) => {
-        const user = await store.users.findById(m.userId);
-        return { ...m, user: user ? publicUser(user) : null };
-      }));
-      return { items, nextCursor: memberships.nextCursor };
     },
   };
 }

@@ -4,18 +4,23 @@ import type { Page, PageRequest } from '../store/ports.js';
 import { orgRoute, type AnyRoute } from './route-kit.js';
 import { listQuery, pageJson, pageOf } from './schemas/common.js';
 
-/** The five operations an organization's collection offers (services adapt to this shape). */
+/**
+ * The operations an organization's collection offers (services adapt to this shape). Every
+ * mutation takes the caller: the service, not the route, enforces the authorization invariants.
+ */
 export interface CrudService<T> {
-  create(organizationId: string, input: never): Promise<T>;
+  create?(caller: Caller, organizationId: string, input: never): Promise<T>;
   get(organizationId: string, id: string): Promise<T>;
   list(organizationId: string, page: PageRequest): Promise<Page<T>>;
-  update(organizationId: string, id: string, patch: never): Promise<T>;
-  delete(organizationId: string, id: string): Promise<void>;
+  update?(caller: Caller, organizationId: string, id: string, patch: never): Promise<T>;
+  delete(caller: Caller, organizationId: string, id: string): Promise<void>;
 }
 
 export interface CrudOptions<T, C extends z.ZodType, U extends z.ZodType> {
-  /** path segment and permission noun, e.g. `roles` → `/organizations/{org}/roles`, `roles:write` */
+  /** path segment, e.g. `roles` → `/organizations/{org}/roles` */
   noun: string;
+  /** permission noun when not the path's (`invitations` use `users:*`) */
+  permissionNoun?: string;
   /** audit noun, e.g. `role` → `role.created` */
   auditNoun: string;
   tag: string;
@@ -23,38 +28,49 @@ export interface CrudOptions<T, C extends z.ZodType, U extends z.ZodType> {
   idOf(item: T): string;
   toJson(item: T): unknown;
   object: z.ZodType;
-  createBody: C;
-  updateBody: U;
-  /** refuses what the caller may not grant (403), before create and update */
-  guard?(caller: Caller, organizationId: string, body: z.output<C> | z.output<U>): Promise<void>;
+  /** without it there is no POST (e.g. members join by invitation only) */
+  createBody?: C;
+  /** without it there is no PATCH */
+  updateBody?: U;
+  /** summaries when the defaults ("Create a role", …) say too little */
+  summaries?: Partial<Record<'create' | 'update' | 'delete', string>>;
   /** metadata for the audit event (never secrets) */
   auditMetadata?(body: z.output<C> | z.output<U>): Record<string, unknown>;
+  /**
+   * Verbs the service records itself, as an event whose audit entry is stored with the change
+   * (`member.invited`, `member.removed`): the route does not audit them a second time.
+   */
+  recordedByService?: ReadonlyArray<'create' | 'update' | 'delete'>;
 }
 
 /**
  * The standard collection under `/organizations/{org}/<noun>`: POST (201), GET list, GET one,
- * PATCH, DELETE (204), with `<noun>:read` / `<noun>:write`, audited as `<auditNoun>.<verb>`.
+ * PATCH, DELETE (204), with `<noun>:read` / `<noun>:write`, audited as `<auditNoun>.<verb>` (unless
+ * the service records the verb as an event).
  */
 export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudOptions<T, C, U>): AnyRoute[] {
   const base = `/organizations/{org}/${o.noun}`;
-  const read = `${o.noun}:read`;
-  const write = `${o.noun}:write`;
+  const read = `${o.permissionNoun ?? o.noun}:read`;
+  const write = `${o.permissionNoun ?? o.noun}:write`;
   const target = (id: string) => ({ type: o.auditNoun, id });
   const metadata = (body: unknown) => (o.auditMetadata ? o.auditMetadata(body as z.output<C>) : {});
+  const routeAudits = (verb: 'create' | 'update' | 'delete') => !o.recordedByService?.includes(verb);
   const svc = o.service as unknown as {
-    create(org: string, input: unknown): Promise<T>; update(org: string, id: string, patch: unknown): Promise<T>;
+    create(caller: Caller, org: string, input: unknown): Promise<T>; update(caller: Caller, org: string, id: string, patch: unknown): Promise<T>;
   };
-  return [
-    orgRoute({
-      method: 'post', path: base, tag: o.tag, summary: `Create a ${o.auditNoun}`, permission: write,
+  const routes: AnyRoute[] = [];
+  if (o.createBody) {
+    routes.push(orgRoute({
+      method: 'post', path: base, tag: o.tag, summary: o.summaries?.create ?? `Create a ${o.auditNoun}`, permission: write,
       body: o.createBody, status: 201, response: o.object,
       handle: async ({ caller, org, body, audit }) => {
-        await o.guard?.(caller, org.id, body);
-        const item = await svc.create(org.id, body);
-        await audit(`${o.auditNoun}.created`, target(o.idOf(item)), metadata(body));
+        const item = await svc.create(caller, org.id, body);
+        if (routeAudits('create')) await audit(`${o.auditNoun}.created`, target(o.idOf(item)), metadata(body));
         return o.toJson(item);
       },
-    }),
+    }));
+  }
+  routes.push(
     orgRoute({
       method: 'get', path: base, tag: o.tag, summary: `List ${o.noun}, newest first`, permission: read,
       query: listQuery, response: pageOf(o.object),
@@ -64,22 +80,24 @@ export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudO
       method: 'get', path: `${base}/{id}`, tag: o.tag, summary: `Get a ${o.auditNoun}`, permission: read, response: o.object,
       handle: async ({ org, params }) => o.toJson(await o.service.get(org.id, params.id)),
     }),
-    orgRoute({
-      method: 'patch', path: `${base}/{id}`, tag: o.tag, summary: `Update a ${o.auditNoun}`, permission: write,
+  );
+  if (o.updateBody) {
+    routes.push(orgRoute({
+      method: 'patch', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.update ?? `Update a ${o.auditNoun}`, permission: write,
       body: o.updateBody, response: o.object,
       handle: async ({ caller, org, params, body, audit }) => {
-        await o.guard?.(caller, org.id, body);
-        const item = await svc.update(org.id, params.id, body);
-        await audit(`${o.auditNoun}.updated`, target(o.idOf(item)), metadata(body));
+        const item = await svc.update(caller, org.id, params.id, body);
+        if (routeAudits('update')) await audit(`${o.auditNoun}.updated`, target(o.idOf(item)), metadata(body));
         return o.toJson(item);
       },
-    }),
-    orgRoute({
-      method: 'delete', path: `${base}/{id}`, tag: o.tag, summary: `Delete a ${o.auditNoun}`, permission: write, status: 204,
-      handle: async ({ org, params, audit }) => {
-        await o.service.delete(org.id, params.id);
-        await audit(`${o.auditNoun}.deleted`, target(params.id));
-      },
-    }),
-  ];
+    }));
+  }
+  routes.push(orgRoute({
+    method: 'delete', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.delete ?? `Delete a ${o.auditNoun}`, permission: write, status: 204,
+    handle: async ({ caller, org, params, audit }) => {
+      await o.service.delete(caller, org.id, params.id);
+      if (routeAudits('delete')) await audit(`${o.auditNoun}.deleted`, target(params.id));
+    },
+  }));
+  return routes;
 }

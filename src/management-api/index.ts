@@ -8,11 +8,11 @@ import { HttpProblem, problems } from '../http/problem.js';
 import type { Identity } from '../identity/index.js';
 import type { ClientService } from '../oauth/clients.js';
 import type { ConnectedApps } from '../oauth/connected-apps.js';
-import type { Store } from '../store/ports.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { clientRoutes } from './clients.js';
 import { connectedAppRoutes } from './connected-apps.js';
+import { invitationRoutes } from './invitations.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
@@ -27,7 +27,6 @@ export interface ManagementApiDeps {
   identity: Identity;
   apiKeys: ApiKeyService;
   audit: AuditLog;
-  store: Pick<Store, 'memberships'>;
   /** OAuth clients; without it the clients routes are not served */
   clients?: ClientService;
   /** the apps organizations' members authorized; without it the connected-apps routes are not served */
@@ -58,10 +57,11 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...organizationRoutes(identity.organizations),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
-    ...userRoutes(identity, deps.store),
+    ...userRoutes(identity),
+    ...invitationRoutes(identity),
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
-    ...(deps.clients ? clientRoutes(deps.clients, identity.permissions) : []),
+    ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...auditLogRoutes(audit),

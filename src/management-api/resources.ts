@@ -14,7 +14,10 @@ const resourceToJson = (r: Resource) => ({
   created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
 });
 
-/** APIs registered by the organization: their identifiers are audiences, their permissions the vocabulary. */
+/**
+ * APIs registered by the organization: their identifiers are audiences, their permissions the
+ * vocabulary (`identity.resources` keeps anyone from redefining permissions they lack).
+ */
 export function resourceRoutes(identity: Identity) {
   return crudRoutes({
     noun: 'resources', auditNoun: 'resource', tag: 'Resources', service: identity.resources,

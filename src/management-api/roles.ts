@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { assertGrantableIn } from '../api-keys/rules.js';
 import type { Identity } from '../identity/index.js';
 import type { Role } from '../store/ports.js';
 import { crudRoutes } from './crud.js';
@@ -17,13 +16,12 @@ const roleToJson = (r: Role) => ({
   created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
 });
 
-/** Custom roles: a role may only hold permissions its creator holds. `{id}` is the id or the name. */
+/** Custom roles: a role holds only permissions its creator holds (`identity.roles` enforces it). `{id}` is the id or the name. */
 export function roleRoutes(identity: Identity) {
   return crudRoutes({
     noun: 'roles', auditNoun: 'role', tag: 'Roles', service: identity.roles, idOf: (r) => r.id, toJson: roleToJson, object: roleObject,
     createBody: z.object({ name: z.string().max(64), description: description.optional(), permissions: permissionList }).strict(),
     updateBody: z.object({ description: description.optional(), permissions: permissionList.optional() }).strict(),
-    guard: (caller, organizationId, body) => assertGrantableIn(caller, identity.permissions, organizationId, body.permissions ?? []),
     auditMetadata: (body) => ({ permissions: body.permissions }),
   });
 }

@@ -1,74 +1,44 @@
 import { z } from 'zod';
-import { problems } from '../http/problem.js';
-import { publicUser, type Identity, type Member } from '../identity/index.js';
-import type { Store } from '../store/ports.js';
-import { crudRoutes, type CrudService } from './crud.js';
-import { assertRolesGrantable } from './grants.js';
-import { displayName, timestamp } from './schemas/common.js';
+import type { Identity, Member } from '../identity/index.js';
+import { crudRoutes } from './crud.js';
+import { timestamp } from './schemas/common.js';
 
-const roles = z.array(z.string().max(64)).max(50).describe('role names: `admin`, `member` or custom roles');
+/** Role names as requests carry them. */
+export const roleNames = z.array(z.string().max(64)).max(50).describe('role names: `admin`, `member` or custom roles');
 
 const memberObject = z.object({
   object: z.literal('member'), id: z.string().describe('the user id'), email: z.string(), name: z.string().nullable(),
-  roles: z.array(z.string()), disabled: z.boolean(), joined_at: timestamp,
+  roles: z.array(z.string()), disabled: z.boolean().describe('cannot sign in to the organization\'s apps'), joined_at: timestamp,
 });
 
 const memberToJson = (m: Member) => ({
   object: 'member' as const, id: m.userId, email: m.user?.email ?? null, name: m.user?.name ?? null,
-  roles: m.roles, disabled: m.user?.disabled ?? false, joined_at: m.createdAt.toISOString(),
+  roles: m.roles, disabled: m.disabled || (m.user?.disabled ?? false), joined_at: m.createdAt.toISOString(),
 });
 
-const createBody = z.object({
-  email: z.string().max(254),
-  password: z.string().min(1).max(1024).optional().describe('needed only when the email has no user yet; an existing user keeps their password'),
-  name: displayName.nullable().optional(),
-  roles: roles.optional().describe('default `["member"]`'),
-}).strict();
-
-type CreateMember = z.output<typeof createBody>;
+const updateBody = z.object({
+  roles: roleNames.optional(),
+  disabled: z.boolean().optional().describe('true: the member cannot sign in here; their grants with the organization\'s apps and their API keys end'),
+}).strict().refine((b) => b.roles !== undefined || b.disabled !== undefined, { message: 'set roles, disabled or both' });
 
 /**
- * Members of an organization, seen through the collection shape: POST adds an existing user (by
- * email) or creates one, PATCH sets roles, DELETE ends the membership (the user stays).
+ * `/organizations/{org}/users`: the members. There is no POST: people join by accepting an
+ * invitation (`/invitations`), so no caller can attach an existing account or set a password
+ * for someone else. `identity.members` refuses changing, disabling or removing anyone stronger
+ * than the caller, and the last admin.
  */
-function members(identity: Identity, store: Pick<Store, 'memberships'>): CrudService<Member> {
-  const { users } = identity;
-  const get = async (organizationId: string, userId: string): Promise<Member> => {
-    const membership = await store.memberships.find(organizationId, userId);
-    const user = membership && (await users.get(userId));
-    if (!membership || !user) throw problems.notFound('member');
-    return { ...membership, user: publicUser(user) };
-  };
-  return {
-    async create(organizationId, input: CreateMember) {
-      const wanted = input.roles ?? ['member'];
-      const existing = await users.getByEmail(input.email);
-      if (existing) {
-        await users.addMember(organizationId, existing.id, wanted);
-        return get(organizationId, existing.id);
-      }
-      if (input.password === undefined)
-        throw problems.validation([{ field: 'password', message: 'is required to create a new user' }]);
-      const { user } = await users.create({ email: input.email, password: input.password, name: input.name, organizationId, roles: wanted });
-      return get(organizationId, user.id);
-    },
-    get,
-    list: (organizationId, page) => users.listMembers(organizationId, page),
-    async update(organizationId, userId, patch: { roles: string[] }) {
-      await users.setRoles(organizationId, userId, patch.roles);
-      return get(organizationId, userId);
-    },
-    delete: (organizationId, userId) => users.removeMember(organizationId, userId),
-  };
-}
-
-/** `/organizations/{org}/users`: nobody can hand out roles stronger than their own permissions. */
-export function userRoutes(identity: Identity, store: Pick<Store, 'memberships'>) {
+export function userRoutes(identity: Identity) {
+  const { members } = identity;
   return crudRoutes({
-    noun: 'users', auditNoun: 'user', tag: 'Users', service: members(identity, store),
-    idOf: (m) => m.userId, toJson: memberToJson, object: memberObject,
-    createBody, updateBody: z.object({ roles }).strict(),
-    guard: (caller, organizationId, body) => assertRolesGrantable(caller, identity.roles, organizationId, body.roles ?? ['member']),
-    auditMetadata: (body) => ({ roles: body.roles ?? ['member'] }),
+    noun: 'users', auditNoun: 'user', tag: 'Users',
+    service: { get: members.get, list: members.list, update: members.update, delete: members.remove },
+    idOf: (m) => m.userId, toJson: memberToJson, object: memberObject, updateBody,
+    summaries: { update: 'Change a member\'s roles, or disable or enable them', delete: 'Remove a member (their API keys are revoked)' },
+    // a removal is the `member.removed` event, audited with it
+    recordedByService: ['delete'],
+    auditMetadata: (body) => {
+      const { roles, disabled } = body as z.output<typeof updateBody>;
+      return { roles, disabled };
+    },
   });
 }

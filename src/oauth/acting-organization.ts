@@ -10,6 +10,8 @@ import type { GatehouseClientFields } from './resources.js';
  * - `choose`: the person belongs to several and the request named none: they pick on a page;
  * - `none`: the account cannot use this client (not a member of the organization asked for, or
  *   of the client's own organization for a client that is not multi-organization).
+ * A disabled membership counts as none: a member disabled in an organization signs in to no app
+ * for it, through any page (login, picker, consent, device flow).
  */
 export type ActingOrganization =
   | { kind: 'chosen'; organizationId: string }
@@ -46,9 +48,9 @@ export function actingOrganizations(deps: { identity: Identity; store: Store }) 
   const cache = new WeakMap<object, Map<string, Promise<ActingOrganization>>>();
 
   async function resolve(input: ActingInput): Promise<ActingOrganization> {
-    const member = async (organizationId: string) => (await deps.store.memberships.find(organizationId, input.accountId)) !== null;
+    const member = async (organizationId: string) => (await deps.store.memberships.find(organizationId, input.accountId))?.disabled === false;
     if (!input.multiOrganization) return (await member(input.ownerId)) ? { kind: 'chosen', organizationId: input.ownerId } : { kind: 'none' };
-    const memberships = await deps.store.memberships.listByUser(input.accountId);
+    const memberships = (await deps.store.memberships.listByUser(input.accountId)).filter((m) => !m.disabled);
     if (typeof input.requested === 'string' && input.requested) {
       const org = await deps.identity.organizations.resolve(input.requested);
       return org && memberships.some((m) => m.organizationId === org.id) ? { kind: 'chosen', organizationId: org.id } : { kind: 'none' };

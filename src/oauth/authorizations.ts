@@ -18,6 +18,8 @@ export interface ConsentGiven {
   claims: string[];
   /** the grant this authorization made already (from remembered consent), replaced by the new one */
   previousGrantId?: string;
+  /** the operator's own console (first-party.ts), which has no consent page: not audited as an app connecting */
+  firstParty?: boolean;
 }
 
 export interface AuthorizationsDeps {
@@ -88,8 +90,9 @@ export function authorizations(deps: AuthorizationsDeps) {
         createdAt: now, updatedAt: now,
       };
       const permissions = [...new Set(draft.resources.flatMap((r) => r.scopes))];
-      // written by the store only if this save makes the connection (the first consent in the organization)
-      const connected = deps.events.record('app.connected', {
+      // written by the store only if this save makes the connection (the first consent in the
+      // organization); the operator's own console is no app an organization connects
+      const connected = given.firstParty ? [] : [deps.events.record('app.connected', {
         organizationId: given.organizationId, at: now,
         caller: { principal: { type: 'user', subject: given.accountId, organization: given.organizationId, environment: null, permissions: [] } },
         target: { type: 'client', id: given.clientId }, metadata: { scopes: [...draft.scopes, ...permissions] },
@@ -97,8 +100,8 @@ export function authorizations(deps: AuthorizationsDeps) {
           app: { client_id: given.clientId, name: (await store.clients.findById(given.clientId))?.name ?? null },
           user_id: given.accountId, scopes: draft.scopes, permissions,
         },
-      });
-      const connection = await store.appConnections.save(draft, [connected]);
+      })];
+      const connection = await store.appConnections.save(draft, connected);
       const grant = await grantFrom(connection, given.claims);
       // the grant this authorization made from remembered consent has no tokens yet: the new one replaces it
       if (given.previousGrantId && parseGrantId(given.previousGrantId)) await deps.provider().Grant.adapter.destroy(given.previousGrantId);

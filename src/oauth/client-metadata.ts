@@ -22,6 +22,8 @@ export function toProviderMetadata(client: Client, secret: string | null, idToke
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     scope: client.scope,
     id_token_signed_response_alg: idTokenAlg,
+    // honoured by oidc-provider's authorization endpoint: a request not pushed first is refused
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     organization_id: client.organizationId,
     permissions: client.permissions,
     multi_organization: client.multiOrganization,

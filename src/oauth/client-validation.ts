@@ -18,6 +18,8 @@ export interface ClientDraft {
   isPublic: boolean;
   scope: unknown;
   permissions: unknown;
+  requirePar: unknown;
+  multiOrganization: unknown;
   /** `none` for public clients */
   authMethod: unknown;
   jwks: unknown;
@@ -69,6 +71,8 @@ export async function validateClient(c: ClientDraft): Promise<void> {
   if (typeof c.scope !== 'string' || c.scope.split(' ').some((s) => !(OIDC_SCOPES as readonly string[]).includes(s)))
     checks.add('scope', `must be space-separated values of: ${OIDC_SCOPES.join(' ')}`);
   checks.addAll(permissionListProblems('permissions', c.permissions));
+  if (typeof c.requirePar !== 'boolean') checks.add('require_pushed_authorization_requests', 'must be true or false');
+  if (typeof c.multiOrganization !== 'boolean') checks.add('multi_organization', 'must be true or false');
   if (!c.isPublic && !(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(c.authMethod as string))
     checks.add('token_endpoint_auth_method', `must be one of ${CONFIDENTIAL_AUTH_METHODS.join(', ')}`);
   await keyIssues(c, checks);

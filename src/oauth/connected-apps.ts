@@ -1,7 +1,7 @@
 import type { Caller } from '../audit/actor.js';
-import { missing } from '../domain/permissions.js';
 import type { Events } from '../events/emitter.js';
 import { problems } from '../http/problem.js';
+import { loadControlled } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
 import type { AppConnection, Client, Organization, Page, PageRequest, Store, User } from '../store/ports.js';
 import type { ClientService } from './clients.js';
@@ -55,22 +55,20 @@ export class ConnectedApps {
   }
 
   /**
-   * Ends the app's access to the organization (an `app.disconnected` event): its connections go in one statement, and with
-   * them every grant made under them (the adapter serves a grant only while its connection
+   * Ends the app's access to the organization (an `app.disconnected` event): its connections go
+   * in one statement, and with them every grant made under them (the adapter serves a grant only while its connection
    * exists), so every refresh token and code of the app acting for this organization fails from
-   * the next request on. Refused (403) when the authorizations hold a permission the caller lacks.
+   * the next request on. Ending authorizations weakens the members who gave them, so the
+   * authorization invariants apply (`identity/authority.ts`): refused (403) when they hold a
+   * permission the caller lacks, or when the caller is a test credential (they serve live traffic).
    * @returns how many members' authorizations ended
-   * @throws HttpProblem 404, 403 `permission_escalation`
+   * @throws HttpProblem 404, 403 `permission_escalation` / `environment_escalation`
    */
   async disconnect(caller: Caller, organizationId: string, clientId: string): Promise<{ app: ConnectedApp; members: number }> {
-    const app = await this.get(organizationId, clientId);
-    const all = await this.deps.store.appConnections.listByClient(organizationId, clientId, MAX_CONNECTIONS);
-    const p = caller.principal;
-    const lacking = p === 'operator' ? [] : missing(p.permissions, permissionsOf(all));
-    if (lacking.length) {
-      throw problems.forbidden('permission_escalation',
-        `This app holds permissions the caller lacks, so the caller cannot disconnect it: ${lacking.join(', ')}.`, { permissions: lacking });
-    }
+    const { app, all } = await loadControlled(caller, organizationId, async () => ({
+      app: await this.get(organizationId, clientId),
+      all: await this.deps.store.appConnections.listByClient(organizationId, clientId, MAX_CONNECTIONS),
+    }), ({ all }) => permissionsOf(all), 'You cannot disconnect an app whose authorizations hold');
     const disconnected = this.deps.events.record('app.disconnected', {
       organizationId, caller, target: { type: 'client', id: clientId },
       metadata: { members: all.length, owner_organization: app.client.organizationId },

@@ -15,6 +15,7 @@ import { authorizations } from './authorizations.js';
 import { checkClientSecretsWith } from './client-auth.js';
 import { ClientService } from './clients.js';
 import { ConnectedApps } from './connected-apps.js';
+import { ClientRegistry, FirstPartyClients, withFirstParty } from './first-party.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
 import { throttleUserCodes } from './interactions/device.js';
 import { interactionRoutes } from './interactions/routes.js';
@@ -43,9 +44,12 @@ export interface OAuth {
   /** serves the provider's endpoints, RFC 8414 metadata, JWT userinfo and the login/consent pages; other paths pass through */
   middleware: Middleware;
   signingKeys: SigningKeyService;
+  /** registered clients (what the API, the CLI and connected apps see; never the console) */
   clients: ClientService;
   /** the apps each organization's members authorized; disconnect */
   connectedApps: ConnectedApps;
+  /** the operator's own client (the console): derived, never registered */
+  firstParty: FirstPartyClients;
   /** reloads the signing keys from the store now (another instance may have rotated) */
   refreshKeys(): Promise<void>;
   close(): Promise<void>;
@@ -69,7 +73,10 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     maxTokenLifetimeSeconds: Math.max(ttl.AccessToken, ttl.IdToken, ttl.ClientCredentials),
   });
   await signingKeys.init();
-  const clients = new ClientService(store, secrets);
+  const clients = new ClientService(store, secrets, identity.permissions);
+  const firstParty = new FirstPartyClients(config.issuer, secrets);
+  // what the provider and its pages serve: the registered clients and the console
+  const served = new ClientRegistry(store, secrets, identity.permissions, firstParty);
   const signing = () => {
     const active = signingKeys.active();
     if (!active) throw new Error('no active signing key');
@@ -79,7 +86,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   // the provider request each adapter call serves (the adapter interface has no context of its own)
   const requests = new AsyncLocalStorage<KoaContextWithOIDC>();
   const Adapter = createAdapterClass({
-    store, secrets, clients, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
+    store, secrets, clients: served, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
     request: () => requests.getStore(),
   });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
@@ -91,11 +98,14 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const build = () => {
     const jwks = signingKeys.privateJwks();
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
-    const built = new Provider(config.issuer, providerConfiguration({
+    const configuration = providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+    });
+    const built = new Provider(config.issuer, withFirstParty(configuration, {
+      firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
     }));
     built.use((ctx, next) => requests.run(ctx as KoaContextWithOIDC, next));
-    checkClientSecretsWith(built, clients);
+    checkClientSecretsWith(built, served);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
     return built;
   };
@@ -105,12 +115,12 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const userinfo = jwtUserinfo({
     issuer: config.issuer, identity, publicJwks: () => signingKeys.publicJwks(), algorithms: SIGNING_ALGS,
     unknownKid: (kid) => signingKeys.refreshForUnknownKid(kid),
-    corsAllowed: async (clientId, origin) => !!(await clients.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
+    corsAllowed: async (clientId, origin) => !!(await served.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
   });
   const middleware = compose([
     throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
-      provider, identity, clients, store, config, logger, acting, authorizations: families,
+      provider, identity, clients: served, store, config, logger, acting, authorizations: families,
       csrfKey: secrets.key('csrf'), metrics: options.metrics,
     }),
     host.middleware(async (ctx) => {
@@ -141,7 +151,8 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
 
   return {
     get provider() { return host.current; },
-    middleware, signingKeys, clients,
+    middleware, signingKeys, clients, firstParty,
+    // registered apps only: the console is part of Gatehouse, not an app an organization connects
     connectedApps: new ConnectedApps({ store, clients, events: options.events }),
     refreshKeys,
     async close() {

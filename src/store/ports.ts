@@ -91,18 +91,40 @@ export interface Membership {
   userId: string;
   /** role names: built-in (`admin`, `member`) or custom roles of the organization */
   roles: string[];
+  /** a disabled member cannot sign in to the organization's apps; their grants there end */
+  disabled: boolean;
   createdAt: Date;
 }
 
+/** What a guarded membership change did. */
+export type MembershipChange =
+  | { outcome: 'updated'; membership: Membership }
+  | { outcome: 'not_found' }
+  | { outcome: 'last_admin' }
+  /** the roles were no longer `expectedRoles` (someone changed them meanwhile): nothing written */
+  | { outcome: 'changed' };
+
 export interface MembershipStore {
-  /** @throws UniqueViolation('membership') when the user is already a member */
-  create(m: Membership): Promise<void>;
+  /**
+   * `events` (`member.joined`) are written in the same transaction (see {@link EventRecord}).
+   * @throws UniqueViolation('membership') when the user is already a member (and nothing is written)
+   */
+  create(m: Membership, events?: readonly EventRecord[]): Promise<void>;
   find(organizationId: string, userId: string): Promise<Membership | null>;
   listByOrganization(organizationId: string, page: PageRequest): Promise<Page<Membership>>;
   listByUser(userId: string): Promise<Membership[]>;
-  setRoles(organizationId: string, userId: string, roles: string[]): Promise<Membership | null>;
-  /** @returns whether a membership was removed */
-  delete(organizationId: string, userId: string): Promise<boolean>;
+  /**
+   * Changes roles and/or the disabled flag, unless the organization would lose its last enabled
+   * `admin` (an enabled member holding the built-in `admin` role, when it had one), or, when
+   * `expectedRoles` is given, the roles are no longer exactly those (the caller checked its right
+   * to act against them). Checked and written atomically: two concurrent demotions of the last
+   * two admins cannot both succeed.
+   */
+  update(organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean },
+    expectedRoles?: readonly string[]): Promise<MembershipChange>;
+  /** Removes the membership, under the same guards as `update`; `events` are written with it, only when it answers `deleted`. */
+  delete(organizationId: string, userId: string, expectedRoles?: readonly string[], events?: readonly EventRecord[]):
+    Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
 }
 
 export interface Role {
@@ -167,6 +189,8 @@ export interface Client {
   scope: string;
   /** permissions granted to the client itself for client_credentials */
   permissions: string[];
+  /** RFC 9126: authorization requests must come through the pushed authorization request endpoint */
+  requirePushedAuthorizationRequests: boolean;
   /** may sign in members of any organization (else its own organization's only) */
   multiOrganization: boolean;
   /** `private_key_jwt`: the client's public keys (a JWK Set), or null when it publishes them at `jwksUri` */
@@ -264,6 +288,12 @@ export interface AppConnectionStore {
   listByClient(organizationId: string, clientId: string, limit: number): Promise<AppConnection[]>;
   /** removes every connection of the client in the organization (one statement); how many. `events`: when it removed any */
   deleteByClient(organizationId: string, clientId: string, events?: readonly EventRecord[]): Promise<number>;
+  /**
+   * removes every connection of the user in the organization, whatever the client (one
+   * statement): a member who leaves or is disabled; how many. Rare: adapters may scan the
+   * organization's connections.
+   */
+  deleteByUser(organizationId: string, userId: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------- API keys, usage, audit
@@ -348,6 +378,13 @@ export interface ApiKeyStore {
   /** `events` are written with the change when the key exists (see {@link EventRecord}) */
   update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>,
     events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
+  /**
+   * Revokes the key at `at` (`revokedAt` and `updatedAt`) only if it is not revoked yet: a
+   * compare-and-set, so of concurrent revocations of one key, on any number of connections,
+   * exactly one gets the key back and writes `events` with it; the others get null and write
+   * nothing. @returns the key as revoked by this call, or null (missing or revoked already)
+   */
+  revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
   /**
    * Organization keys (not server-scoped) neither revoked nor rotated nor expired at `window.now`
    * whose `field` lies in (`after`, `upTo`] (`after` null: no lower bound), newest first: the
@@ -439,6 +476,93 @@ export interface RateLimitStore {
   reset(bucket: string): Promise<void>;
 }
 
+// ---------------------------------------------------------------- invitations and mail
+
+/** An invitation to join an organization, mailed as a single-use link (SPEC §2a, §7). */
+export interface Invitation {
+  id: string;
+  organizationId: string;
+  /** lower-cased */
+  email: string;
+  /** role names the person gets on accepting */
+  roles: string[];
+  /** SHA-256 (base64url) of the token in the mailed link; the token itself is never stored */
+  tokenDigest: string;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  invitedBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  /** the user id of who accepted */
+  acceptedBy: string | null;
+  revokedAt: Date | null;
+}
+
+export interface InvitationStore {
+  /** `events` (`member.invited`) are written in the same transaction. @throws UniqueViolation('token_digest') */
+  create(invitation: Invitation, events?: readonly EventRecord[]): Promise<void>;
+  findById(organizationId: string, id: string): Promise<Invitation | null>;
+  findByTokenDigest(tokenDigest: string): Promise<Invitation | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<Invitation>>;
+  /**
+   * Marks the invitation accepted by `userId`, only while it is pending (not accepted, not
+   * revoked, not expired at `at`): a compare-and-set, so a link works exactly once.
+   */
+  accept(id: string, userId: string, at: Date): Promise<boolean>;
+  /** Marks the invitation revoked, only while it is pending (a compare-and-set). */
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** One mail in the stored outbox: it leaves the process only through a worker's lease. */
+export interface OutboxMail {
+  id: string;
+  /** what the mail is for (`invitation`, …): for operators, never its content */
+  kind: string;
+  organizationId: string | null;
+  /** recipients, subject and parts, sealed with GATEHOUSE_SECRET (they hold single-use links); '' once finished */
+  sealed: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  /** when the next attempt is due */
+  nextAttemptAt: Date;
+  /** the worker holding the message, until `leaseExpiresAt` */
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  /** why the last attempt failed (an SMTP reply or an error code; never the message) */
+  lastError: string | null;
+  createdAt: Date;
+  /** when it was sent or given up; finished messages are removed {@link FINISHED_MAIL_RETENTION_SECONDS} later */
+  finishedAt: Date | null;
+  /**
+   * Makes the mail happen at most once whatever retries do (an alert: `alert:<event id>:<recipient>`):
+   * enqueuing a second mail with the same key stores nothing, while the first is kept
+   */
+  dedupeKey: string | null;
+}
+
+/** How long a sent or given-up message (its body already erased) stays for operators to see. */
+export const FINISHED_MAIL_RETENTION_SECONDS = 30 * 86_400;
+
+export interface MailOutboxStore {
+  /** @returns false when a mail with the same `dedupeKey` is stored already (and nothing was written) */
+  enqueue(mail: OutboxMail): Promise<boolean>;
+  findById(id: string): Promise<OutboxMail | null>;
+  /**
+   * Claims up to `limit` pending messages due at `now` whose lease is free or expired, for
+   * `owner` until `until`, oldest due first. Atomic across instances: a message is held by one
+   * lease at a time, so two workers never send it both.
+   */
+  lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]>;
+  /** Records the send and erases the sealed body, only while `owner` holds the lease. @returns false when it did not */
+  markSent(id: string, owner: string, at: Date): Promise<boolean>;
+  /**
+   * Records a failed attempt (attempts + 1, the error, the lease released), only while `owner`
+   * holds the lease: retried at `nextAttemptAt`, or given up (`failed`, body erased) when it is null.
+   */
+  markFailed(id: string, owner: string, at: Date, error: string, nextAttemptAt: Date | null): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- schema migrations
 
 export interface MigrationStep {
@@ -481,6 +605,35 @@ export interface StoreMigrations extends MigrationPort {
   close(): Promise<void>;
 }
 
+// ---------------------------------------------------------------- console sessions
+
+/** One signed-in console (backend-for-frontend) session; the browser holds only a cookie naming it. */
+export interface ConsoleSessionRecord {
+  /** a keyed digest of the cookie's value (never the value) */
+  id: string;
+  /** everything the console keeps (tokens included), sealed with GATEHOUSE_SECRET */
+  sealed: string;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface ConsoleSessionStore {
+  /** @throws UniqueViolation('id') when the id exists */
+  create(session: ConsoleSessionRecord): Promise<void>;
+  /** null when absent or expired */
+  find(id: string): Promise<ConsoleSessionRecord | null>;
+  /**
+   * Replaces `sealed` and `expiresAt` only if the stored version is still `expectedVersion` (and
+   * the session has not expired): the updated record, else null. Of concurrent updates from one
+   * version exactly one wins.
+   */
+  update(id: string, expectedVersion: number, change: Pick<ConsoleSessionRecord, 'sealed' | 'expiresAt'>): Promise<ConsoleSessionRecord | null>;
+  /** true when a session was removed */
+  delete(id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -498,12 +651,15 @@ export interface Store {
   usage: UsageStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  invitations: InvitationStore;
+  mailOutbox: MailOutboxStore;
   /** the events outbox (webhooks, alerts) */
   events: EventStore;
   webhookEndpoints: WebhookEndpointStore;
   webhookDeliveries: WebhookDeliveryStore;
   jobLeases: JobLeaseStore;
   migrations: MigrationPort;
+  consoleSessions: ConsoleSessionStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */

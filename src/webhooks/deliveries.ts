@@ -8,7 +8,7 @@ import type { WebhookEndpoints } from './endpoints.js';
 
 export interface WebhookDeliveriesDeps {
   store: Pick<Store, 'webhookDeliveries'>;
-  endpoints: Pick<WebhookEndpoints, 'get'>;
+  endpoints: Pick<WebhookEndpoints, 'get' | 'writable'>;
   audit: AuditLog;
   now?: () => Date;
 }
@@ -29,11 +29,12 @@ export class WebhookDeliveries {
 
   /**
    * Sends a delivery again, as a new delivery of the same event (same body, same `webhook-id`:
-   * a receiver that already processed it can tell), due now and retried like any other.
-   * @throws HttpProblem 404 (endpoint or delivery not the organization's), 409 (still pending, or endpoint disabled)
+   * a receiver that already processed it can tell), due now and retried like any other. The
+   * caller must be able to act on the endpoint (`WebhookEndpoints.writable`).
+   * @throws HttpProblem 404 (endpoint or delivery not the organization's), 403, 409 (still pending, or endpoint disabled)
    */
   async redeliver(caller: Caller, organizationId: string, endpointId: string, deliveryId: string): Promise<WebhookDelivery> {
-    const endpoint = await this.deps.endpoints.get(caller, organizationId, endpointId);
+    const endpoint = await this.deps.endpoints.writable(caller, organizationId, endpointId);
     const original = typeof deliveryId === 'string' && deliveryId.length <= 100
       ? await this.deps.store.webhookDeliveries.findById(organizationId, deliveryId) : null;
     if (!original || original.endpointId !== endpoint.id) throw problems.notFound('webhook delivery');

@@ -1,12 +1,11 @@
-import { assertInScope } from '../api-keys/rules.js';
 import type { Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { WebhooksConfig } from '../config/schema.js';
 import { newId } from '../domain/ids.js';
-import { missing } from '../domain/permissions.js';
 import type { Secrets } from '../domain/secrets.js';
 import { ALL_EVENTS, isEventType, permissionsToSubscribe } from '../events/catalog.js';
 import { problems, type FieldIssue } from '../http/problem.js';
+import { assertHolds, assertInScope, assertReachesEnvironment, loadControlled } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
 import type { Page, PageRequest, Store, WebhookEndpoint, WebhookEndpointPatch } from '../store/ports.js';
 import { newSigningSecret, secretSealContext } from './signing.js';
@@ -39,10 +38,11 @@ export interface WebhookEndpointsDeps {
 
 /**
  * Webhook endpoints of an organization (SPEC §9). An endpoint receives the data of the events it
- * subscribes to, so creating, changing, re-keying or deleting one needs, besides
+ * subscribes to, so creating, changing, re-keying, redelivering to or deleting one needs, besides
  * `webhooks:write` (the route's), the read permission of each of its events' data (before and
  * after a change): a webhook never shows anyone more than they may read, and nobody takes over
- * (re-keys, redirects) or silences an endpoint carrying data they could not read.
+ * (re-keys, redirects) or silences an endpoint carrying data they could not read. Endpoints
+ * receive live events, so test credentials change none (the authorization invariants, SPEC §2a).
  */
 export class WebhookEndpoints {
   private readonly now: () => Date;
@@ -53,6 +53,7 @@ export class WebhookEndpoints {
 
   async create(caller: Caller, organizationId: string, input: EndpointInput): Promise<IssuedEndpoint> {
     assertInScope(caller, organizationId);
+    assertReachesEnvironment(caller);
     const events = this.checkedEvents(input.events);
     this.checkUrl(input.url);
     assertMaySubscribe(caller, events);
@@ -128,11 +129,13 @@ export class WebhookEndpoints {
     return { endpoint, secret };
   }
 
-  /** The endpoint, if the caller may change it: it holds the read permissions of the endpoint's events. */
-  private async writable(caller: Caller, organizationId: string, id: string): Promise<WebhookEndpoint> {
-    const endpoint = await this.get(caller, organizationId, id);
-    assertMaySubscribe(caller, endpoint.events);
-    return endpoint;
+  /**
+   * The endpoint, if the caller may act on it: a live credential holding the read permissions of
+   * the endpoint's events. @throws HttpProblem 404, 403 `permission_escalation` / `environment_escalation`
+   */
+  writable(caller: Caller, organizationId: string, id: string): Promise<WebhookEndpoint> {
+    return loadControlled(caller, organizationId, () => this.get(caller, organizationId, id),
+      (endpoint) => permissionsToSubscribe(endpoint.events), 'You cannot act on a webhook endpoint whose events need');
   }
 
   private checkedEvents(events: readonly string[]): string[] {
@@ -158,13 +161,7 @@ export class WebhookEndpoints {
   }
 }
 
-/** Refuses (403) a subscription whose data the caller may not read. */
+/** Refuses (403 `permission_escalation`) a subscription whose data the caller may not read. */
 export function assertMaySubscribe(caller: Caller, events: readonly string[]): void {
-  const p = caller.principal;
-  if (p === 'operator') return;
-  const lacking = missing(p.permissions, permissionsToSubscribe(events));
-  if (lacking.length) {
-    throw problems.forbidden('permission_escalation',
-      `These events carry data the caller may not read; it lacks: ${lacking.join(', ')}.`, { permissions: lacking });
-  }
+  assertHolds(caller, permissionsToSubscribe(events), 'You cannot subscribe to events whose data needs');
 }

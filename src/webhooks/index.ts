@@ -46,7 +46,8 @@ export function createWebhooksPart(deps: {
   };
 }
 
-export { loggedAlerts, type Alert, type AlertNotifier } from './alerts.js';
+export { type Alert, type AlertNotifier } from './alerts.js';
+export { mailedAlerts } from './alert-mail.js';
 export { webhookDeliveryToJson, webhookEndpointToJson } from './serialize.js';
 export type { WebhookEndpoints, IssuedEndpoint, EndpointInput, EndpointPatch } from './endpoints.js';
 export type { WebhookDeliveries } from './deliveries.js';

@@ -1,5 +1,5 @@
 import { newId } from '../../src/domain/ids.js';
-import type { ApiKeyRecord, Client, Organization, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
+import type { ApiKeyRecord, Client, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
 
 /** Dates with whole milliseconds a little in the past, like the services make them. */
 export const at = (msAgo = 0): Date => new Date(Date.now() - msAgo);
@@ -37,7 +37,7 @@ export function client(organizationId: string, over: Partial<Client> = {}): Clie
     postLogoutRedirectUris: ['https://app.example.com/'], grantTypes: ['authorization_code', 'refresh_token'],
     tokenEndpointAuthMethod: 'client_secret_basic', sealedSecret: 'sealed.v1.abc', scope: 'openid offline_access invoices:read',
     permissions: ['invoices:read'], multiOrganization: false, jwks: null, jwksUri: null, previousSealedSecret: null,
-    previousSecretExpiresAt: null, createdAt: at(), updatedAt: at(), ...over,
+    previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 
@@ -47,6 +47,25 @@ export function apiKey(organizationId: string | null, over: Partial<ApiKeyRecord
     start: 'AbC123', permissions: ['invoices:read'], expiresAt: null, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
     rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: 'cli', createdAt: at(), updatedAt: at(), revokedAt: null,
     rotatedTo: null, ...over,
+  };
+}
+
+export function membership(organizationId: string, over: Partial<Membership> = {}): Membership {
+  return { id: newId('mem'), organizationId, userId: newId('usr'), roles: ['member'], disabled: false, createdAt: at(), ...over };
+}
+
+export function invitation(organizationId: string, over: Partial<Invitation> = {}): Invitation {
+  return {
+    id: newId('inv'), organizationId, email: `i-${unique()}@example.com`, roles: ['member'], tokenDigest: `digest-${unique()}`,
+    invitedBy: 'cli', createdAt: at(), expiresAt: at(-7 * 86_400_000), acceptedAt: null, acceptedBy: null, revokedAt: null, ...over,
+  };
+}
+
+export function outboxMail(over: Partial<OutboxMail> = {}): OutboxMail {
+  return {
+    id: newId('mail'), kind: 'invitation', organizationId: newId('org'), sealed: `v1.sealed.${unique()}`, status: 'pending',
+    attempts: 0, nextAttemptAt: at(1000), leaseOwner: null, leaseExpiresAt: null, lastError: null, createdAt: at(1000),
+    finishedAt: null, dedupeKey: null, ...over,
   };
 }
 

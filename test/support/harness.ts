@@ -1,15 +1,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from '../../src/gatehouse.js';
 
-/** A configuration for tests: in-memory SQLite, a fresh secret, silent logs, plus overrides. */
+/**
+ * A configuration for tests: in-memory SQLite, a fresh secret, silent logs, a data directory of
+ * its own (mail without SMTP lands in its `outbox/`), plus overrides.
+ */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
   return loadConfig({
     env: { NODE_ENV: 'test' },
-    overrides: { secret: randomBytes(32).toString('base64url'), databaseUrl: 'sqlite::memory:', ...overrides },
+    overrides: {
+      secret: randomBytes(32).toString('base64url'), databaseUrl: 'sqlite::memory:',
+      dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-test-')), ...overrides,
+    },
   });
 }
 

@@ -3,6 +3,7 @@ import * as oidc from 'openid-client';
 import type { Gatehouse } from '../../src/gatehouse.js';
 import type { CreateClientInput } from '../../src/oauth/clients.js';
 import type { Store } from '../../src/store/ports.js';
+import { OPERATOR } from '../../src/audit/actor.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -10,12 +11,17 @@ export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
-/** An organization, a member (role `admin` unless told) and a confidential client, made through the services. */
+/**
+ * An organization, a member (role `admin` unless told) and a confidential client, made through
+ * the services. The organization also has an owner (another admin), so the member can be demoted
+ * or removed without taking the organization's last admin.
+ */
 export async function seedOAuth(gh: Gatehouse, options: { roles?: string[]; client?: Partial<CreateClientInput> } = {}) {
   const org = await gh.identity.organizations.create({ slug: `org-${unique()}` });
+  await gh.identity.users.create({ email: `owner-${unique()}@example.com`, password: PASSWORD, organizationId: org.id, roles: ['admin'] });
   const email = `user-${unique()}@example.com`;
   const { user } = await gh.identity.users.create({ email, password: PASSWORD, name: 'Ada Lovelace', organizationId: org.id, roles: options.roles ?? ['admin'] });
-  const { client, client_secret } = await gh.oauth.clients.create(org.id, {
+  const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Test App', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     permissions: ['users:read'], ...options.client,
   });
@@ -182,6 +188,20 @@ export async function submitLoginForm(agent: FormAgent, issuer: string, html: st
   const { action, csrf } = formOf(html);
   const res = await agent.request(new URL(action, issuer).href, { form: { csrf, ...fields } });
   return { status: res.status, headers: res.headers, html: await res.text() };
+}
+
+/**
+ * Starts an authorization request, signs in on its login page and follows on to the page after
+ * it (the organization picker, or consent). @throws when the login is refused
+ */
+export async function pageAfterLogin(agent: FormAgent, issuer: string, config: oidc.Configuration, who: { email: string; password: string },
+  params: Record<string, string> = {}) {
+  const page = await openInteraction(agent, issuer, config, params);
+  const login = await submitLoginForm(agent, issuer, page.html, who);
+  if (login.status !== 303) throw new Error(`the login was refused (${login.status})`);
+  let res = await agent.request(new URL(login.headers.get('location')!, issuer).href);
+  if (res.status === 303) res = await agent.request(new URL(res.headers.get('location')!, issuer).href);
+  return { res, html: await res.text() };
 }
 
 /** A raw refresh request (openid-client would throw on errors; here every outcome is data). */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { OPERATOR } from '../../audit/actor.js';
 import { DURATION_FORM, parseDuration } from '../../domain/durations.js';
+import { problems } from '../../http/problem.js';
 import type { CreateClientInput } from '../../oauth/clients.js';
 import { UsageError, type CliKit, type CommandContext } from '../kit.js';
 
@@ -15,6 +17,7 @@ interface CreateOpts {
   grant: string[];
   scope?: string;
   permissions?: string[];
+  requirePar?: boolean;
   authMethod?: string;
   jwksFile?: string;
   jwksUri?: string;
@@ -33,9 +36,10 @@ function readJwks(path: string, ctx: CommandContext): CreateClientInput['jwks'] 
 
 /**
  * `gatehouse clients create --org <slug> --name N --redirect-uri U [--redirect-uri U2] [--public]
- * [--multi-org] [--grant …]... [--scope S] [--auth-method M] [--jwks-file F | --jwks-uri U]`: the
- * client secret (client_secret_* clients) is printed this once. `gatehouse clients rotate-secret
- * <client_id> --org <slug> [--grace-period 24h]`.
+ * [--multi-org] [--grant …]... [--scope S] [--require-par] [--auth-method M] [--jwks-file F | --jwks-uri U]`:
+ * the client secret (client_secret_* clients) is printed this once. `gatehouse clients update
+ * <client_id> [--name N] [--[no-]require-par]`; `gatehouse clients rotate-secret <client_id> --org
+ * <slug> [--grace-period 24h]`. The CLI acts as the operator.
  */
 export function register(program: Command, { run, org, collect, csv }: CliKit): void {
   const clients = program.command('clients').description('OAuth 2.0 / OpenID Connect clients (applications)');
@@ -51,15 +55,17 @@ export function register(program: Command, { run, org, collect, csv }: CliKit): 
     .option('--grant <type>', 'authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code (repeatable; default the first two)', collect, [])
     .option('--scope <scope>', 'space-separated OpenID scopes it may request (default: openid profile email offline_access)')
     .option('--permissions <list>', 'comma-separated permissions of the client itself, for client_credentials', csv)
+    .option('--require-par', 'accept its authorization requests only through the pushed authorization request endpoint (RFC 9126)')
     .option('--auth-method <method>', `how it authenticates: ${AUTH_METHODS.join(', ')} (default client_secret_basic)`)
     .option('--jwks-file <path>', 'private_key_jwt: a JSON file holding its public keys (JWK Set)')
     .option('--jwks-uri <url>', 'private_key_jwt: where it publishes its public keys')
     .action(run(async (gh, opts: CreateOpts, ctx) => {
       const organization = await org(gh, opts.org);
-      const { client, client_secret } = await gh.oauth.clients.create(organization.id, {
+      const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, organization.id, {
         name: opts.name, redirect_uris: opts.redirectUri, post_logout_redirect_uris: opts.postLogoutRedirectUri,
         public: opts.public === true, grant_types: opts.grant.length ? opts.grant : undefined, scope: opts.scope,
-        permissions: opts.permissions, multi_organization: opts.multiOrg === true,
+        permissions: opts.permissions, require_pushed_authorization_requests: opts.requirePar === true,
+        multi_organization: opts.multiOrg === true,
         token_endpoint_auth_method: opts.authMethod as CreateClientInput['token_endpoint_auth_method'],
         jwks: opts.jwksFile ? readJwks(opts.jwksFile, ctx) : undefined, jwks_uri: opts.jwksUri,
       });
@@ -73,6 +79,25 @@ export function register(program: Command, { run, org, collect, csv }: CliKit): 
       human: (c) => [`created client ${c.name} (${c.client_id})`, ...(c.client_secret ? [`client_secret: ${c.client_secret}  (shown once)`] : [])].join('\n'),
     }));
 
+  clients.command('update <client_id>')
+    .description('change a client: its name, or whether it must use pushed authorization requests')
+    .option('--name <name>', 'display name, shown on the consent page')
+    .option('--require-par', 'accept its authorization requests only through the pushed authorization request endpoint (RFC 9126)')
+    .option('--no-require-par', 'accept authorization requests at the authorization endpoint too')
+    .action(run(async (gh, opts: { name?: string; requirePar?: boolean }, { args }) => {
+      const found = await gh.oauth.clients.findById(args[0]);
+      if (!found) throw problems.notFound('client');
+      const client = await gh.oauth.clients.update(OPERATOR, found.organizationId, found.clientId, {
+        name: opts.name, require_pushed_authorization_requests: opts.requirePar,
+      });
+      return gh.oauth.clients.toJSON(client);
+    }, {
+      check: (opts) => {
+        if (opts.name === undefined && opts.requirePar === undefined) throw new UsageError('nothing to change: give --name, --require-par or --no-require-par');
+      },
+      human: (c) => `updated client ${c.name} (${c.client_id}); require_pushed_authorization_requests: ${c.require_pushed_authorization_requests}`,
+    }));
+
   clients.command('rotate-secret <client_id>')
     .description('a new client secret, printed once; the previous one keeps working for the grace period')
     .requiredOption('--org <slug>', 'organization slug or id (the owner)')
@@ -80,7 +105,7 @@ export function register(program: Command, { run, org, collect, csv }: CliKit): 
     .action(run(async (gh, opts: { org: string; gracePeriod?: string }, { args }) => {
       const organization = await org(gh, opts.org);
       const grace = opts.gracePeriod === undefined || opts.gracePeriod === '0' ? 0 : parseDuration(opts.gracePeriod)!;
-      const { client, client_secret } = await gh.oauth.clients.rotateSecret(organization.id, args[0], grace);
+      const { client, client_secret } = await gh.oauth.clients.rotateSecret(OPERATOR, organization.id, args[0], grace);
       return { ...gh.oauth.clients.toJSON(client), client_secret };
     }, {
       check: (opts) => {

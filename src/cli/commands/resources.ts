@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { OPERATOR } from '../../audit/actor.js';
 import type { CliKit } from '../kit.js';
 
 /** `gatehouse resources create --org <slug> --identifier <uri> --permissions p1,p2` */
@@ -13,7 +14,7 @@ export function register(program: Command, { run, org, csv }: CliKit): void {
     .option('--name <name>', 'display name (default: the identifier)')
     .action(run(async (gh, opts: { org: string; identifier: string; permissions: string[]; name?: string }) => {
       const organization = await org(gh, opts.org);
-      const resource = await gh.identity.resources.create(organization.id, {
+      const resource = await gh.identity.resources.create(OPERATOR, organization.id, {
         identifier: opts.identifier, name: opts.name, permissions: opts.permissions,
       });
       return { id: resource.id, identifier: resource.identifier, permissions: resource.permissions };

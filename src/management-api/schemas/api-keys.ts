@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseDuration } from '../../domain/durations.js';
 import { duration, permissionList, timestamp } from './common.js';
 
 const rateLimit = z.object({
@@ -12,13 +11,11 @@ const ipAllowlist = z.array(z.string().max(64)).max(50)
 
 const keyName = z.string().trim().min(1).max(100);
 
-const TEN_YEARS = 10 * 365 * 86_400;
-
 export const createApiKeyBody = z.object({
   name: keyName,
   permissions: permissionList.min(1),
   environment: z.enum(['live', 'test']).optional().describe('default `live`'),
-  expires_in: duration.refine((v) => (parseDuration(v) ?? 0) <= TEN_YEARS, 'must be at most 10 years (3650d)').optional()
+  expires_in: duration.optional()
     .describe('lifetime, e.g. "90d"; none: the key does not expire'),
   ip_allowlist: ipAllowlist.optional(),
   rate_limit: rateLimit.nullable().optional(),

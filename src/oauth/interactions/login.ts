@@ -7,6 +7,7 @@ import type { Store } from '../../store/ports.js';
 import type { ActingOrganizations } from '../acting-organization.js';
 import { loginPage } from './pages.js';
 import { actingInput, type InteractionContext } from './context.js';
+import { takeLoginAttempt } from './login-throttle.js';
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
 /** Why this account cannot use the client: the organization it was to act for, in words. */
@@ -25,17 +26,6 @@ export interface LoginDeps {
   metrics?: Metrics;
 }
 
-/** Takes one attempt from the per-account and per-IP login budgets; the seconds to wait when over either. */
-async function throttle(deps: LoginDeps, email: string, ip: string): Promise<number | null> {
-  const now = Date.now();
-  const { loginPerAccount, loginPerIp } = deps.config.throttles;
-  for (const [bucket, w] of [[`login-ip:${ip}`, loginPerIp], [`login:${email}`, loginPerAccount]] as const) {
-    const r = await deps.store.rateLimits.take({ bucket, windowMs: w.windowSeconds * 1000, limit: w.limit, cost: 1, now });
-    if (!r.allowed) return Math.max(1, Math.ceil((r.resetAt - now) / 1000));
-  }
-  return null;
-}
-
 /** Renders the login form for this interaction. */
 export function showLogin(ic: InteractionContext, extra: { email?: string; error?: string; status?: number } = {}) {
   return loginPage({ action: `/interaction/${ic.uid}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, ...extra });
@@ -51,7 +41,7 @@ export async function submitLogin(ctx: Context, ic: InteractionContext, form: Re
   const email = (form.email ?? '').trim().toLowerCase().slice(0, 254);
   const password = (form.password ?? '').slice(0, 1024);
   const count = (outcome: string) => deps.metrics?.authentications.inc({ kind: 'password', outcome });
-  const wait = await throttle(deps, email, ctx.ip);
+  const wait = await takeLoginAttempt(deps.store, deps.config.throttles, email, ctx.ip);
   if (wait !== null) {
     count('throttled');
     ctx.set('Retry-After', String(wait));

@@ -66,7 +66,7 @@ export function showOrganizationPicker(ctx: Context, ic: InteractionContext, dep
 }
 
 /**
- * POST: the chosen organization must be one of the person's. It becomes the interaction's
+ * POST: the chosen organization must be one of the person's, where they are not disabled. It becomes the interaction's
  * `organization` parameter, exactly as if the application had named it, so every later step
  * (consent, grant, token) reads it from one place.
  */
@@ -74,7 +74,7 @@ export async function submitOrganization(ctx: Context, ic: InteractionContext, f
   const accountId = ic.interaction.session?.accountId;
   const chosen = form.organization ?? '';
   const membership = accountId && chosen.startsWith('org_') ? await deps.store.memberships.find(chosen, accountId) : null;
-  if (!membership) return render(ctx, ic, deps, 'Choose one of your organizations.');
+  if (!membership || membership.disabled) return render(ctx, ic, deps, 'Choose one of your organizations.');
   ic.interaction.params.organization = membership.organizationId;
   await ic.interaction.save(Math.max(1, (ic.interaction.exp ?? 0) - Math.floor(Date.now() / 1000)));
   await ic.finish(ctx, {});

@@ -181,6 +181,18 @@ export class MongoApiKeys implements ApiKeyStore {
     return doc ? fromDoc(doc) : null;
   }
 
+  /** The compare-and-set is one conditional update on `revokedAt: null`; with events, in their transaction. */
+  async revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null> {
+    const claim = (session?: ClientSession) => this.model.findOneAndUpdate({ _id: id, revokedAt: null },
+      { $set: { revokedAt: at, updatedAt: at } }, { returnDocument: 'after', session }).lean<Doc | null>();
+    const doc = !events?.length ? await claim() : await inTransaction(this.conn, async (session) => {
+      const revoked = await claim(session);
+      if (revoked) await this.events.writeInSession(events, session);
+      return revoked;
+    });
+    return doc ? fromDoc(doc) : null;
+  }
+
   async listForReminder(w: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>> {
     const unexpired = { $or: [{ expiresAt: null }, { expiresAt: { $gt: w.now } }] };
     const range: Record<string, Date> = { $lte: w.upTo };

@@ -95,4 +95,9 @@ export class MongoAppConnections implements AppConnectionStore {
       return removed;
     });
   }
+
+  /** The unique index's organization prefix bounds the scan to the organization's connections. */
+  async deleteByUser(organizationId: string, userId: string): Promise<number> {
+    return (await this.model.deleteMany({ organizationId, userId })).deletedCount;
+  }
 }

@@ -6,7 +6,8 @@ interface Doc {
   _id: string; organizationId: string; name: string; redirectUris: string[]; postLogoutRedirectUris: string[];
   grantTypes: string[]; tokenEndpointAuthMethod: TokenEndpointAuthMethod; sealedSecret: string | null; scope: string;
   permissions: string[]; multiOrganization: boolean; jwks: Client['jwks']; jwksUri: string | null;
-  previousSealedSecret: string | null; previousSecretExpiresAt: Date | null; createdAt: Date; updatedAt: Date;
+  previousSealedSecret: string | null; previousSecretExpiresAt: Date | null; requirePushedAuthorizationRequests: boolean;
+  createdAt: Date; updatedAt: Date;
 }
 
 const schema = new Schema<Doc>({
@@ -26,6 +27,7 @@ const schema = new Schema<Doc>({
   jwksUri: { type: String, default: null },
   previousSealedSecret: { type: String, default: null },
   previousSecretExpiresAt: { type: Date, default: null },
+  requirePushedAuthorizationRequests: { type: Boolean, default: false },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 }, SCHEMA_OPTIONS);
@@ -37,7 +39,8 @@ const fromDoc = (d: Doc): Client => ({
   tokenEndpointAuthMethod: d.tokenEndpointAuthMethod, sealedSecret: d.sealedSecret ?? null, scope: d.scope ?? '',
   permissions: [...(d.permissions ?? [])], multiOrganization: d.multiOrganization === true, jwks: d.jwks ?? null,
   jwksUri: d.jwksUri ?? null, previousSealedSecret: d.previousSealedSecret ?? null,
-  previousSecretExpiresAt: d.previousSecretExpiresAt ?? null, createdAt: d.createdAt, updatedAt: d.updatedAt,
+  previousSecretExpiresAt: d.previousSecretExpiresAt ?? null,
+  requirePushedAuthorizationRequests: d.requirePushedAuthorizationRequests === true, createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
 /** OAuth clients in MongoDB (`clients`; `_id` is the client id). */

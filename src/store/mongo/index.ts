@@ -6,6 +6,9 @@ import { MongoApiKeys } from './api-keys.js';
 import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoInvitations } from './invitations.js';
+import { MongoMailOutbox } from './mail-outbox.js';
+import { MongoConsoleSessions } from './console-sessions.js';
 import { openConnection } from './connection.js';
 import { MongoMemberships } from './memberships.js';
 import { MongoMigrations } from './migrate.js';
@@ -55,11 +58,12 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const oidc = new MongoOidcPayloads(conn, events);
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
+  const consoleSessions = new MongoConsoleSessions(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
     users: new MongoUsers(conn),
-    memberships: new MongoMemberships(conn),
+    memberships: new MongoMemberships(conn, events),
     roles: new MongoRoles(conn),
     resources: new MongoResources(conn),
     clients: new MongoClients(conn),
@@ -70,6 +74,9 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     usage,
     audit,
     rateLimits,
+    invitations: new MongoInvitations(conn, events),
+    mailOutbox: new MongoMailOutbox(conn),
+    consoleSessions,
     events,
     webhookEndpoints: new MongoWebhookEndpoints(conn, events),
     webhookDeliveries,
@@ -84,6 +91,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
       await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
+      await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
       const kept = new Date(now.getTime() - OUTBOX_RETENTION_MS);
       await events.model.deleteMany({ dispatchedAt: { $ne: null, $lte: kept } });
       await webhookDeliveries.model.deleteMany({ completedAt: { $ne: null, $lte: kept } });

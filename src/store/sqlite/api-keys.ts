@@ -57,6 +57,7 @@ export class SqliteApiKeys implements ApiKeyStore {
   private readonly write;
   private readonly changed;
   private readonly markRotated;
+  private readonly markRevoked;
   private readonly reminders;
 
   constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
@@ -69,6 +70,8 @@ export class SqliteApiKeys implements ApiKeyStore {
       `SELECT count(*) AS n FROM api_keys WHERE organization_id IS @org AND ${STATUS.active}`);
     this.write = db.prepare(`UPDATE api_keys SET ${MUTABLE.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
     this.markRotated = db.prepare('UPDATE api_keys SET rotated_to = @rotated_to, expires_at = @expires_at, updated_at = @updated_at WHERE id = @id');
+    this.markRevoked = db.prepare<[{ id: string; at: number }], Row>(
+      'UPDATE api_keys SET revoked_at = @at, updated_at = @at WHERE id = @id AND revoked_at IS NULL RETURNING *');
     this.changed = db.prepare<[number], { id: string; updated_at: number }>(
       'SELECT id, updated_at FROM api_keys WHERE updated_at >= ? ORDER BY updated_at, id');
     const reminder = (column: string) => db.prepare<[ReminderParams], Row>(`SELECT * FROM api_keys WHERE organization_id IS NOT NULL
@@ -133,6 +136,16 @@ export class SqliteApiKeys implements ApiKeyStore {
       this.write.run(row);
       this.events.writeNow(events);
     }, stamped);
+  }
+
+  /** One conditional UPDATE (the compare-and-set) and the events, in one transaction. */
+  async revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null> {
+    return this.db.transaction(() => {
+      const row = this.markRevoked.get({ id, at: at.getTime() });
+      if (!row) return null;
+      this.events.writeNow(events);
+      return codec.fromRow(row);
+    }).immediate();
   }
 
   async listForReminder(w: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>> {

@@ -25,6 +25,7 @@ export class SqliteAppConnections implements AppConnectionStore {
   private readonly clients;
   private readonly byClient;
   private readonly removeClient;
+  private readonly removeUser;
 
   constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     // one statement: concurrent saves of the same triple keep one row and its first id
@@ -43,6 +44,8 @@ export class SqliteAppConnections implements AppConnectionStore {
     this.byClient = db.prepare<[string, string, number], Row>(
       'SELECT * FROM app_connections WHERE organization_id = ? AND client_id = ? ORDER BY id DESC LIMIT ?');
     this.removeClient = db.prepare('DELETE FROM app_connections WHERE organization_id = ? AND client_id = ?');
+    // the unique index's organization prefix bounds the scan to the organization's connections
+    this.removeUser = db.prepare('DELETE FROM app_connections WHERE organization_id = ? AND user_id = ?');
   }
 
   async save(c: AppConnection, events?: readonly EventRecord[]): Promise<AppConnection> {
@@ -83,5 +86,9 @@ export class SqliteAppConnections implements AppConnectionStore {
       if (removed > 0) this.events.writeNow(events);
       return removed;
     }).immediate();
+  }
+
+  async deleteByUser(organizationId: string, userId: string): Promise<number> {
+    return this.removeUser.run(organizationId, userId).changes;
   }
 }

@@ -4,6 +4,9 @@ import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
+import { SqliteInvitations } from './invitations.js';
+import { SqliteMailOutbox } from './mail-outbox.js';
+import { SqliteConsoleSessions } from './console-sessions.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
@@ -39,6 +42,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepEvents = db.prepare('DELETE FROM events WHERE dispatched_at IS NOT NULL AND dispatched_at <= ?');
   const sweepDeliveries = db.prepare('DELETE FROM webhook_deliveries WHERE completed_at IS NOT NULL AND completed_at <= ?');
   const ping = db.prepare('SELECT 1');
+  const mailOutbox = new SqliteMailOutbox(db);
+  const sweepConsoleSessions = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
   const audit = new SqliteAudit(db);
   const webhookDeliveries = new SqliteWebhookDeliveries(db);
   const events = new SqliteEvents(db, audit, (d) => webhookDeliveries.insertNow(d));
@@ -46,7 +51,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
     users: new SqliteUsers(db),
-    memberships: new SqliteMemberships(db),
+    memberships: new SqliteMemberships(db, events),
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     clients: new SqliteClients(db),
@@ -57,11 +62,14 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     usage: new SqliteUsage(db),
     audit,
     rateLimits: new SqliteRateLimits(db),
+    invitations: new SqliteInvitations(db, events),
+    mailOutbox,
     events,
     webhookEndpoints: new SqliteWebhookEndpoints(db, events),
     webhookDeliveries,
     jobLeases: new SqliteJobLeases(db),
     migrations,
+    consoleSessions: new SqliteConsoleSessions(db),
     async ping() {
       ping.get();
     },
@@ -69,7 +77,9 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
+        mailOutbox.sweep(now);
         sweepFlushes.run(now.getTime());
+        sweepConsoleSessions.run(now.getTime());
         sweepEvents.run(now.getTime() - OUTBOX_RETENTION_MS);
         sweepDeliveries.run(now.getTime() - OUTBOX_RETENTION_MS);
       }).immediate();

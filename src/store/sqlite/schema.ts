@@ -94,6 +94,38 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX app_connections_by_client ON app_connections (organization_id, client_id, id);
   `,
   `
+  -- invitations, and disabled members
+  ALTER TABLE memberships ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, email TEXT NOT NULL, roles TEXT NOT NULL,
+    token_digest TEXT NOT NULL UNIQUE, invited_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, accepted_at INTEGER, accepted_by TEXT, revoked_at INTEGER
+  );
+  CREATE INDEX invitations_by_org ON invitations (organization_id, id);
+  `,
+  `
+  -- the stored mail outbox
+  CREATE TABLE mail_outbox (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, organization_id TEXT, sealed TEXT NOT NULL, status TEXT NOT NULL,
+    attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, lease_owner TEXT, lease_expires_at INTEGER,
+    last_error TEXT, created_at INTEGER NOT NULL, finished_at INTEGER
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
+  CREATE INDEX mail_outbox_finished ON mail_outbox (finished_at) WHERE finished_at IS NOT NULL;
+  `,
+  `
+  -- clients that must use pushed authorization requests
+  ALTER TABLE clients ADD COLUMN require_par INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- console sessions (backend-for-frontend): a digest of the cookie as id, everything else sealed
+  CREATE TABLE console_sessions (
+    id TEXT PRIMARY KEY, sealed TEXT NOT NULL, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX console_sessions_by_expiry ON console_sessions (expires_at);
+  `,
+  `
   -- events outbox, webhook endpoints and deliveries, job leases; API-key reminder lookups
   CREATE TABLE events (
     id TEXT PRIMARY KEY, organization_id TEXT, type TEXT NOT NULL, data TEXT NOT NULL, occurred_at INTEGER NOT NULL,
@@ -117,5 +149,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE job_leases (name TEXT PRIMARY KEY, owner TEXT, expires_at INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
   CREATE INDEX api_keys_by_expiry ON api_keys (expires_at) WHERE expires_at IS NOT NULL;
   CREATE INDEX api_keys_by_creation ON api_keys (created_at);
+  `,
+  `
+  -- alert mail: one per (event, recipient), whatever retries do
+  ALTER TABLE mail_outbox ADD COLUMN dedupe_key TEXT;
+  CREATE UNIQUE INDEX mail_outbox_dedupe ON mail_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL;
   `,
 ];

@@ -67,4 +67,18 @@ export function appConnectionsContract(ctx: StoreContext): void {
     expect(await connections().findById(otherClient.id)).toEqual(otherClient);
     expect(await connections().findById(otherOrg.id)).toEqual(otherOrg);
   });
+
+  it("deletes every connection of one user in one organization, whatever the client, and nothing else", async () => {
+    const org = newId('org');
+    const userId = newId('usr');
+    const mine = [connection(org, newId('cli'), { userId }), connection(org, newId('cli'), { userId })];
+    const otherUser = connection(org, mine[0].clientId);
+    const otherOrg = connection(newId('org'), mine[0].clientId, { userId });
+    for (const c of [...mine, otherUser, otherOrg]) await connections().save(c);
+    expect(await connections().deleteByUser(org, userId)).toBe(2);
+    expect(await ctx.peer.appConnections.deleteByUser(org, userId)).toBe(0);
+    for (const c of mine) expect(await connections().findById(c.id)).toBeNull();
+    expect(await connections().findById(otherUser.id)).toEqual(otherUser);
+    expect(await connections().findById(otherOrg.id)).toEqual(otherOrg);
+  });
 }

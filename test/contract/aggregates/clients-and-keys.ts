@@ -53,7 +53,8 @@ export function clientsContract(ctx: StoreContext): void {
     await ctx.store.clients.create(c);
     const patch = {
       redirectUris: ['https://new.example.com/cb', 'http://127.0.0.1:8080/cb'], sealedSecret: null,
-      tokenEndpointAuthMethod: 'none' as const, scope: 'openid', name: 'Renamed', updatedAt: at(-10),
+      tokenEndpointAuthMethod: 'none' as const, scope: 'openid', name: 'Renamed', requirePushedAuthorizationRequests: true,
+      updatedAt: at(-10),
     };
     expect(await ctx.store.clients.update(c.clientId, patch)).toEqual({ ...c, ...patch });
     expect(await ctx.store.clients.findById(c.clientId)).toEqual({ ...c, ...patch });

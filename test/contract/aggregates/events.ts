@@ -2,7 +2,7 @@ import { newId } from '../../../src/domain/ids.js';
 import type { AppConnection, EventRecord } from '../../../src/store/ports.js';
 import { OUTBOX_RETENTION_MS } from '../../../src/store/outbox-retention.js';
 import { delivery, endpoint, eventRecord } from '../event-fixtures.js';
-import { apiKey, at } from '../fixtures.js';
+import { apiKey, at, invitation, membership } from '../fixtures.js';
 import type { StoreContext } from '../store-contract.js';
 
 const HOUR = 3_600_000;
@@ -86,6 +86,60 @@ export function eventsContract(ctx: StoreContext): void {
     expect(audited).not.toEqual(expect.arrayContaining([refused.audit.id]));
     expect(audited).not.toContain(missing.audit.id);
     expect(audited).not.toContain(lost.audit.id);
+  });
+
+  it('revokes a key once: of concurrent revocations on two connections one gets the key and stores its event, the others nothing', async () => {
+    const org = newId('org');
+    const key = apiKey(org);
+    await ctx.store.apiKeys.create(key);
+    const when = at();
+    const tries = Array.from({ length: 8 }, () => eventRecord(org, { type: 'api_key.revoked' }));
+    const outcomes = await Promise.all(tries.map((r, i) => (i % 2 ? ctx.peer : ctx.store).apiKeys.revoke(key.id, when, [r])));
+    const winners = outcomes.filter((o) => o !== null);
+    expect(winners).toEqual([{ ...key, revokedAt: when, updatedAt: when }]);
+    expect(await storedIds(tries)).toEqual([tries[outcomes.findIndex((o) => o !== null)].event.id]);
+    expect((await auditOf(org)).filter((a) => a.action === 'api_key.revoked')).toHaveLength(1);
+    expect(await ctx.store.apiKeys.findById(key.id)).toEqual({ ...key, revokedAt: when, updatedAt: when });
+    // revoked already, or no such key: nothing changes, nothing is stored
+    const late = eventRecord(org, { type: 'api_key.revoked' });
+    expect(await ctx.store.apiKeys.revoke(key.id, at(-1000), [late])).toBeNull();
+    const missing = eventRecord(org, { type: 'api_key.revoked' });
+    expect(await ctx.peer.apiKeys.revoke(newId('key'), when, [missing])).toBeNull();
+    expect(await storedIds([late, missing])).toEqual([]);
+    expect((await ctx.store.apiKeys.findById(key.id))!.revokedAt).toEqual(when);
+  });
+
+  it('writes member.joined with a membership created, member.removed with one deleted, and nothing when either is refused', async () => {
+    const org = newId('org');
+    const admin = membership(org, { roles: ['admin'] });
+    const joined = eventRecord(org, { type: 'member.joined' });
+    await ctx.store.memberships.create(admin, [joined]);
+    const twice = eventRecord(org, { type: 'member.joined' });
+    await expect(ctx.peer.memberships.create({ ...admin, id: newId('mem') }, [twice])).rejects.toMatchObject({ name: 'UniqueViolation', field: 'membership' });
+    const lastAdmin = eventRecord(org, { type: 'member.removed' });
+    expect(await ctx.store.memberships.delete(org, admin.userId, undefined, [lastAdmin])).toBe('last_admin');
+    const other = membership(org, { roles: ['member'] });
+    await ctx.store.memberships.create(other);
+    const changed = eventRecord(org, { type: 'member.removed' });
+    expect(await ctx.store.memberships.delete(org, other.userId, ['admin'], [changed])).toBe('changed');
+    const removed = eventRecord(org, { type: 'member.removed' });
+    const gone = eventRecord(org, { type: 'member.removed' });
+    expect(await ctx.peer.memberships.delete(org, other.userId, ['member'], [removed])).toBe('deleted');
+    expect(await ctx.store.memberships.delete(org, other.userId, ['member'], [gone])).toBe('not_found');
+    expect(await storedIds([joined, twice, lastAdmin, changed, removed, gone])).toEqual([joined.event.id, removed.event.id]);
+    expect((await auditOf(org)).map((a) => a.id).sort()).toEqual([joined.audit.id, removed.audit.id].sort());
+  });
+
+  it('writes member.invited with the invitation it describes, and nothing when the invitation is refused', async () => {
+    const org = newId('org');
+    const first = invitation(org);
+    const invited = eventRecord(org, { type: 'member.invited' });
+    await ctx.store.invitations.create(first, [invited]);
+    const clash = eventRecord(org, { type: 'member.invited' });
+    await expect(ctx.peer.invitations.create(invitation(org, { tokenDigest: first.tokenDigest }), [clash]))
+      .rejects.toMatchObject({ name: 'UniqueViolation', field: 'token_digest' });
+    expect(await ctx.store.invitations.findById(org, first.id)).toEqual(first);
+    expect(await storedIds([invited, clash])).toEqual([invited.event.id]);
   });
 
   it('writes app.connected with the save that inserts a connection only, and app.disconnected with a removal that removed some', async () => {

@@ -1,21 +1,21 @@
 import { newId } from '../../../src/domain/ids.js';
-import { at, resource, role, user, walk } from '../fixtures.js';
+import { at, membership, resource, role, user, walk } from '../fixtures.js';
 import type { StoreContext } from '../store-contract.js';
 
 /** Memberships, roles and resources: what an organization holds. */
 export function membershipsRolesResourcesContract(ctx: StoreContext): void {
   describe('memberships', () => {
-    it('finds, lists by organization (paged, newest first) and by user, sets roles and deletes', async () => {
+    it('finds, lists by organization (paged, newest first) and by user, updates roles and the disabled flag, deletes', async () => {
       const orgA = newId('org');
       const orgB = newId('org');
       const users = [user(), user(), user()];
       const made = [];
       for (const u of users) {
-        const m = { id: newId('mem'), organizationId: orgA, userId: u.id, roles: ['member'], createdAt: at() };
+        const m = membership(orgA, { userId: u.id });
         await ctx.store.memberships.create(m);
         made.push(m);
       }
-      const other = { id: newId('mem'), organizationId: orgB, userId: users[0].id, roles: ['admin', 'billing'], createdAt: at() };
+      const other = membership(orgB, { userId: users[0].id, roles: ['admin', 'billing'] });
       await ctx.store.memberships.create(other);
 
       expect(await ctx.store.memberships.find(orgA, users[1].id)).toEqual(made[1]);
@@ -26,21 +26,77 @@ export function membershipsRolesResourcesContract(ctx: StoreContext): void {
       expect(byUser).toHaveLength(2);
       expect(byUser).toEqual(expect.arrayContaining([made[0], other]));
 
-      expect(await ctx.store.memberships.setRoles(orgA, users[2].id, ['admin'])).toEqual({ ...made[2], roles: ['admin'] });
-      expect(await ctx.store.memberships.find(orgA, users[2].id)).toEqual({ ...made[2], roles: ['admin'] });
-      expect(await ctx.store.memberships.setRoles(orgB, users[2].id, ['admin'])).toBeNull();
+      const promoted = { ...made[2], roles: ['admin'] };
+      expect(await ctx.store.memberships.update(orgA, users[2].id, { roles: ['admin'] })).toEqual({ outcome: 'updated', membership: promoted });
+      expect(await ctx.store.memberships.find(orgA, users[2].id)).toEqual(promoted);
+      expect(await ctx.store.memberships.update(orgA, users[1].id, { disabled: true }))
+        .toEqual({ outcome: 'updated', membership: { ...made[1], disabled: true } });
+      expect(await ctx.store.memberships.update(orgA, users[1].id, { roles: undefined, disabled: false }))
+        .toEqual({ outcome: 'updated', membership: made[1] });
+      expect(await ctx.store.memberships.update(orgB, users[2].id, { roles: ['admin'] })).toEqual({ outcome: 'not_found' });
 
-      expect(await ctx.store.memberships.delete(orgA, users[1].id)).toBe(true);
-      expect(await ctx.store.memberships.delete(orgA, users[1].id)).toBe(false);
+      expect(await ctx.store.memberships.delete(orgA, users[1].id)).toBe('deleted');
+      expect(await ctx.store.memberships.delete(orgA, users[1].id)).toBe('not_found');
       expect(await ctx.store.memberships.find(orgA, users[1].id)).toBeNull();
     });
 
     it('refuses a second membership of the same user in the same organization with UniqueViolation("membership")', async () => {
       const org = newId('org');
       const userId = newId('usr');
-      await ctx.store.memberships.create({ id: newId('mem'), organizationId: org, userId, roles: [], createdAt: at() });
-      await expect(ctx.store.memberships.create({ id: newId('mem'), organizationId: org, userId, roles: ['admin'], createdAt: at() }))
+      await ctx.store.memberships.create(membership(org, { userId, roles: [] }));
+      await expect(ctx.store.memberships.create(membership(org, { userId, roles: ['admin'] })))
         .rejects.toMatchObject({ name: 'UniqueViolation', field: 'membership' });
+    });
+
+    it('never takes away the last enabled admin: not by demotion, disabling nor deletion', async () => {
+      const org = newId('org');
+      const admin = membership(org, { roles: ['admin', 'billing'] });
+      const disabledAdmin = membership(org, { roles: ['admin'], disabled: true });
+      const member = membership(org);
+      for (const m of [admin, disabledAdmin, member]) await ctx.store.memberships.create(m);
+
+      expect(await ctx.store.memberships.update(org, admin.userId, { roles: ['billing'] })).toEqual({ outcome: 'last_admin' });
+      expect(await ctx.store.memberships.update(org, admin.userId, { disabled: true })).toEqual({ outcome: 'last_admin' });
+      expect(await ctx.store.memberships.delete(org, admin.userId)).toBe('last_admin');
+      expect(await ctx.store.memberships.find(org, admin.userId)).toEqual(admin);
+      // changes that keep the admin an enabled admin, and changes to anyone else, go through
+      expect((await ctx.store.memberships.update(org, admin.userId, { roles: ['admin'] })).outcome).toBe('updated');
+      expect((await ctx.store.memberships.update(org, member.userId, { disabled: true })).outcome).toBe('updated');
+      expect(await ctx.store.memberships.delete(org, disabledAdmin.userId)).toBe('deleted');
+
+      // with a second enabled admin, the first may go
+      await ctx.store.memberships.update(org, member.userId, { roles: ['admin'], disabled: false });
+      expect(await ctx.store.memberships.delete(org, admin.userId)).toBe('deleted');
+      expect(await ctx.store.memberships.update(org, member.userId, { roles: ['member'] })).toEqual({ outcome: 'last_admin' });
+    });
+
+    it('changes nothing when the roles are no longer the expected ones (someone changed them meanwhile)', async () => {
+      const org = newId('org');
+      const m = membership(org, { roles: ['member'] });
+      await ctx.store.memberships.create(m);
+      expect(await ctx.store.memberships.update(org, m.userId, { roles: ['billing'] }, ['admin'])).toEqual({ outcome: 'changed' });
+      expect(await ctx.store.memberships.delete(org, m.userId, ['admin'])).toBe('changed');
+      expect(await ctx.store.memberships.find(org, m.userId)).toEqual(m);
+      expect((await ctx.store.memberships.update(org, m.userId, { disabled: true }, ['member'])).outcome).toBe('updated');
+      expect(await ctx.store.memberships.delete(org, m.userId, ['member'])).toBe('deleted');
+    });
+
+    it('of two admins demoted at once on two connections, exactly one is demoted', async () => {
+      for (let round = 0; round < 3; round++) {
+        const org = newId('org');
+        const a = membership(org, { roles: ['admin'] });
+        const b = membership(org, { roles: ['admin'] });
+        await ctx.store.memberships.create(a);
+        await ctx.store.memberships.create(b);
+        const outcomes = await Promise.all([
+          ctx.store.memberships.update(org, a.userId, { roles: ['member'] }),
+          ctx.peer.memberships.delete(org, b.userId),
+        ]);
+        const done = [outcomes[0].outcome === 'updated', outcomes[1] === 'deleted'];
+        expect(done.filter(Boolean)).toHaveLength(1);
+        const left = (await ctx.store.memberships.listByOrganization(org, { limit: 10 })).items;
+        expect(left.filter((m) => m.roles.includes('admin'))).toHaveLength(1);
+      }
     });
   });
 

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { authorize, clientConfig, FormAgent, loginAndExchange, openInteraction, REDIRECT_URI, seedOAuth } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -63,9 +64,9 @@ describe('authorization code + PKCE', () => {
   it('uses a registered resource as the audience, limited to its vocabulary', async () => {
     const { client, clientSecret, email, password, org, user } = await seedOAuth(server.gatehouse);
     const api = 'https://invoices.example.com';
-    await server.gatehouse.identity.resources.create(org.id, { identifier: api, permissions: ['invoices:read', 'invoices:write'] });
-    const role = await server.gatehouse.identity.roles.create(org.id, { name: 'billing', permissions: ['invoices:read'] });
-    await server.gatehouse.identity.users.setRoles(org.id, user.id, ['billing']);
+    await server.gatehouse.identity.resources.create(OPERATOR, org.id, { identifier: api, permissions: ['invoices:read', 'invoices:write'] });
+    const role = await server.gatehouse.identity.roles.create(OPERATOR, org.id, { name: 'billing', permissions: ['invoices:read'] });
+    await server.gatehouse.identity.members.update(OPERATOR, org.id, user.id, { roles: ['billing'] });
     expect(role.name).toBe('billing');
     const config = await clientConfig(server.url, client.clientId, clientSecret);
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, { email, password },
@@ -99,7 +100,7 @@ describe('authorization code + PKCE', () => {
 
   it('works for a public client with PKCE and no secret', async () => {
     const { org, email, password } = await seedOAuth(server.gatehouse);
-    const { client } = await server.gatehouse.oauth.clients.create(org.id, { name: 'SPA', redirect_uris: [REDIRECT_URI], public: true });
+    const { client } = await server.gatehouse.oauth.clients.create(OPERATOR, org.id, { name: 'SPA', redirect_uris: [REDIRECT_URI], public: true });
     const config = await clientConfig(server.url, client.clientId);
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, { email, password });
     expect(decodeProtectedHeader(tokens.access_token).typ).toBe('at+jwt');

@@ -3,6 +3,7 @@ import { startTestServer, type RunningGatehouse } from '../../support/harness.js
 import {
   authorize, clientConfig, FormAgent, loginAndExchange, openInteraction, REDIRECT_URI, seedOAuth, seedOutsider, submitLoginForm,
 } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => {
@@ -65,7 +66,7 @@ describe('authorization request errors', () => {
     const { client } = await seedOAuth(server.gatehouse);
     const other = await seedOAuth(server.gatehouse);
     const foreign = `https://foreign-${other.org.slug}.example.com`;
-    await server.gatehouse.identity.resources.create(other.org.id, { identifier: foreign, permissions: ['things:read'] });
+    await server.gatehouse.identity.resources.create(OPERATOR, other.org.id, { identifier: foreign, permissions: ['things:read'] });
     for (const resource of ['https://unknown.example.com', foreign]) {
       const res = await authRequest({
         client_id: client.clientId, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, resource,
@@ -136,7 +137,7 @@ describe('token endpoint errors', () => {
 
   it('refuses client_credentials to a public client', async () => {
     const { org } = await seedOAuth(server.gatehouse);
-    const { client } = await server.gatehouse.oauth.clients.create(org.id, { name: 'SPA', redirect_uris: [REDIRECT_URI], public: true });
+    const { client } = await server.gatehouse.oauth.clients.create(OPERATOR, org.id, { name: 'SPA', redirect_uris: [REDIRECT_URI], public: true });
     const res = await tokenRequest({ grant_type: 'client_credentials', client_id: client.clientId });
     expect(res.status).toBe(400);
     // oidc-provider's wording of RFC 6749's unauthorized_client
@@ -159,7 +160,7 @@ describe('token endpoint errors', () => {
     const seeded = await seedOAuth(server.gatehouse);
     const config = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
     await loginAndExchange(config, new FormAgent(), server.url, seeded);
-    await server.gatehouse.oauth.clients.delete(seeded.org.id, seeded.client.clientId);
+    await server.gatehouse.oauth.clients.delete(OPERATOR, seeded.org.id, seeded.client.clientId);
     const res = await tokenRequest({ grant_type: 'client_credentials' }, [seeded.client.clientId, seeded.clientSecret!]);
     expect(res).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
   });
@@ -168,7 +169,7 @@ describe('token endpoint errors', () => {
     const seeded = await seedOAuth(server.gatehouse);
     const old = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
     await oidc.clientCredentialsGrant(old, { scope: 'users:read' });
-    const { client_secret } = await server.gatehouse.oauth.clients.rotateSecret(seeded.org.id, seeded.client.clientId);
+    const { client_secret } = await server.gatehouse.oauth.clients.rotateSecret(OPERATOR, seeded.org.id, seeded.client.clientId);
     const res = await tokenRequest({ grant_type: 'client_credentials' }, [seeded.client.clientId, seeded.clientSecret!]);
     expect(res).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     const fresh = await clientConfig(server.url, seeded.client.clientId, client_secret);

@@ -4,6 +4,7 @@ import { startTestServer, type RunningGatehouse } from '../../support/harness.js
 import {
   authorize, clientConfig, FormAgent, formOf, loginAndExchange, openInteraction, REDIRECT_URI, seedOAuth, submitLoginForm, withSlowOidcReads,
 } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -49,7 +50,7 @@ describe('authorization codes', () => {
 
   it('refuses a code issued to another client', async () => {
     const seeded = await seedOAuth(server.gatehouse);
-    const other = await server.gatehouse.oauth.clients.create(seeded.org.id, { name: 'Other', redirect_uris: [REDIRECT_URI] });
+    const other = await server.gatehouse.oauth.clients.create(OPERATOR, seeded.org.id, { name: 'Other', redirect_uris: [REDIRECT_URI] });
     const { code, verifier } = await codeFor(server.url, seeded);
     const res = await redeem(server.url, other.client.clientId, other.client_secret!, code, verifier);
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });

@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -33,7 +34,7 @@ afterAll(async () => {
 async function keyClient() {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
-  const { client } = await server.gatehouse.oauth.clients.create(orgId, {
+  const { client } = await server.gatehouse.oauth.clients.create(OPERATOR, orgId, {
     name: 'Signed', grant_types: ['client_credentials'], permissions: ['users:read'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] },
   });
   return { clientId: client.clientId, privateKey };
@@ -75,7 +76,7 @@ describe('private_key_jwt', () => {
     const { clientId } = await keyClient();
     const basic = `Basic ${Buffer.from(`${clientId}:anything`).toString('base64')}`;
     expect((await tokenRequest({}, { authorization: basic })).status).toBe(401);
-    const { client, client_secret } = await server.gatehouse.oauth.clients.create(orgId, { name: 'Secret', grant_types: ['client_credentials'] });
+    const { client, client_secret } = await server.gatehouse.oauth.clients.create(OPERATOR, orgId, { name: 'Secret', grant_types: ['client_credentials'] });
     // an HMAC assertion keyed with the client's own secret: client_secret_jwt, which is not offered
     const hmac = await assertion(client.clientId, new TextEncoder().encode(client_secret), { alg: 'HS256' });
     expect(await withAssertion(hmac)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
@@ -98,7 +99,7 @@ describe('private_key_jwt', () => {
 
     it('is never fetched unless oauth.allowPrivateJwksUris is set (no request leaves for a loopback address)', async () => {
       const uri = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/jwks`;
-      const { client } = await server.gatehouse.oauth.clients.create(orgId, {
+      const { client } = await server.gatehouse.oauth.clients.create(OPERATOR, orgId, {
         name: 'SSRF', grant_types: ['client_credentials'], token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri,
       });
       const { privateKey } = await generateKeyPair('ES256');
@@ -110,8 +111,8 @@ describe('private_key_jwt', () => {
 
 describe('rotated client secrets', () => {
   it('are sealed at rest, current and previous, and the previous one stops when its grace ends', async () => {
-    const { client, client_secret: first } = await server.gatehouse.oauth.clients.create(orgId, { name: 'Rotated', grant_types: ['client_credentials'] });
-    const { client_secret: second } = await server.gatehouse.oauth.clients.rotateSecret(orgId, client.clientId, 3600);
+    const { client, client_secret: first } = await server.gatehouse.oauth.clients.create(OPERATOR, orgId, { name: 'Rotated', grant_types: ['client_credentials'] });
+    const { client_secret: second } = await server.gatehouse.oauth.clients.rotateSecret(OPERATOR, orgId, client.clientId, 3600);
     const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f)))).toString('latin1');
     expect(bytes).toContain(client.clientId);
     for (const secret of [first!, second]) expect(bytes).not.toContain(secret);
@@ -122,9 +123,9 @@ describe('rotated client secrets', () => {
   });
 
   it('refuses a grace period beyond 30 days, and rotating a client that has no secret', async () => {
-    const { client } = await server.gatehouse.oauth.clients.create(orgId, { name: 'Long', grant_types: ['client_credentials'] });
-    await expect(server.gatehouse.oauth.clients.rotateSecret(orgId, client.clientId, 31 * 86_400)).rejects.toMatchObject({ status: 400 });
+    const { client } = await server.gatehouse.oauth.clients.create(OPERATOR, orgId, { name: 'Long', grant_types: ['client_credentials'] });
+    await expect(server.gatehouse.oauth.clients.rotateSecret(OPERATOR, orgId, client.clientId, 31 * 86_400)).rejects.toMatchObject({ status: 400 });
     const { clientId } = await keyClient();
-    await expect(server.gatehouse.oauth.clients.rotateSecret(orgId, clientId, 0)).rejects.toMatchObject({ status: 400, code: 'no_client_secret' });
+    await expect(server.gatehouse.oauth.clients.rotateSecret(OPERATOR, orgId, clientId, 0)).rejects.toMatchObject({ status: 400, code: 'no_client_secret' });
   });
 });

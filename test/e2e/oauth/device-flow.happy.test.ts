@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
@@ -18,9 +19,9 @@ beforeAll(async () => {
   const [vendor, acme, beta] = await Promise.all(['vendor', 'acme', 'beta'].map((slug) => gh.identity.organizations.create({ slug, name: slug.toUpperCase() })));
   Object.assign(ids, { acme: acme.id, beta: beta.id });
   const { user } = await gh.identity.users.create({ email: 'cli-user@example.com', password: PASSWORD, organizationId: acme.id, roles: ['member'] });
-  await gh.identity.users.addMember(beta.id, user.id, ['admin']);
+  await gh.identity.members.add(beta.id, user.id, ['admin']);
   ids.user = user.id;
-  const { client } = await gh.oauth.clients.create(vendor.id, {
+  const { client } = await gh.oauth.clients.create(OPERATOR, vendor.id, {
     name: 'Deploy CLI', public: true, multi_organization: true,
     grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
   });

@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -29,18 +30,18 @@ beforeAll(async () => {
   const gh = server.gatehouse;
   const [vendor, acme, beta] = await Promise.all(['vendor', 'acme', 'beta'].map((slug) => gh.identity.organizations.create({ slug })));
   Object.assign(ids, { acme: acme.id, beta: beta.id });
-  await gh.identity.resources.create(beta.id, { identifier: AUDIENCE, permissions: ['reports:read', 'reports:write'] });
-  await gh.identity.roles.create(beta.id, { name: 'analyst', permissions: ['reports:read'] });
+  await gh.identity.resources.create(OPERATOR, beta.id, { identifier: AUDIENCE, permissions: ['reports:read', 'reports:write'] });
+  await gh.identity.roles.create(OPERATOR, beta.id, { name: 'analyst', permissions: ['reports:read'] });
   const { user } = await gh.identity.users.create({ email: 'ana@example.com', password: PASSWORD, organizationId: acme.id, roles: ['admin'] });
-  await gh.identity.users.addMember(beta.id, user.id, ['analyst']);
+  await gh.identity.members.add(beta.id, user.id, ['analyst']);
   ids.user = user.id;
-  const app = await gh.oauth.clients.create(vendor.id, { name: 'Reports', redirect_uris: [REDIRECT_URI], multi_organization: true });
+  const app = await gh.oauth.clients.create(OPERATOR, vendor.id, { name: 'Reports', redirect_uris: [REDIRECT_URI], multi_organization: true });
   ids.client = app.client.clientId;
   const config = await clientConfig(server.url, app.client.clientId, app.client_secret);
   ({ access_token: token } = (await loginAndExchange(config, new FormAgent(), server.url, { email: 'ana@example.com', password: PASSWORD },
     { scope: 'reports:read reports:write', resource: AUDIENCE }, { organization: beta.id })).tokens);
 
-  const rsClient = await gh.oauth.clients.create(beta.id, { name: 'Reports API', grant_types: ['client_credentials'] });
+  const rsClient = await gh.oauth.clients.create(OPERATOR, beta.id, { name: 'Reports API', grant_types: ['client_credentials'] });
   const remote = createRemoteResourceServer({ issuer: server.url, clientId: rsClient.client.clientId, clientSecret: rsClient.client_secret!, audience: AUDIENCE });
   api = createServer(echo(remote.authenticate()).callback());
   await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));

@@ -1,8 +1,9 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import {
-  clientConfig, FormAgent, formOf, loginAndExchange, openInteraction, PASSWORD, REDIRECT_URI, submitLoginForm,
+  clientConfig, FormAgent, formOf, loginAndExchange, openInteraction, pageAfterLogin, PASSWORD, REDIRECT_URI, submitLoginForm,
 } from '../../support/oauth.js';
 
 /**
@@ -21,11 +22,11 @@ beforeAll(async () => {
   const [owner, acme, beta, gamma] = await Promise.all(['owner', 'acme', 'beta', 'gamma'].map((slug) => gh.identity.organizations.create({ slug })));
   Object.assign(ids, { owner: owner.id, acme: acme.id, beta: beta.id, gamma: gamma.id });
   const { user } = await gh.identity.users.create({ email: 'eve@example.com', password: PASSWORD, organizationId: acme.id, roles: ['member'] });
-  await gh.identity.users.addMember(beta.id, user.id, ['member']);
+  await gh.identity.members.add(beta.id, user.id, ['member']);
   await gh.identity.users.create({ email: 'solo@example.com', password: PASSWORD, organizationId: gamma.id, roles: ['admin'] });
   await gh.identity.users.create({ email: 'owner@example.com', password: PASSWORD, organizationId: owner.id, roles: ['admin'] });
-  const m = await gh.oauth.clients.create(owner.id, { name: 'Everywhere', redirect_uris: [REDIRECT_URI], multi_organization: true });
-  const s = await gh.oauth.clients.create(owner.id, { name: 'Owner only', redirect_uris: [REDIRECT_URI] });
+  const m = await gh.oauth.clients.create(OPERATOR, owner.id, { name: 'Everywhere', redirect_uris: [REDIRECT_URI], multi_organization: true });
+  const s = await gh.oauth.clients.create(OPERATOR, owner.id, { name: 'Owner only', redirect_uris: [REDIRECT_URI] });
   multi = await clientConfig(server.url, m.client.clientId, m.client_secret);
   single = await clientConfig(server.url, s.client.clientId, s.client_secret);
 });
@@ -91,12 +92,7 @@ describe('an app that is not multi-organization', () => {
 describe('the organization picker', () => {
   async function picker() {
     const agent = new FormAgent();
-    const page = await openInteraction(agent, server.url, multi, { scope: 'openid users:read' });
-    const res = await submitLoginForm(agent, server.url, page.html, eve);
-    expect(res.status).toBe(303);
-    const shown = await agent.request(new URL(res.headers.get('location')!, server.url).href);
-    const follow = shown.status === 303 ? await agent.request(new URL(shown.headers.get('location')!, server.url).href) : shown;
-    return { agent, res: follow, html: await follow.text() };
+    return { agent, ...(await pageAfterLogin(agent, server.url, multi, eve, { scope: 'openid users:read' })) };
   }
 
   it('is a plain form: labelled radio buttons, CSRF token, strict CSP, no script', async () => {
@@ -139,11 +135,11 @@ describe('tokens', () => {
   it('of a person who leaves the organization stop refreshing, while her token for the other still refreshes', async () => {
     const OFFLINE = { scope: 'openid offline_access users:read', prompt: 'consent' };
     const { user } = await server.gatehouse.identity.users.create({ email: 'mover@example.com', password: PASSWORD, organizationId: ids.acme, roles: ['member'] });
-    await server.gatehouse.identity.users.addMember(ids.beta, user.id, ['member']);
+    await server.gatehouse.identity.members.add(ids.beta, user.id, ['member']);
     const who = { email: 'mover@example.com', password: PASSWORD };
     const inAcme = await loginAndExchange(multi, new FormAgent(), server.url, who, { ...OFFLINE, organization: 'acme' });
     const inBeta = await loginAndExchange(multi, new FormAgent(), server.url, who, { ...OFFLINE, organization: 'beta' });
-    await server.gatehouse.identity.users.removeMember(ids.acme, user.id);
+    await server.gatehouse.identity.members.remove(OPERATOR, ids.acme, user.id);
     await expect(oidc.refreshTokenGrant(multi, inAcme.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     const refreshed = await oidc.refreshTokenGrant(multi, inBeta.tokens.refresh_token!);
     expect(decodeJwt(refreshed.access_token).org).toBe(ids.beta);

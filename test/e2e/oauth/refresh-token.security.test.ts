@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { openStore } from '../../../src/store/open.js';
 import { clientConfig, FormAgent, loginAndExchange, refreshAt, seedOAuth, withSlowOidcReads } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -86,12 +87,12 @@ describe('refresh tokens', () => {
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, seeded,
       { ...OFFLINE, scope: 'openid offline_access users:read users:write' });
     expect(tokens.scope?.split(' ')).toContain('users:write');
-    await server.gatehouse.identity.users.setRoles(seeded.org.id, seeded.user.id, ['member']);
+    await server.gatehouse.identity.members.update(OPERATOR, seeded.org.id, seeded.user.id, { roles: ['member'] });
     const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(next.scope?.split(' ')).toContain('users:read');
     expect(next.scope?.split(' ')).not.toContain('users:write');
     const seeded2 = await offlineLogin();
-    await server.gatehouse.identity.users.removeMember(seeded2.org.id, seeded2.user.id);
+    await server.gatehouse.identity.members.remove(OPERATOR, seeded2.org.id, seeded2.user.id);
     const res = await refresh(seeded2.client.clientId, seeded2.secret, seeded2.tokens.refresh_token!);
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });

@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, REDIRECT_URI, seedOAuth } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -22,9 +23,10 @@ describe('client_credentials', () => {
   });
 
   it('targets a registered resource of the client\'s organization', async () => {
-    const { client, clientSecret, org } = await seedOAuth(server.gatehouse, { client: { permissions: ['reports:read'] } });
+    const { client, clientSecret, org } = await seedOAuth(server.gatehouse);
     const api = `https://reports-${org.slug}.example.com`;
-    await server.gatehouse.identity.resources.create(org.id, { identifier: api, permissions: ['reports:read', 'reports:write'] });
+    await server.gatehouse.identity.resources.create(OPERATOR, org.id, { identifier: api, permissions: ['reports:read', 'reports:write'] });
+    await server.gatehouse.oauth.clients.update(OPERATOR, org.id, client.clientId, { permissions: ['reports:read'] });
     const config = await clientConfig(server.url, client.clientId, clientSecret);
     const tokens = await oidc.clientCredentialsGrant(config, { scope: 'reports:read reports:write', resource: api });
     const { payload } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${server.url}/jwks`)), { audience: api, typ: 'at+jwt' });
@@ -49,7 +51,7 @@ describe('introspection and revocation', () => {
     const seeded = await seedOAuth(server.gatehouse);
     const config = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, seeded, OFFLINE);
-    const sibling = await server.gatehouse.oauth.clients.create(seeded.org.id, { name: 'API', grant_types: ['client_credentials'] });
+    const sibling = await server.gatehouse.oauth.clients.create(OPERATOR, seeded.org.id, { name: 'API', grant_types: ['client_credentials'] });
     const siblingConfig = await clientConfig(server.url, sibling.client.clientId, sibling.client_secret);
     expect((await oidc.tokenIntrospection(siblingConfig, tokens.refresh_token!)).active).toBe(true);
     const stranger = await seedOAuth(server.gatehouse);

@@ -2,6 +2,7 @@ import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, seedOAuth } from '../../support/oauth.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
 beforeAll(async () => { server = await startTestServer(); });
@@ -53,7 +54,7 @@ describe('userinfo (/me) with JWT access tokens', () => {
 
   it('stops answering for a user removed from the organization', async () => {
     const { token, org, user } = await userToken();
-    await server.gatehouse.identity.users.removeMember(org.id, user.id);
+    await server.gatehouse.identity.members.remove(OPERATOR, org.id, user.id);
     expect((await me(token)).status).toBe(401);
   });
 

@@ -40,10 +40,10 @@ describe('the example resource server in remote mode', () => {
     gh = await startTestServer();
     const g = gh.gatehouse;
     orgId = (await g.identity.organizations.create({ slug: 'invoicing' })).id;
-    await g.identity.resources.create(orgId, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read', 'invoices:write'] });
+    await g.identity.resources.create(OPERATOR, orgId, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read', 'invoices:write'] });
     // the API's own confidential client (introspection), and a caller app using client_credentials
-    const rsClient = await g.oauth.clients.create(orgId, { name: 'Invoices API', grant_types: ['client_credentials'] });
-    const app = await g.oauth.clients.create(orgId, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read', 'users:read'] });
+    const rsClient = await g.oauth.clients.create(OPERATOR, orgId, { name: 'Invoices API', grant_types: ['client_credentials'] });
+    const app = await g.oauth.clients.create(OPERATOR, orgId, { name: 'Billing job', grant_types: ['client_credentials'], permissions: ['invoices:read', 'users:read'] });
     jwt = await clientCredentials(app.client.clientId, app.client_secret!, { scope: 'invoices:read', resource: AUDIENCE });
     managementJwt = await clientCredentials(app.client.clientId, app.client_secret!, { scope: 'users:read' });
     const issued = await g.apiKeys.create(OPERATOR, orgId, { name: 'billing', permissions: ['invoices:read'] });

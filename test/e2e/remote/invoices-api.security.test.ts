@@ -28,9 +28,9 @@ describe('the example resource server in remote mode refuses what it must', () =
     const g = gh.gatehouse;
     const org = await g.identity.organizations.create({ slug: 'invoicing' });
     const other = await g.identity.organizations.create({ slug: 'elsewhere' });
-    await g.identity.resources.create(org.id, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read'] });
-    await g.identity.resources.create(other.id, { identifier: 'https://other.example', name: 'Other', permissions: ['invoices:read'] });
-    const rs = await g.oauth.clients.create(org.id, { name: 'Invoices API', grant_types: ['client_credentials'] });
+    await g.identity.resources.create(OPERATOR, org.id, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read'] });
+    await g.identity.resources.create(OPERATOR, other.id, { identifier: 'https://other.example', name: 'Other', permissions: ['invoices:read'] });
+    const rs = await g.oauth.clients.create(OPERATOR, org.id, { name: 'Invoices API', grant_types: ['client_credentials'] });
     otherOrgKey = (await g.apiKeys.create(OPERATOR, other.id, { name: 'theirs', permissions: ['invoices:read'] })).key;
     const countingFetch = ((input: string | URL, init?: RequestInit) => {
       if (String(input).endsWith('/token/introspection')) introspections++;

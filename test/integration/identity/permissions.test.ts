@@ -2,6 +2,7 @@ import { createTestGatehouse } from '../../support/harness.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import type { Organization } from '../../../src/store/ports.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let gh: Gatehouse;
 let org: Organization;
@@ -9,8 +10,8 @@ const PASSWORD = 'long enough password';
 beforeAll(async () => {
   gh = await createTestGatehouse();
   org = await gh.identity.organizations.create({ slug: 'acme' });
-  await gh.identity.resources.create(org.id, { identifier: 'https://billing.acme.test', permissions: ['invoices:read', 'invoices:write'] });
-  await gh.identity.resources.create(org.id, { identifier: 'https://ship.acme.test', permissions: ['parcels:read'] });
+  await gh.identity.resources.create(OPERATOR, org.id, { identifier: 'https://billing.acme.test', permissions: ['invoices:read', 'invoices:write'] });
+  await gh.identity.resources.create(OPERATOR, org.id, { identifier: 'https://ship.acme.test', permissions: ['parcels:read'] });
 });
 afterAll(async () => { await gh.close(); });
 
@@ -33,8 +34,8 @@ describe('permissions of a user in an organization', () => {
   });
 
   it('unions built-in and custom roles', async () => {
-    await gh.identity.roles.create(org.id, { name: 'billing', permissions: ['invoices:read', 'invoices:write'] });
-    await gh.identity.roles.create(org.id, { name: 'shipping', permissions: ['parcels:read', 'invoices:read'] });
+    await gh.identity.roles.create(OPERATOR, org.id, { name: 'billing', permissions: ['invoices:read', 'invoices:write'] });
+    await gh.identity.roles.create(OPERATOR, org.id, { name: 'shipping', permissions: ['parcels:read', 'invoices:read'] });
     const user = await member('both@example.com', ['member', 'billing', 'shipping']);
     const held = (await gh.identity.permissions.permissionsIn(org.id, user.id))!;
     expect(held).toEqual(expect.arrayContaining(['users:read', 'invoices:read', 'invoices:write', 'parcels:read']));
@@ -44,7 +45,7 @@ describe('permissions of a user in an organization', () => {
   it('follows role changes at once', async () => {
     const user = await member('changing@example.com', ['billing']);
     expect(await gh.identity.permissions.permissionsIn(org.id, user.id)).toEqual(['invoices:read', 'invoices:write']);
-    await gh.identity.roles.update(org.id, 'billing', { permissions: ['invoices:read'] });
+    await gh.identity.roles.update(OPERATOR, org.id, 'billing', { permissions: ['invoices:read'] });
     expect(await gh.identity.permissions.permissionsIn(org.id, user.id)).toEqual(['invoices:read']);
   });
 

@@ -5,8 +5,10 @@ import { HttpProblem } from '../../../src/http/problem.js';
 import { createPasswords, DUMMY_HASH, type Passwords } from '../../../src/identity/passwords.js';
 import { createPermissionService } from '../../../src/identity/permissions.js';
 import { createRoles } from '../../../src/identity/roles.js';
+import { createMembers } from '../../../src/identity/members.js';
 import { createUsers } from '../../../src/identity/users.js';
 import type { Organization } from '../../../src/store/ports.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let gh: Gatehouse;
 let org: Organization;
@@ -92,7 +94,8 @@ describe('verifying passwords', () => {
     const real = createPasswords();
     const verified: string[] = [];
     const counting: Passwords = { ...real, verify: async (hash, pw) => { verified.push(hash); return real.verify(hash, pw); } };
-    const users = createUsers(gh.store, counting, createRoles(gh.store, createPermissionService(gh.store)));
+    const roles = createRoles(gh.store, createPermissionService(gh.store));
+    const users = createUsers(gh.store, counting, roles, createMembers(gh.store, createPermissionService(gh.store), roles, gh.events));
     expect(await users.verifyPassword('nobody@example.com', PASSWORD)).toBeNull();
     expect(await users.verifyPassword('not an email', PASSWORD)).toBeNull();
     expect(await users.verifyPassword('grace@example.com', 'wrong password!')).toBeNull();
@@ -129,38 +132,42 @@ describe('memberships', () => {
 
   it('adds, re-roles, lists and removes a member', async () => {
     const { user } = await gh.identity.users.create({ email: 'member@example.com', password: PASSWORD });
-    const membership = await gh.identity.users.addMember(other.id, user.id, ['member']);
+    const membership = await gh.identity.members.add(other.id, user.id, ['member']);
     expect(membership.roles).toEqual(['member']);
-    expect((await gh.identity.users.setRoles(other.id, user.id, ['admin', 'admin'])).roles).toEqual(['admin']);
+    expect((await gh.identity.members.update(OPERATOR, other.id, user.id, { roles: ['admin', 'admin'] })).roles).toEqual(['admin']);
 
-    const page = await gh.identity.users.listMembers(other.id);
+    const page = await gh.identity.members.list(other.id);
     const listed = page.items.find((m) => m.userId === user.id)!;
     expect(listed.roles).toEqual(['admin']);
     expect(listed.user).toMatchObject({ id: user.id, email: 'member@example.com' });
     expect(listed.user).not.toHaveProperty('passwordHash');
 
-    await gh.identity.users.removeMember(other.id, user.id);
+    // the only admin stays: 409 until someone else is one
+    expect(await problemOf(gh.identity.members.remove(OPERATOR, other.id, user.id))).toMatchObject({ status: 409, code: 'last_admin' });
+    await gh.identity.users.create({ email: 'second-admin@example.com', password: PASSWORD, organizationId: other.id, roles: ['admin'] });
+    await gh.identity.members.remove(OPERATOR, other.id, user.id);
     expect(await gh.store.memberships.find(other.id, user.id)).toBeNull();
-    expect((await problemOf(gh.identity.users.removeMember(other.id, user.id))).status).toBe(404);
+    expect((await problemOf(gh.identity.members.remove(OPERATOR, other.id, user.id))).status).toBe(404);
   });
 
   it('refuses adding a member twice with 409 already_member', async () => {
     const { user } = await gh.identity.users.create({ email: 'twice@example.com', password: PASSWORD, organizationId: other.id });
-    const problem = await problemOf(gh.identity.users.addMember(other.id, user.id, ['member']));
+    const problem = await problemOf(gh.identity.members.add(other.id, user.id, ['member']));
     expect([problem.status, problem.code]).toEqual([409, 'already_member']);
   });
 
   it('answers 404 for an unknown user, organization or membership', async () => {
     const { user } = await gh.identity.users.create({ email: 'nomember@example.com', password: PASSWORD });
-    expect((await problemOf(gh.identity.users.addMember(other.id, 'usr_missing', ['member']))).status).toBe(404);
-    expect((await problemOf(gh.identity.users.addMember('org_missing', user.id, ['member']))).status).toBe(404);
-    expect((await problemOf(gh.identity.users.setRoles(other.id, user.id, ['admin']))).status).toBe(404);
+    expect((await problemOf(gh.identity.members.add(other.id, 'usr_missing', ['member']))).status).toBe(404);
+    expect((await problemOf(gh.identity.members.add('org_missing', user.id, ['member']))).status).toBe(404);
+    expect((await problemOf(gh.identity.members.update(OPERATOR, other.id, user.id, { roles: ['admin'] }))).status).toBe(404);
+    expect((await problemOf(gh.identity.members.get(other.id, user.id))).status).toBe(404);
   });
 
   it('accepts custom roles of the organization and refuses those of another organization', async () => {
-    await gh.identity.roles.create(org.id, { name: 'auditor', permissions: ['audit:read'] });
+    await gh.identity.roles.create(OPERATOR, org.id, { name: 'auditor', permissions: ['audit:read'] });
     const { user } = await gh.identity.users.create({ email: 'auditor@example.com', password: PASSWORD });
-    expect((await gh.identity.users.addMember(org.id, user.id, ['auditor'])).roles).toEqual(['auditor']);
-    expect((await problemOf(gh.identity.users.addMember(other.id, user.id, ['auditor']))).status).toBe(400);
+    expect((await gh.identity.members.add(org.id, user.id, ['auditor'])).roles).toEqual(['auditor']);
+    expect((await problemOf(gh.identity.members.add(other.id, user.id, ['auditor']))).status).toBe(400);
   });
 });

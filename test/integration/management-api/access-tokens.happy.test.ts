@@ -45,6 +45,6 @@ describe('the management API accepts OAuth access tokens through the same middle
     const { token } = await clientToken(['users:read']);
     const auth = { authorization: `Bearer ${token}` };
     expect((await call('/v1/organizations/acme/users', { credential: auth })).status).toBe(200);
-    expect((await call('/v1/organizations/acme/users', { method: 'POST', credential: auth, body: '{}' })).status).toBe(403);
+    expect((await call('/v1/organizations/acme/invitations', { method: 'POST', credential: auth, body: '{}' })).status).toBe(403);
   });
 });

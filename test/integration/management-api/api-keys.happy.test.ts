@@ -1,12 +1,13 @@
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import { mintKey, seededSuite } from '../../support/seed.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 const s = seededSuite();
 /** an acme key with every management permission and the invoices API's */
 let owner: string;
 beforeAll(async () => {
   await s.gatehouse.identity.organizations.update(s.org.id, { plan: 'pro' }); // room for many keys
-  await s.gatehouse.identity.resources.create(s.org.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
+  await s.gatehouse.identity.resources.create(OPERATOR, s.org.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
   owner = (await mintKey(s.gatehouse, s.org.id, [...MANAGEMENT_PERMISSIONS, 'invoices:*'])).key;
 });
 

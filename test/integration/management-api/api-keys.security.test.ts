@@ -30,14 +30,25 @@ describe('API keys: no escalation', () => {
     expect(res.body.detail).not.toContain('api_keys:read');
   });
 
-  it('cannot widen a key on PATCH, but may narrow it', async () => {
+  it('cannot widen a key on PATCH, but may narrow one within its own permissions', async () => {
     const limited = await mintKey(s.gatehouse, s.org.id, ['api_keys:write', 'api_keys:read']);
-    const { body: child } = await createIn('acme', limited.key, { name: 'child', permissions: ['api_keys:read'] }).expect(201);
+    const { body: child } = await createIn('acme', limited.key, { name: 'child', permissions: ['api_keys:read', 'api_keys:write'] }).expect(201);
     const widen = await s.api().patch(`/v1/organizations/acme/api-keys/${child.id}`).set(as(limited.key)).send({ permissions: ['api_keys:read', 'roles:write'] });
     expect(widen.status).toBe(403);
-    const strong = await mintKey(s.gatehouse, s.org.id, ['users:write', 'users:read']);
-    const narrowed = await s.api().patch(`/v1/organizations/acme/api-keys/${strong.id}`).set(as(limited.key)).send({ permissions: ['api_keys:read'] });
+    const narrowed = await s.api().patch(`/v1/organizations/acme/api-keys/${child.id}`).set(as(limited.key)).send({ permissions: ['api_keys:read'] });
     expect(narrowed.status).toBe(200);
+  });
+
+  it('cannot narrow, unfence or revoke a key stronger than itself (403), and the key stays as it was', async () => {
+    const limited = await mintKey(s.gatehouse, s.org.id, ['api_keys:write', 'api_keys:read']);
+    const strong = await mintKey(s.gatehouse, s.org.id, ['users:write', 'users:read'], { ipAllowlist: ['10.0.0.0/8'] });
+    const before = await s.gatehouse.store.apiKeys.findById(strong.id);
+    for (const res of [
+      await s.api().patch(`/v1/organizations/acme/api-keys/${strong.id}`).set(as(limited.key)).send({ permissions: ['api_keys:read'] }),
+      await s.api().patch(`/v1/organizations/acme/api-keys/${strong.id}`).set(as(limited.key)).send({ ip_allowlist: [], rate_limit: null }),
+      await s.api().delete(`/v1/organizations/acme/api-keys/${strong.id}`).set(as(limited.key)),
+    ]) expect([res.status, res.body.code]).toEqual([403, 'permission_escalation']);
+    expect(await s.gatehouse.store.apiKeys.findById(strong.id)).toEqual(before);
   });
 
   it('cannot obtain a stronger key by rotating one', async () => {

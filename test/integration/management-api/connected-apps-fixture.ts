@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { newId } from '../../../src/domain/ids.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import type { AppConnection } from '../../../src/store/ports.js';
@@ -17,6 +18,6 @@ export async function connect(gh: Gatehouse, organizationId: string, clientId: s
 /** A vendor organization's multi-organization app. */
 export async function vendorApp(gh: Gatehouse, slug: string) {
   const vendor = await gh.identity.organizations.create({ slug, name: `${slug} Inc` });
-  const { client } = await gh.oauth.clients.create(vendor.id, { name: 'Vendor app', redirect_uris: ['https://vendor.example.com/cb'], multi_organization: true });
+  const { client } = await gh.oauth.clients.create(OPERATOR, vendor.id, { name: 'Vendor app', redirect_uris: ['https://vendor.example.com/cb'], multi_organization: true });
   return { vendor, client };
 }

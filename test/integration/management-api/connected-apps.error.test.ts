@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { seededSuite } from '../../support/seed.js';
 
 const s = seededSuite();
@@ -5,7 +6,7 @@ const as = () => ({ 'X-API-Key': s.adminKey });
 
 describe('connected apps: bad requests', () => {
   it('answers 404 for an app no member authorized, an unknown client and an absurd id', async () => {
-    const { client } = await s.gatehouse.oauth.clients.create(s.org.id, { name: 'Unused', redirect_uris: ['https://u.example.com/cb'] });
+    const { client } = await s.gatehouse.oauth.clients.create(OPERATOR, s.org.id, { name: 'Unused', redirect_uris: ['https://u.example.com/cb'] });
     for (const id of [client.clientId, 'client_nope', 'x'.repeat(500)]) {
       const res = await s.api().delete(`/v1/organizations/acme/connected-apps/${id}`).set(as());
       expect(res.status).toBe(404);

@@ -12,13 +12,18 @@ const ROUTES = [
   ['post', '/v1/organizations', 'organizations:write'],
   ['get', '/v1/organizations', 'organizations:read'],
   ['get', '/v1/organizations/{org}', 'organizations:read'],
-  ...['api_keys', 'users', 'roles', 'resources', 'clients'].flatMap((noun) => {
+  ...['api_keys', 'roles', 'resources', 'clients'].flatMap((noun) => {
     const base = `/v1/organizations/{org}/${noun.replace('_', '-')}`;
     return [
       ['post', base, `${noun}:write`], ['get', base, `${noun}:read`], ['get', `${base}/{id}`, `${noun}:read`],
       ['patch', `${base}/{id}`, `${noun}:write`], ['delete', `${base}/{id}`, `${noun}:write`],
     ];
   }),
+  // members join by invitation only: no POST …/users
+  ['get', '/v1/organizations/{org}/users', 'users:read'], ['get', '/v1/organizations/{org}/users/{id}', 'users:read'],
+  ['patch', '/v1/organizations/{org}/users/{id}', 'users:write'], ['delete', '/v1/organizations/{org}/users/{id}', 'users:write'],
+  ['post', '/v1/organizations/{org}/invitations', 'users:write'], ['get', '/v1/organizations/{org}/invitations', 'users:read'],
+  ['get', '/v1/organizations/{org}/invitations/{id}', 'users:read'], ['delete', '/v1/organizations/{org}/invitations/{id}', 'users:write'],
   ['post', '/v1/organizations/{org}/api-keys/{id}/rotate', 'api_keys:write'],
   ['get', '/v1/organizations/{org}/api-keys/{id}/usage', 'api_keys:read'],
   ['post', '/v1/organizations/{org}/clients/{id}/rotate-secret', 'clients:write'],
@@ -46,6 +51,13 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(body.properties)).toEqual(['name', 'permissions', 'environment', 'expires_in', 'ip_allowlist', 'rate_limit']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.environment.enum).toEqual(['live', 'test']);
+  });
+
+  it('offers no way to attach an account or set a password: members are invited', () => {
+    expect(doc.paths['/v1/organizations/{org}/users'].post).toBeUndefined();
+    const invite = doc.paths['/v1/organizations/{org}/invitations'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(invite.properties)).toEqual(['email', 'roles']);
+    expect(JSON.stringify(doc)).not.toMatch(/"password"/);
   });
 
   it('documents responses, query parameters and never a digest', () => {

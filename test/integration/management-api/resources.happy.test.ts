@@ -1,4 +1,5 @@
-import { seededSuite } from '../../support/seed.js';
+import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
+import { mintKey, seededSuite } from '../../support/seed.js';
 
 const s = seededSuite();
 
@@ -15,9 +16,13 @@ describe('resources', () => {
     // the operator can now mint keys with the new permissions
     const { record } = await s.gatehouse.apiKeys.create({ principal: 'operator' }, s.org.id, { name: 'inv', permissions: ['invoices:read'] });
     expect(record.permissions).toEqual(['invoices:read']);
-    const patched = await s.api().patch(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).send({ name: 'Billing' }).expect(200);
-    expect(patched.body.name).toBe('Billing');
     await s.api().get(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).expect(200);
-    await s.api().delete(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).expect(204);
+    // from now on it is changed and deleted by callers holding its permissions
+    await s.api().patch(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).send({ name: 'Billing' }).expect(403);
+    const holder = { 'X-API-Key': (await mintKey(s.gatehouse, s.org.id, [...MANAGEMENT_PERMISSIONS, 'invoices:read', 'invoices:write'])).key };
+    const patched = await s.api().patch(`/v1/organizations/acme/resources/${created.body.id}`).set(holder).send({ name: 'Billing' }).expect(200);
+    expect(patched.body.name).toBe('Billing');
+    await s.api().delete(`/v1/organizations/acme/resources/${created.body.id}`).set(as()).expect(403);
+    await s.api().delete(`/v1/organizations/acme/resources/${created.body.id}`).set(holder).expect(204);
   });
 });

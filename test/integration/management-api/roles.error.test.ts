@@ -1,3 +1,4 @@
+import { inviteAndJoin } from '../../support/invitations.js';
 import { expectFieldProblem, seededSuite } from '../../support/seed.js';
 
 const s = seededSuite();
@@ -17,7 +18,7 @@ describe('roles: bad requests', () => {
   it('answers 409 for a duplicate name and for deleting a role in use', async () => {
     await post({ name: 'dup', permissions: ['audit:read'] }).expect(201);
     expect((await post({ name: 'dup', permissions: ['audit:read'] })).status).toBe(409);
-    await s.api().post('/v1/organizations/acme/users').set('X-API-Key', s.adminKey).send({ email: 'd@acme.test', password: 'a long enough password', roles: ['dup'] }).expect(201);
+    await inviteAndJoin(s.gatehouse, 'acme', s.adminKey, 'd@acme.test', ['dup']);
     expect((await s.api().delete('/v1/organizations/acme/roles/dup').set('X-API-Key', s.adminKey)).status).toBe(409);
   });
 

@@ -1,3 +1,4 @@
+import { inviteAndJoin } from '../../support/invitations.js';
 import { seededSuite } from '../../support/seed.js';
 
 const s = seededSuite();
@@ -20,10 +21,12 @@ describe('roles', () => {
     await s.api().get('/v1/organizations/acme/roles/auditor').set(as()).expect(404);
   });
 
-  it('a role can then be given to a member', async () => {
+  it('a role can then be given to a member, by invitation and by a change of roles', async () => {
     await s.api().post('/v1/organizations/acme/roles').set(as()).send({ name: 'keykeeper', permissions: ['api_keys:read'] }).expect(201);
-    const res = await s.api().post('/v1/organizations/acme/users').set(as()).send({ email: 'kk@acme.test', password: 'a long enough password', roles: ['keykeeper'] });
-    expect(res.status).toBe(201);
-    expect(res.body.roles).toEqual(['keykeeper']);
+    const { userId } = await inviteAndJoin(s.gatehouse, 'acme', s.adminKey, 'kk@acme.test', ['keykeeper']);
+    const member = await s.api().get(`/v1/organizations/acme/users/${userId}`).set(as()).expect(200);
+    expect(member.body.roles).toEqual(['keykeeper']);
+    const changed = await s.api().patch(`/v1/organizations/acme/users/${userId}`).set(as()).send({ roles: ['member', 'keykeeper'] }).expect(200);
+    expect(changed.body.roles).toEqual(['member', 'keykeeper']);
   });
 });

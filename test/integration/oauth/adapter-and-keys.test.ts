@@ -4,6 +4,7 @@ import { createOAuth } from '../../../src/oauth/index.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { Secrets } from '../../../src/domain/secrets.js';
 import { createTestGatehouse, testConfig } from '../../support/harness.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 let gh: Gatehouse;
 beforeAll(async () => { gh = await createTestGatehouse(); });
@@ -41,7 +42,7 @@ describe('the oidc-provider adapter over store.oidc', () => {
 
   it('serves clients from the registry with the secret unsealed in memory and the organization as metadata', async () => {
     const org = await gh.identity.organizations.create({ slug: 'adapter-co' });
-    const { client, client_secret } = await gh.oauth.clients.create(org.id, { name: 'A', redirect_uris: ['https://a.example/cb'] });
+    const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, org.id, { name: 'A', redirect_uris: ['https://a.example/cb'] });
     const metadata = await new (Adapter())('Client').find(client.clientId);
     expect(metadata).toMatchObject({ client_id: client.clientId, client_secret, organization_id: org.id, token_endpoint_auth_method: 'client_secret_basic' });
     await expect(new (Adapter())('Client').upsert('x', {}, 1)).rejects.toThrow(/ClientService/);

@@ -116,3 +116,24 @@ describe('gatehouse signing-keys rotate', () => {
     expect(bad.stderr).toMatch(/--alg must be one of RS256, ES256, EdDSA/);
   });
 });
+
+describe('gatehouse clients: requiring pushed authorization requests', () => {
+  it('create --require-par sets it; update --no-require-par / --require-par change it', async () => {
+    const created = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Strict', '--redirect-uri', 'https://strict.example.com/cb', '--require-par', '--json']);
+    expect(created.code).toBe(0);
+    const { client_id: id, require_pushed_authorization_requests: required } = created.json();
+    expect(required).toBe(true);
+    const lifted = await cli.run(['clients', 'update', id, '--no-require-par', '--json']);
+    expect([lifted.code, lifted.json().require_pushed_authorization_requests]).toEqual([0, false]);
+    const back = await cli.run(['clients', 'update', id, '--require-par', '--name', 'Stricter', '--json']);
+    expect(back.json()).toMatchObject({ name: 'Stricter', require_pushed_authorization_requests: true });
+    const plain = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Lax', '--redirect-uri', 'https://lax.example.com/cb', '--json']);
+    expect(plain.json().require_pushed_authorization_requests).toBe(false);
+  });
+
+  it('update refuses to run with nothing to change, and names an unknown client', async () => {
+    expect((await cli.run(['clients', 'update', 'client_x'])).code).toBe(2);
+    const missing = await cli.run(['clients', 'update', 'client_01aaaaaaaaaaaaaaaaaaaaaaaa', '--require-par']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: No such client.']);
+  });
+});

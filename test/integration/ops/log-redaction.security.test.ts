@@ -21,6 +21,15 @@ const SECRETS = {
   clientSecret: 'client-s3cret-1a2b3c4d5e6f',
   password: 'pa55word-n0t-for-logs',
   jwt: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA',
+  // issue 8: names spelled with percent-encoding got past a match on the literal names
+  encodedIdTokenHint: 'hint-jwt-body-7c2e91d0a4b6',
+  encodedClientSecret: 'encoded-client-secret-5e4d3c',
+  encodedApiKey: 'encoded-api-key-value-9f8e7d',
+  // found by their look, whatever the parameter's name or place
+  keyInAnyParam: 'ak_live_Zq8ZbT2kLx9PwVn3RcY7sDf6GjM1aEuQ0oIiKyWtBvNp',
+  jwtInAnyParam: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ5In0.YW5vdGhlci1zaWduYXR1cmU',
+  keyInPath: 'ak_test_Pq7ZbT2kLx9PwVn3RcY7sDf6GjM1aEuQ0oIiKyWtBvNp',
+  invitationToken: 'V2hhdC1hLWxvbmctaW52aXRhdGlvbi10b2tlbi0xMjM0NTY',
 };
 
 let gh: Gatehouse;
@@ -45,11 +54,22 @@ describe('log redaction', () => {
     await request(app).post('/token/introspection').type('form').send({ token: SECRETS.bearer, client_id: 'c', client_secret: SECRETS.clientSecret });
     await request(app).post('/v1/organizations/acme/users').set('X-API-Key', SECRETS.apiKeyHeader)
       .send({ email: 'a@example.com', password: SECRETS.password });
+    await request(app).get(`/session/end?id%5Ftoken%5Fhint=${SECRETS.encodedIdTokenHint}`);
+    await request(app).get(`/auth?client%5Fsecret=${SECRETS.encodedClientSecret}&x=1`);
+    await request(app).get(`/v1/organizations?api%255Fkey=${SECRETS.encodedApiKey}`);
+    await request(app).get(`/v1/organizations?q=${SECRETS.keyInAnyParam}&filter=${encodeURIComponent(`Bearer ${SECRETS.jwtInAnyParam}`)}`);
+    await request(app).get(`/v1/organizations/${SECRETS.keyInPath}`);
+    await request(app).get(`/invitation?token=${SECRETS.invitationToken}`);
+    // a component that logs a key or a JWT by mistake, under a name no redaction path knows
+    gh.logger.warn({ detail: `failed for ${SECRETS.keyInAnyParam}`, nested: { thing: SECRETS.jwtInAnyParam } }, 'careless line');
   });
 
   it('logs the requests (so the absence below means something)', () => {
     const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
-    expect(requestLines.length).toBeGreaterThanOrEqual(9);
+    expect(requestLines.length).toBeGreaterThanOrEqual(15);
+    expect(requestLines.some((l) => String(l.url).includes('id%5Ftoken%5Fhint=[REDACTED]'))).toBe(true);
+    expect(requestLines.some((l) => String(l.url).includes('&x=1'))).toBe(true);
+    expect(lines.some((l) => l.includes('careless line') && l.includes('[REDACTED]'))).toBe(true);
     expect(requestLines.some((l) => String(l.url).includes('api_key=[REDACTED]'))).toBe(true);
     expect(requestLines.some((l) => String(l.url).includes('limit=5'))).toBe(true);
   });

@@ -12,7 +12,7 @@ export async function introspectionFixture() {
   const acme = await gh.identity.organizations.create({ slug: 'acme' });
   const other = await gh.identity.organizations.create({ slug: 'other' });
   const client = async (orgId: string, extra: Record<string, unknown> = {}) => {
-    const { client, client_secret } = await gh.oauth.clients.create(orgId, {
+    const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, orgId, {
       name: 'RS', grant_types: ['client_credentials'], permissions: ['users:read'], ...extra,
     });
     return { id: client.clientId, secret: client_secret! };

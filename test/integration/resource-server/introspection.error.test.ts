@@ -1,4 +1,5 @@
 import { basic, introspectionFixture } from './introspection-fixture.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 describe('POST /token/introspection for API keys: client authentication errors', () => {
   let f: Awaited<ReturnType<typeof introspectionFixture>>;
@@ -29,7 +30,7 @@ describe('POST /token/introspection for API keys: client authentication errors',
   });
 
   it('refuses a public client (it has no secret)', async () => {
-    const { client } = await f.gh.oauth.clients.create(f.acme.id, { name: 'SPA', public: true, redirect_uris: ['http://127.0.0.1:9/cb'], grant_types: ['authorization_code'] });
+    const { client } = await f.gh.oauth.clients.create(OPERATOR, f.acme.id, { name: 'SPA', public: true, redirect_uris: ['http://127.0.0.1:9/cb'], grant_types: ['authorization_code'] });
     expect((await f.introspect({ token: key, client_id: client.clientId, client_secret: 'anything' }).expect(401)).body.error).toBe('invalid_client');
   });
 });

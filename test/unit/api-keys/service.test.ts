@@ -34,7 +34,7 @@ beforeAll(async () => {
   gh = await createTestGatehouse();
   acme = await gh.identity.organizations.create({ slug: 'acme' });
   globex = await gh.identity.organizations.create({ slug: 'globex' });
-  await gh.identity.resources.create(acme.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
+  await gh.identity.resources.create(OPERATOR, acme.id, { identifier: 'https://api.acme.test', permissions: ['invoices:read', 'invoices:write'] });
 });
 afterAll(() => gh.close());
 
@@ -88,11 +88,23 @@ describe('ApiKeyService', () => {
   });
 
   it('narrows permissions on update but never widens past the caller', async () => {
-    const { record } = await service.create(OPERATOR, acme.id, { name: 'n', permissions: ['invoices:read', 'invoices:write'] });
+    const { record } = await service.create(OPERATOR, acme.id, { name: 'n', permissions: ['invoices:read'] });
     const caller = keyCaller(acme.id, ['api_keys:write', 'invoices:read']);
-    const narrowed = await service.update(caller, acme.id, record.id, { permissions: ['invoices:read'] });
-    expect(narrowed.permissions).toEqual(['invoices:read']);
-    expect((await problemOf(service.update(caller, acme.id, record.id, { permissions: ['invoices:write'] }))).status).toBe(403);
+    expect((await problemOf(service.update(caller, acme.id, record.id, { permissions: ['invoices:read', 'invoices:write'] }))).status).toBe(403);
+    const narrowed = await service.update(caller, acme.id, record.id, { permissions: ['invoices:read'], name: 'narrow' });
+    expect(narrowed).toMatchObject({ permissions: ['invoices:read'], name: 'narrow' });
+  });
+
+  it('never lets a weaker caller narrow, change or revoke a stronger key', async () => {
+    const { record } = await service.create(OPERATOR, acme.id, { name: 'strong', permissions: ['invoices:read', 'invoices:write'] });
+    const weaker = keyCaller(acme.id, ['api_keys:write', 'invoices:read']);
+    for (const attempt of [
+      service.update(weaker, acme.id, record.id, { permissions: ['invoices:read'] }),
+      service.update(weaker, acme.id, record.id, { rateLimit: null }),
+      service.revoke(weaker, acme.id, record.id),
+    ]) expect(await problemOf(attempt)).toMatchObject({ status: 403, code: 'permission_escalation' });
+    expect(await gh.store.apiKeys.findById(record.id)).toEqual(record);
+    await service.revoke(OPERATOR, acme.id, record.id);
   });
 
   it('rotates: the successor inherits everything, the old key expires at the end of the grace period', async () => {
@@ -138,6 +150,17 @@ describe('ApiKeyService', () => {
     const text = JSON.stringify(events);
     expect(text).not.toContain(key);
     expect(text).not.toContain(digestApiKey(gh.secrets, key));
+  });
+
+  it('of concurrent revocations of one key, stores one api_key.revoked (in the outbox and the audit log)', async () => {
+    const { record } = await service.create(OPERATOR, acme.id, { name: 'raced', permissions: ['invoices:read'] });
+    await Promise.all(Array.from({ length: 5 }, () => service.revoke(OPERATOR, acme.id, record.id)));
+    const outbox = (await gh.store.events.undispatched(10_000)).filter((e) => e.type === 'api_key.revoked'
+      && (e.data.api_key as { id: string }).id === record.id);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].data).toMatchObject({ reason: 'requested', api_key: { id: record.id, status: 'revoked' } });
+    const audited = (await gh.store.audit.list(acme.id, { limit: 200 })).items.filter((e) => e.target?.id === record.id && e.action === 'api_key.revoked');
+    expect(audited).toHaveLength(1);
   });
 
   it("caps active keys at the organization's plan, counting revoked and expired keys out", async () => {

@@ -69,6 +69,23 @@ describe('loadConfig', () => {
     expect(problems[0]).not.toContain(short);
   });
 
+  it('reads the mail settings from GATEHOUSE_SMTP_URL and GATEHOUSE_MAIL_FROM; without SMTP, mail goes to files', () => {
+    const smtp = 'smtps://mailer:s3cret-pass@mail.example.com:465';
+    const config = loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SMTP_URL: smtp, GATEHOUSE_MAIL_FROM: 'Acme <no-reply@acme.test>' } });
+    expect(config).toMatchObject({ smtpUrl: smtp, mailFrom: 'Acme <no-reply@acme.test>' });
+    const fallback = loadConfig({ env: { NODE_ENV: 'test' } });
+    expect(fallback.smtpUrl).toBeUndefined();
+    expect(fallback.mailFrom).toBe('Gatehouse <no-reply@localhost>');
+  });
+
+  it('refuses a GATEHOUSE_SMTP_URL that is not smtp(s):// without repeating it (it holds a password)', () => {
+    const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SMTP_URL: 'http://mailer:s3cret-pass@mail.example.com' } }));
+    expect(problems).toEqual([expect.stringMatching(/^GATEHOUSE_SMTP_URL \(smtpUrl\): must be an smtp:\/\/ or smtps:\/\/ URL/)]);
+    expect(problems[0]).not.toContain('s3cret-pass');
+    expect(problemsOf(() => loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_MAIL_FROM: 'nobody' } })))
+      .toEqual([expect.stringMatching(/^GATEHOUSE_MAIL_FROM \(mailFrom\): must be an address/)]);
+  });
+
   it('accepts production with a secret', () => {
     const config = loadConfig({ env: { NODE_ENV: 'production', GATEHOUSE_SECRET: SECRET, GATEHOUSE_ISSUER: 'https://auth.example.com' } });
     expect(config).toMatchObject({ nodeEnv: 'production', secret: SECRET, issuer: 'https://auth.example.com' });

@@ -1,0 +1,99 @@
+/**
+ * `npm run screenshots`: starts a Gatehouse with demo data on 127.0.0.1, drives the console in
+ * Debian's Chromium and writes the README's pictures under docs/.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
+import { OPERATOR } from '../src/audit/actor.js';
+import { loadConfig } from '../src/config/load.js';
+import { newId } from '../src/domain/ids.js';
+import { createGatehouse } from '../src/gatehouse.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = 'docs';
+const PASSWORD = 'correct horse battery staple';
+const DAY = 86_400_000;
+
+async function main(): Promise<void> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ env: { NODE_ENV: 'test' }, overrides: { port, issuer: url, databaseUrl: 'sqlite::memory:', secret: randomBytes(32).toString('base64url') } });
+  const gh = await createGatehouse(config);
+  server.on('request', gh.app.callback());
+
+  const org = await gh.identity.organizations.create({ slug: 'acme', name: 'Acme Inc' });
+  const { user } = await gh.identity.users.create({ email: 'admin@acme.test', password: PASSWORD, organizationId: org.id, roles: ['admin'] });
+  const make = (name: string, permissions: string[], extra: Record<string, unknown> = {}) =>
+    gh.apiKeys.create(OPERATOR, org.id, { name, permissions, ...extra });
+  const billing = await make('billing-worker', ['api_keys:read', 'audit:read'], { expiresInSeconds: 90 * 86_400, ipAllowlist: ['10.0.0.0/8'] });
+  await make('reports-export', ['audit:read', 'users:read', 'roles:read', 'clients:read'], { environment: 'test' });
+  const ci = await make('ci-deploy', ['api_keys:write', 'api_keys:read']);
+  await gh.apiKeys.revoke(OPERATOR, org.id, ci.record.id);
+  // thirty days of demo traffic for the per-key chart
+  const today = Date.now();
+  await gh.store.usage.record(Array.from({ length: 30 }, (_, i) => {
+    const at = new Date(today - (29 - i) * DAY);
+    const count = Math.round(400 + 300 * Math.sin(i / 3) + i * 25 + (i % 7 === 5 || i % 7 === 6 ? -250 : 0));
+    return { keyId: billing.record.id, day: at.toISOString().slice(0, 10), count: Math.max(20, count), lastUsedAt: at };
+  }));
+
+  // two third-party apps acme's admin authorized (demo connections, as a consent page records them)
+  const vendor = await gh.identity.organizations.create({ slug: 'insights-co', name: 'Insights Co' });
+  for (const [name, permissions] of [['Insights', ['api_keys:read', 'audit:read']], ['Status board', []]] as const) {
+    const { client } = await gh.oauth.clients.create(OPERATOR, vendor.id, { name, redirect_uris: ['https://app.example/callback'], multi_organization: true });
+    const at = new Date(today - (name === 'Insights' ? 3 : 12) * DAY);
+    await gh.store.appConnections.save({
+      id: newId('con'), organizationId: org.id, clientId: client.clientId, userId: user.id, scopes: ['openid', 'email'],
+      resources: permissions.length ? [{ indicator: `${url}/v1`, scopes: [...permissions] }] : [], createdAt: at, updatedAt: at,
+    });
+  }
+
+  mkdirSync(OUT, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+    await page.goto(`${url}/console`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill('admin@acme.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await Promise.all([page.waitForURL(/\/console\/o\/acme\/api-keys/), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.screenshot({ path: `${OUT}/console-api-keys.png` });
+
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    await page.getByLabel('Name').fill('invoice-sync');
+    await page.getByRole('checkbox', { name: /api_keys:read/ }).check();
+    await page.getByRole('checkbox', { name: /audit:read/ }).check();
+    await page.getByLabel('IP allowlist').fill('10.0.0.0/8');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByLabel('New API key').waitFor();
+    await page.screenshot({ path: `${OUT}/console-key-created.png` });
+
+    await page.goto(`${url}/console/o/acme/api-keys/${billing.record.id}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${OUT}/console-key-usage.png`, fullPage: true });
+
+    await page.setViewportSize({ width: 1280, height: 620 });
+    await page.goto(`${url}/console/o/acme/connected-apps`);
+    await page.screenshot({ path: `${OUT}/console-connected-apps.png` });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/console/o/acme/api-keys`);
+    await page.screenshot({ path: `${OUT}/console-mobile.png` });
+    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-connected-apps.png, console-mobile.png\n`);
+  } finally {
+    await browser.close();
+    server.closeAllConnections();
+    server.close();
+    await gh.close();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`screenshots failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

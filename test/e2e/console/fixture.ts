@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Organization } from '../../../src/store/ports.js';
+import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PASSWORD = 'correct horse battery staple';
+
+/** Launches Debian's Chromium; a missing browser fails the suite (never a silent skip). */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  return chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ConsoleWorld {
+  server: RunningGatehouse;
+  acme: Organization;
+  beta: Organization;
+  /** admin of acme and of beta */
+  admin: string;
+  /** member of acme (built-in `member`: every :read, no :write) */
+  member: string;
+}
+
+/** A real server with two organizations: an admin in both, a read-only member in acme. */
+export async function startConsoleWorld(): Promise<ConsoleWorld> {
+  const server = await startTestServer();
+  const { identity } = server.gatehouse;
+  const acme = await identity.organizations.create({ slug: 'acme', name: 'Acme Inc' });
+  const beta = await identity.organizations.create({ slug: 'beta', name: 'Beta Labs' });
+  const admin = 'admin@acme.test';
+  const { user } = await identity.users.create({ email: admin, password: PASSWORD, organizationId: acme.id, roles: ['admin'] });
+  await identity.members.add(beta.id, user.id, ['admin']);
+  const member = 'member@acme.test';
+  await identity.users.create({ email: member, password: PASSWORD, organizationId: acme.id, roles: ['member'] });
+  return { server, acme, beta, admin, member };
+}
+
+/**
+ * Signs in from the console's landing page through Gatehouse's login page and, for a person in
+ * several organizations, its picker (`pick`: the organization's name); lands on that
+ * organization's first page.
+ */
+export async function signIn(page: Page, base: string, email: string, pick?: string): Promise<void> {
+  await page.goto(`${base}/console`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (pick) {
+    await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
+    await page.getByLabel(pick).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await page.waitForURL(/\/console\/o\/[a-z0-9-]+\//);
+}
