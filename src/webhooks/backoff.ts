@@ -1,7 +1,7 @@
 import type { WebhooksConfig } from '../config/schema.js';
+import { backoffMs } from '../domain/backoff.js';
 
-/** The share of each wait that is random, either way: instances retrying together spread out. */
-export const JITTER = 0.2;
+export { JITTER } from '../domain/backoff.js';
 
 /**
  * The retry schedule: after the n-th failed attempt, wait `firstDelaySeconds × 2^(n-1)`, at most
@@ -14,7 +14,5 @@ export const JITTER = 0.2;
 export function nextAttemptAt(retry: WebhooksConfig['retry'], failedAttempts: number, createdAt: Date, failedAt: Date,
   random: () => number = Math.random): Date | null {
   if (failedAt.getTime() - createdAt.getTime() >= retry.giveUpAfterHours * 3_600_000) return null;
-  const base = Math.min(retry.firstDelaySeconds * 2 ** Math.max(0, failedAttempts - 1), retry.maxDelaySeconds) * 1000;
-  const jittered = base * (1 + JITTER * (2 * random() - 1));
-  return new Date(failedAt.getTime() + Math.round(jittered));
+  return new Date(failedAt.getTime() + backoffMs(retry.firstDelaySeconds * 1000, retry.maxDelaySeconds * 1000, failedAttempts, random));
 }

@@ -4,7 +4,7 @@ import type { WebhooksConfig } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { Events } from '../events/emitter.js';
 import { KeyReminders } from '../events/key-reminders.js';
-import { every, type Periodic } from '../events/periodic.js';
+import { Poller } from '../ops/poller.js';
 import type { Store } from '../store/ports.js';
 import type { AlertNotifier } from './alerts.js';
 import { WebhookDeliveries } from './deliveries.js';
@@ -31,17 +31,20 @@ export function createWebhooksPart(deps: {
   const deliveries = new WebhookDeliveries({ store, endpoints, audit });
   const worker = new DeliveryWorker({ store, secrets, events: deps.events, alerts: deps.alerts, config, logger });
   const reminders = new KeyReminders({ store, events: deps.events, config: config.reminders });
-  const running: Periodic[] = [];
+  const pollers = [
+    ...(config.worker ? [new Poller({ name: 'webhook delivery round', intervalMs: config.pollIntervalMs, logger, task: () => worker.roundAndMore() })] : []),
+    new Poller({
+      name: 'API-key reminder sweep', intervalMs: config.reminders.sweepIntervalMinutes * 60_000, logger,
+      task: async () => { await reminders.sweep(); },
+    }),
+  ];
   return {
     endpoints, deliveries, worker, reminders,
     start() {
-      if (config.worker) running.push(every(config.pollIntervalMs, 'webhook delivery round', logger, () => worker.roundAndMore()));
-      running.push(every(config.reminders.sweepIntervalMinutes * 60_000, 'API-key reminder sweep', logger, async () => {
-        await reminders.sweep();
-      }));
+      for (const p of pollers) p.start();
     },
     async close() {
-      await Promise.all(running.splice(0).map((p) => p.stop()));
+      await Promise.all(pollers.map((p) => p.stop()));
     },
   };
 }

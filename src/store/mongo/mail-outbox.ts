@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { FINISHED_MAIL_RETENTION_SECONDS, type MailOutboxStore, type OutboxMail } from '../ports.js';
+import { leaseDue } from './leases.js';
 import { SCHEMA_OPTIONS, duplicateKeysOf, stringId } from './support.js';
 
 interface Doc {
@@ -35,10 +36,7 @@ const fromDoc = (d: Doc): OutboxMail => ({
   lastError: d.lastError ?? null, createdAt: d.createdAt, finishedAt: d.finishedAt ?? null, dedupeKey: d.dedupeKey ?? null,
 });
 
-/**
- * The mail outbox in MongoDB (`mail_outbox`). Each leased message is claimed with one conditional
- * `findOneAndUpdate`, atomic per document, so two workers never claim the same message.
- */
+/** The mail outbox in MongoDB (`mail_outbox`). Leases are `leaseDue`'s; sending and failing match the lease owner. */
 export class MongoMailOutbox implements MailOutboxStore {
   readonly model: Model<Doc>;
 
@@ -64,17 +62,7 @@ export class MongoMailOutbox implements MailOutboxStore {
   }
 
   async lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]> {
-    const out: OutboxMail[] = [];
-    while (out.length < limit) {
-      const doc = await this.model.findOneAndUpdate(
-        { status: 'pending', nextAttemptAt: { $lte: now }, $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: now } }] },
-        { $set: { leaseOwner: owner, leaseExpiresAt: until } },
-        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: 'after' },
-      ).lean<Doc | null>();
-      if (!doc) break;
-      out.push(fromDoc(doc));
-    }
-    return out;
+    return (await leaseDue(this.model, owner, now, until, limit)).map(fromDoc);
   }
 
   async markSent(id: string, owner: string, at: Date): Promise<boolean> {

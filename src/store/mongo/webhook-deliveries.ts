@@ -1,6 +1,7 @@
 import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { DeliverySettlement, DeliveryStatus, Page, PageRequest, WebhookDelivery, WebhookDeliveryStore } from '../ports.js';
 import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
+import { leaseDue } from './leases.js';
 import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, stringId } from './support.js';
 
 interface Doc {
@@ -43,12 +44,7 @@ const fromDoc = (d: Doc): WebhookDelivery => ({
 
 const toDoc = ({ id, ...rest }: WebhookDelivery): Doc => ({ _id: id, ...rest });
 
-/**
- * Webhook deliveries in MongoDB (`webhook_deliveries`). A lease takes deliveries one
- * `findOneAndUpdate` at a time, each matching only a due delivery whose lease is free or expired:
- * single-document atomic, so two workers never take the same one. Settling matches the lease
- * owner (the compare-and-set).
- */
+/** Webhook deliveries in MongoDB (`webhook_deliveries`). Leases are `leaseDue`'s; settling matches the lease owner (the compare-and-set). */
 export class MongoWebhookDeliveries implements WebhookDeliveryStore {
   readonly model: Model<Doc>;
 
@@ -79,15 +75,7 @@ export class MongoWebhookDeliveries implements WebhookDeliveryStore {
   }
 
   async lease(now: Date, owner: string, until: Date, limit: number): Promise<WebhookDelivery[]> {
-    const leased: WebhookDelivery[] = [];
-    const due = { status: 'pending' as DeliveryStatus, nextAttemptAt: { $lte: now }, $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: now } }] };
-    for (let i = 0; i < Math.max(1, Math.floor(limit)); i++) {
-      const doc = await this.model.findOneAndUpdate(due, { $set: { leaseOwner: owner, leaseExpiresAt: until } },
-        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: 'after' }).lean<Doc | null>();
-      if (!doc) break;
-      leased.push(fromDoc(doc));
-    }
-    return leased;
+    return (await leaseDue(this.model, owner, now, until, limit)).map(fromDoc);
   }
 
   async settle(id: string, owner: string, s: DeliverySettlement): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { FINISHED_MAIL_RETENTION_SECONDS, type MailOutboxStore, type OutboxMail } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import { dueLease } from './leases.js';
 import { date, fromMs, toMs, type RowCodec } from './rows.js';
 
 interface Row {
@@ -23,14 +24,10 @@ const codec: RowCodec<Row, OutboxMail> = {
 
 const HELD = "status = 'pending' AND lease_owner = @owner";
 
-/**
- * The mail outbox in SQLite. A lease is a SELECT and an UPDATE inside one `BEGIN IMMEDIATE`, so
- * workers in other processes wait for it and then see the message taken.
- */
+/** The mail outbox in SQLite. Leases are `dueLease`'s; sending and failing are compare-and-sets on the lease owner. */
 export class SqliteMailOutbox implements MailOutboxStore {
   private readonly insert;
   private readonly byId;
-  private readonly due;
   private readonly take;
   private readonly sent;
   private readonly failed;
@@ -42,10 +39,7 @@ export class SqliteMailOutbox implements MailOutboxStore {
       @status, @attempts, @next_attempt_at, @lease_owner, @lease_expires_at, @last_error, @created_at, @finished_at, @dedupe_key)
       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`);
     this.byId = db.prepare<[string], Row>('SELECT * FROM mail_outbox WHERE id = ?');
-    this.due = db.prepare<[{ now: number; limit: number }], { id: string }>(`SELECT id FROM mail_outbox
-      WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-      ORDER BY next_attempt_at, id LIMIT @limit`);
-    this.take = db.prepare('UPDATE mail_outbox SET lease_owner = @owner, lease_expires_at = @until WHERE id = @id');
+    this.take = dueLease<Row>(db, 'mail_outbox');
     this.sent = db.prepare(`UPDATE mail_outbox SET status = 'sent', sealed = '', finished_at = @at, lease_owner = NULL,
       lease_expires_at = NULL WHERE id = @id AND ${HELD}`);
     this.failed = db.prepare(`UPDATE mail_outbox SET attempts = attempts + 1, last_error = @error, lease_owner = NULL,
@@ -67,11 +61,7 @@ export class SqliteMailOutbox implements MailOutboxStore {
   }
 
   async lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]> {
-    return this.db.transaction(() => {
-      const ids = this.due.all({ now: now.getTime(), limit }).map((r) => r.id);
-      for (const id of ids) this.take.run({ id, owner, until: until.getTime() });
-      return ids.map((id) => codec.fromRow(this.byId.get(id)!));
-    }).immediate();
+    return this.take(owner, now, until, limit).map(codec.fromRow);
   }
 
   async markSent(id: string, owner: string, at: Date): Promise<boolean> {

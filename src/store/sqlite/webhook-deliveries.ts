@@ -1,5 +1,6 @@
 import type { DeliverySettlement, DeliveryStatus, Page, PageRequest, WebhookDelivery, WebhookDeliveryStore } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import { dueLease } from './leases.js';
 import { date, fromMs, pageLimit, rethrowUnique, toMs, toPage } from './rows.js';
 
 interface Row {
@@ -29,12 +30,7 @@ const COLUMNS = ['id', 'organization_id', 'endpoint_id', 'event_id', 'event_type
   'next_attempt_at', 'last_attempt_at', 'last_status_code', 'last_error', 'lease_owner', 'lease_expires_at', 'redelivery_of',
   'created_at', 'completed_at'] as const satisfies ReadonlyArray<keyof Row>;
 
-/**
- * Webhook deliveries in SQLite. A lease is one `UPDATE … RETURNING` over the due deliveries whose
- * lease is free or expired: a single statement under the write lock, so two workers (in this
- * process or others sharing the file) never lease the same delivery. Settling is a
- * compare-and-set on the lease owner.
- */
+/** Webhook deliveries in SQLite. Leases are `dueLease`'s; settling is a compare-and-set on the lease owner. */
 export class SqliteWebhookDeliveries implements WebhookDeliveryStore {
   private readonly insert;
   private readonly byId;
@@ -47,11 +43,7 @@ export class SqliteWebhookDeliveries implements WebhookDeliveryStore {
     this.byId = db.prepare<[string, string], Row>('SELECT * FROM webhook_deliveries WHERE organization_id = ? AND id = ?');
     this.page = db.prepare<[{ org: string; endpoint: string; cursor: string | null; limit: number }], Row>(`SELECT * FROM webhook_deliveries
       WHERE organization_id = @org AND endpoint_id = @endpoint AND (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit`);
-    this.take = db.prepare<[{ now: number; owner: string; until: number; limit: number }], Row>(`UPDATE webhook_deliveries
-      SET lease_owner = @owner, lease_expires_at = @until
-      WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= @now
-        AND (lease_expires_at IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
-      RETURNING *`);
+    this.take = dueLease<Row>(db, 'webhook_deliveries');
     this.settleRow = db.prepare(`UPDATE webhook_deliveries SET status = @status, attempts = attempts + @attempted,
       next_attempt_at = @next, last_attempt_at = @at, last_status_code = @code, last_error = @error,
       lease_owner = NULL, lease_expires_at = NULL, completed_at = CASE WHEN @status = 'pending' THEN NULL ELSE @at END
@@ -83,8 +75,7 @@ export class SqliteWebhookDeliveries implements WebhookDeliveryStore {
   }
 
   async lease(now: Date, owner: string, until: Date, limit: number): Promise<WebhookDelivery[]> {
-    const rows = this.take.all({ now: now.getTime(), owner, until: until.getTime(), limit: Math.max(1, Math.floor(limit)) });
-    return rows.map(fromRow).sort((a, b) => (a.nextAttemptAt!.getTime() - b.nextAttemptAt!.getTime()) || (a.id < b.id ? -1 : 1));
+    return this.take(owner, now, until, limit).map(fromRow);
   }
 
   async settle(id: string, owner: string, s: DeliverySettlement): Promise<boolean> {
