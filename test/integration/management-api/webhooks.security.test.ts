@@ -72,6 +72,24 @@ describe('webhooks: who may do what', () => {
       expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'permission_escalation' });
     }
     expect((await s.api().get(`${base()}/${strong.id}`).set(as(s.adminKey))).body).toMatchObject({ url: `${receiver.url}/acme`, enabled: true });
+    // nor send its events again
+    const redeliver = await s.api().post(`${base()}/${strong.id}/deliveries/whd_any/redeliver`).set(as(weak.key));
+    expect({ status: redeliver.status, code: redeliver.body.code }).toEqual({ status: 403, code: 'permission_escalation' });
+  });
+
+  it('lets a test key change no endpoint: they receive live events (403 environment_escalation)', async () => {
+    const endpoint = await acmeEndpoint();
+    const test = await mintKey(s.gatehouse, s.org.id, MANAGEMENT_PERMISSIONS, { environment: 'test' });
+    for (const res of [
+      await create(test.key, { url: 'https://hooks.example.com/test', events: ['api_key.created'] }),
+      await s.api().patch(`${base()}/${endpoint.id}`).set(as(test.key)).send({ enabled: false }),
+      await s.api().post(`${base()}/${endpoint.id}/rotate-secret`).set(as(test.key)).send({}),
+      await s.api().post(`${base()}/${endpoint.id}/deliveries/whd_any/redeliver`).set(as(test.key)),
+      await s.api().delete(`${base()}/${endpoint.id}`).set(as(test.key)),
+    ]) {
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'environment_escalation' });
+    }
+    expect((await s.api().get(base()).set(as(test.key))).status).toBe(200);
   });
 });
 
