@@ -10,6 +10,7 @@ import { createConsole } from './console/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
 import { AuditLog } from './audit/audit-log.js';
+import { Events } from './events/emitter.js';
 import { createMail, type MailPart } from './mail/index.js';
 import { invitationRoutes } from './oauth/interactions/invitation-routes.js';
 import { healthRoutes } from './ops/health.js';
@@ -23,6 +24,7 @@ import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
+import { createWebhooksPart, mailedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
 
 /** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
 export interface Gatehouse {
@@ -38,6 +40,10 @@ export interface Gatehouse {
   /** buffered API-key usage; the resource server calls `touch` */
   usage: UsageRecorder;
   audit: AuditLog;
+  /** emits events (SPEC §9): outbox for webhooks, audit log */
+  events: Events;
+  /** webhook endpoints, deliveries, the delivery worker and the API-key reminder sweep */
+  webhooks: WebhooksPart;
   /** mail through the stored outbox: `mail.mailer.send(…)`; `mail.worker` delivers */
   mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
@@ -56,6 +62,13 @@ export interface GatehouseOptions {
   metrics?: Metrics;
   /** an already-open store (tests sharing one between instances) */
   store?: Store;
+  /**
+   * Where alert events go besides webhooks and the audit log. Default: mailed to the
+   * organization's enabled admins through the mail outbox (SPEC §9).
+   */
+  alerts?: AlertNotifier;
+  /** start the webhook delivery worker and the reminder sweep (default true; the CLI, a short-lived process, does not) */
+  backgroundWork?: boolean;
 }
 
 /** The composition root: builds the services from the configuration and wires the HTTP app. */
@@ -67,15 +80,20 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
   const audit = new AuditLog({ store: store.audit, logger });
+  const events = new Events({ store });
   const mail = createMail({ config, store: store.mailOutbox, secrets, logger });
   mail.worker.start();
-  const identity = createIdentity({ store, config, mailer: mail.mailer, audit });
-  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit });
+  const identity = createIdentity({ store, config, mailer: mail.mailer, events, audit });
+  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit, events });
   // what a departing member created goes with them (SPEC §4)
   identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, events });
+  const webhooks = createWebhooksPart({
+    store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
+    config: config.webhooks, logger,
+  });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
@@ -89,6 +107,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // keys whose permissions left a vocabulary (a resource deleted, a plan changed)
   identity.permissionRemoval.onApiKeysChanged((keyIds) => keyIds.forEach((id) => resourceServer.invalidateKey(id)));
   resourceServer.start();
+  if (options.backgroundWork !== false) webhooks.start();
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
@@ -96,10 +115,12 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, mail, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, events, webhooks, mail, oauth, resourceServer, app,
+    shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
+      await webhooks.close();
       resourceServer.close();
       await oauth.close();
       await usage.close();
@@ -118,6 +139,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
     config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps,
+    webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);

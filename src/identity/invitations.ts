@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Caller } from '../audit/actor.js';
-import type { AuditLog } from '../audit/audit-log.js';
 import { createdByOf } from '../audit/actor.js';
 import type { Config } from '../config/schema.js';
 import { newId } from '../domain/ids.js';
+import type { Events } from '../events/emitter.js';
 import { HttpProblem, problems } from '../http/problem.js';
 import type { Mailer } from '../mail/mailer.js';
 import { invitationMail } from '../mail/templates/invitation.js';
@@ -70,7 +70,8 @@ export interface InvitationDeps {
   users: Users;
   members: Members;
   mailer: Mailer;
-  audit: AuditLog;
+  /** `member.invited`, stored with the invitation */
+  events: Events;
   now?: () => Date;
 }
 
@@ -108,16 +109,12 @@ export function createInvitations(deps: InvitationDeps): Invitations {
   const join = async ({ invitation, organization }: OpenInvitation, userId: string): Promise<AcceptOutcome> => {
     if (!(await store.invitations.accept(invitation.id, userId, now()))) return { ok: false, reason: 'invalid_link' };
     try {
-      await deps.members.add(organization.id, userId, invitation.roles);
+      // `member.joined`, by the person, stored with the membership
+      await deps.members.add(organization.id, userId, invitation.roles, { invitationId: invitation.id });
     } catch (err) {
       if (err instanceof HttpProblem && err.code === 'already_member') return { ok: false, reason: 'already_member' };
       throw err;
     }
-    const caller: Caller = { principal: { type: 'user', subject: userId, organization: organization.id, environment: null, permissions: [] } };
-    await deps.audit.record({
-      organizationId: organization.id, action: 'member.joined', caller, target: { type: 'user', id: userId },
-      metadata: { invitation_id: invitation.id, roles: invitation.roles },
-    });
     return { ok: true, organization, userId };
   };
 
@@ -144,7 +141,11 @@ export function createInvitations(deps: InvitationDeps): Invitations {
         id: newId('inv'), organizationId, email, roles, tokenDigest: digestOf(token), invitedBy: createdByOf(caller),
         createdAt, expiresAt: new Date(createdAt.getTime() + INVITATION_TTL_MS), acceptedAt: null, acceptedBy: null, revokedAt: null,
       };
-      await store.invitations.create(invitation);
+      const invited = deps.events.record('member.invited', {
+        organizationId, caller, target: { type: 'invitation', id: invitation.id }, at: createdAt,
+        data: { invitation_id: invitation.id, email, roles }, metadata: { roles },
+      });
+      await store.invitations.create(invitation, [invited]);
       const link = `${config.issuer}/invitation?token=${token}`;
       try {
         await deps.mailer.send({

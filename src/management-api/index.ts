@@ -20,6 +20,8 @@ import { roleRoutes } from './roles.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
+import { webhookRoutes } from './webhooks.js';
+import type { WebhookDeliveries, WebhookEndpoints } from '../webhooks/index.js';
 
 export interface ManagementApiDeps {
   config: Pick<Config, 'issuer' | 'bodyLimitBytes'>;
@@ -30,6 +32,8 @@ export interface ManagementApiDeps {
   clients?: ClientService;
   /** the apps organizations' members authorized; without it the connected-apps routes are not served */
   connectedApps?: ConnectedApps;
+  /** webhook endpoints and deliveries; without them the webhooks routes are not served */
+  webhooks?: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
@@ -62,6 +66,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...vocabularyRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
+    ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...auditLogRoutes(audit),
   ];
 

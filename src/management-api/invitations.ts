@@ -34,6 +34,7 @@ export function invitationRoutes(identity: Identity) {
       roles: roleNames.optional().describe('default `["member"]`; the caller must hold every permission of these roles'),
     }).strict(),
     summaries: { create: 'Invite someone by email (a single-use link, valid 7 days, is mailed)', delete: 'Revoke a pending invitation' },
-    auditMetadata: (body) => ({ roles: (body as { roles?: string[] }).roles ?? ['member'] }),
+    // an invitation is the `member.invited` event, audited with it
+    recordedByService: ['create'],
   });
 }

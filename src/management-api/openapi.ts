@@ -64,7 +64,7 @@ export function buildOpenApi(routes: AnyRoute[], issuer: string): Json {
     openapi: '3.1.0',
     info: {
       title: 'Gatehouse management API', version: '1',
-      description: 'Organizations, users, roles, resources, OAuth clients, API keys and the audit log. '
+      description: 'Organizations, users, roles, resources, OAuth clients, API keys, webhooks and the audit log. '
         + 'Authenticate with an OAuth access token (audience `<issuer>/v1`) or an API key. JSON is snake_case; '
         + 'errors are application/problem+json (RFC 9457).',
     },

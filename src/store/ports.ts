@@ -6,6 +6,10 @@
  * last id of the previous page.
  */
 
+import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+
+export * from './event-ports.js';
+
 export interface PageRequest {
   /** 1..200 */
   limit: number;
@@ -101,8 +105,11 @@ export type MembershipChange =
   | { outcome: 'changed' };
 
 export interface MembershipStore {
-  /** @throws UniqueViolation('membership') when the user is already a member */
-  create(m: Membership): Promise<void>;
+  /**
+   * `events` (`member.joined`) are written in the same transaction (see {@link EventRecord}).
+   * @throws UniqueViolation('membership') when the user is already a member (and nothing is written)
+   */
+  create(m: Membership, events?: readonly EventRecord[]): Promise<void>;
   find(organizationId: string, userId: string): Promise<Membership | null>;
   listByOrganization(organizationId: string, page: PageRequest): Promise<Page<Membership>>;
   listByUser(userId: string): Promise<Membership[]>;
@@ -115,8 +122,9 @@ export interface MembershipStore {
    */
   update(organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean },
     expectedRoles?: readonly string[]): Promise<MembershipChange>;
-  /** Removes the membership, under the same guards as `update`. */
-  delete(organizationId: string, userId: string, expectedRoles?: readonly string[]): Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
+  /** Removes the membership, under the same guards as `update`; `events` are written with it, only when it answers `deleted`. */
+  delete(organizationId: string, userId: string, expectedRoles?: readonly string[], events?: readonly EventRecord[]):
+    Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
 }
 
 export interface Role {
@@ -269,8 +277,8 @@ export interface OidcPayloadStore {
    */
   consume(model: string, id: string, at: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
-  /** removes every payload of every model whose `grantId` matches */
-  revokeByGrantId(grantId: string): Promise<void>;
+  /** removes every payload of every model whose `grantId` matches; `events` are written when it removed any */
+  revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void>;
 }
 
 /**
@@ -297,16 +305,17 @@ export interface AppConnectionStore {
   /**
    * Inserts the connection or, when (organization, client, user) has one already, sets its
    * scopes, resources and `updatedAt`, keeping its id and `createdAt`. Returns what is stored.
+   * `events` are written only when this call inserted it (see {@link EventRecord}).
    */
-  save(connection: AppConnection): Promise<AppConnection>;
+  save(connection: AppConnection, events?: readonly EventRecord[]): Promise<AppConnection>;
   findById(id: string): Promise<AppConnection | null>;
   find(organizationId: string, clientId: string, userId: string): Promise<AppConnection | null>;
   /** the ids of the clients connected in the organization, descending, paged by client id */
   listClients(organizationId: string, page: PageRequest): Promise<Page<string>>;
   /** the organization's connections to one client, newest first, at most `limit` */
   listByClient(organizationId: string, clientId: string, limit: number): Promise<AppConnection[]>;
-  /** removes every connection of the client in the organization (one statement); how many */
-  deleteByClient(organizationId: string, clientId: string): Promise<number>;
+  /** removes every connection of the client in the organization (one statement); how many. `events`: when it removed any */
+  deleteByClient(organizationId: string, clientId: string, events?: readonly EventRecord[]): Promise<number>;
   /**
    * removes every connection of the user in the organization, whatever the client (one
    * statement): a member who leaves or is disabled; how many. Rare: adapters may scan the
@@ -366,6 +375,8 @@ export interface KeyRotation {
   successor: ApiKeyRecord;
   /** the organization's cap on active keys, the old key counted as active (see `create`) */
   cap?: { maxActive: number; now: Date };
+  /** written with the rotation, when it happens (see {@link EventRecord}) */
+  events?: readonly EventRecord[];
 }
 
 /**
@@ -375,16 +386,39 @@ export interface KeyRotation {
  */
 export type RotationOutcome = 'rotated' | 'conflict' | 'cap_reached';
 
+/** See {@link ApiKeyStore.listForReminder}. */
+export interface KeyReminderWindow {
+  field: 'expiresAt' | 'createdAt';
+  after: Date | null;
+  upTo: Date;
+  now: Date;
+}
+
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
    * not expired at `now`). Atomic with respect to concurrent creates in the same organization.
    */
-  create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }): Promise<'created' | 'cap_reached'>;
+  create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'>;
   findById(id: string): Promise<ApiKeyRecord | null>;
   /** organizationId null lists server-scoped keys */
   list(organizationId: string | null, filter: ApiKeyListFilter, page: PageRequest): Promise<Page<ApiKeyRecord>>;
-  update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null>;
+  /** `events` are written with the change when the key exists (see {@link EventRecord}) */
+  update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>,
+    events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
+  /**
+   * Revokes the key at `at` (`revokedAt` and `updatedAt`) only if it is not revoked yet: a
+   * compare-and-set, so of concurrent revocations of one key, on any number of connections,
+   * exactly one gets the key back and writes `events` with it; the others get null and write
+   * nothing. @returns the key as revoked by this call, or null (missing or revoked already)
+   */
+  revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
+  /**
+   * Organization keys (not server-scoped) neither revoked nor rotated nor expired at `window.now`
+   * whose `field` lies in (`after`, `upTo`] (`after` null: no lower bound), newest first: the
+   * candidates of the reminder sweep (`api_key.expiring`, `api_key.rotation_due`).
+   */
+  listForReminder(window: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   /**
    * Rotates a key as one compare-and-set: if the old key is still the version read, not revoked
    * and not rotated, inserts the successor (within the cap) and sets the old key's `rotatedTo`,
@@ -425,7 +459,8 @@ export interface AuditEvent {
   organizationId: string | null;
   /** e.g. `api_key.created`, `api_key.revoked`, `auth.failed` */
   action: string;
-  actor: { type: 'user' | 'api_key' | 'client' | 'cli' | 'anonymous'; id: string | null };
+  /** `system`: Gatehouse itself (a sweep, the webhook worker) */
+  actor: { type: 'user' | 'api_key' | 'client' | 'cli' | 'anonymous' | 'system'; id: string | null };
   target: { type: string; id: string } | null;
   ip: string | null;
   at: Date;
@@ -492,8 +527,8 @@ export interface Invitation {
 }
 
 export interface InvitationStore {
-  /** @throws UniqueViolation('token_digest') */
-  create(invitation: Invitation): Promise<void>;
+  /** `events` (`member.invited`) are written in the same transaction. @throws UniqueViolation('token_digest') */
+  create(invitation: Invitation, events?: readonly EventRecord[]): Promise<void>;
   findById(organizationId: string, id: string): Promise<Invitation | null>;
   findByTokenDigest(tokenDigest: string): Promise<Invitation | null>;
   /** newest first */
@@ -527,13 +562,19 @@ export interface OutboxMail {
   createdAt: Date;
   /** when it was sent or given up; finished messages are removed {@link FINISHED_MAIL_RETENTION_SECONDS} later */
   finishedAt: Date | null;
+  /**
+   * Makes the mail happen at most once whatever retries do (an alert: `alert:<event id>:<recipient>`):
+   * enqueuing a second mail with the same key stores nothing, while the first is kept
+   */
+  dedupeKey: string | null;
 }
 
 /** How long a sent or given-up message (its body already erased) stays for operators to see. */
 export const FINISHED_MAIL_RETENTION_SECONDS = 30 * 86_400;
 
 export interface MailOutboxStore {
-  enqueue(mail: OutboxMail): Promise<void>;
+  /** @returns false when a mail with the same `dedupeKey` is stored already (and nothing was written) */
+  enqueue(mail: OutboxMail): Promise<boolean>;
   findById(id: string): Promise<OutboxMail | null>;
   /**
    * Claims up to `limit` pending messages due at `now` whose lease is free or expired, for
@@ -641,11 +682,16 @@ export interface Store {
   rateLimits: RateLimitStore;
   invitations: InvitationStore;
   mailOutbox: MailOutboxStore;
+  /** the events outbox (webhooks, alerts) */
+  events: EventStore;
+  webhookEndpoints: WebhookEndpointStore;
+  webhookDeliveries: WebhookDeliveryStore;
+  jobLeases: JobLeaseStore;
   migrations: MigrationPort;
   consoleSessions: ConsoleSessionStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
-  /** removes expired rows/documents where the backend has no TTL of its own */
+  /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */
   sweepExpired(now: Date): Promise<void>;
   close(): Promise<void>;
 }

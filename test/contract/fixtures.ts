@@ -65,7 +65,7 @@ export function outboxMail(over: Partial<OutboxMail> = {}): OutboxMail {
   return {
     id: newId('mail'), kind: 'invitation', organizationId: newId('org'), sealed: `v1.sealed.${unique()}`, status: 'pending',
     attempts: 0, nextAttemptAt: at(1000), leaseOwner: null, leaseExpiresAt: null, lastError: null, createdAt: at(1000),
-    finishedAt: null, ...over,
+    finishedAt: null, dedupeKey: null, ...over,
   };
 }
 

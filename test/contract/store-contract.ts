@@ -15,6 +15,9 @@ import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { usageContract } from './aggregates/usage.js';
+import { eventsContract } from './aggregates/events.js';
+import { keyRemindersContract } from './aggregates/key-reminders.js';
+import { jobLeasesContract, webhookDeliveriesContract, webhookEndpointsContract } from './aggregates/webhooks.js';
 
 /** One opened backend: the store under test and, where the backend allows, a second connection to the same data. */
 export interface OpenedStore {
@@ -78,5 +81,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
     describe('migrations', () => migrationsContract(useStore(factory)));
     describe('console sessions', () => consoleSessionsContract(useStore(factory)));
+    describe('events outbox', () => eventsContract(useStore(factory)));
+    describe('api key reminders', () => keyRemindersContract(useStore(factory)));
+    describe('webhook endpoints', () => webhookEndpointsContract(useStore(factory)));
+    describe('webhook deliveries', () => webhookDeliveriesContract(useStore(factory)));
+    describe('job leases', () => jobLeasesContract(useStore(factory)));
   });
 }

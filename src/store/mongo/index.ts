@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Store, StoreMigrations } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
@@ -21,6 +22,10 @@ import { MongoSigningKeys } from './signing-keys.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
 import { MongoUsers } from './users.js';
+import { MongoEvents } from './events.js';
+import { MongoJobLeases } from './job-leases.js';
+import { MongoWebhookDeliveries } from './webhook-deliveries.js';
+import { MongoWebhookEndpoints } from './webhook-endpoints.js';
 
 export interface OpenMongoOptions {
   logger?: Logger;
@@ -48,35 +53,42 @@ async function connect(url: string, options: OpenMongoOptions): Promise<Store> {
 }
 
 function buildStore(conn: Connection, migrations: MongoMigrations): Store {
-  const oidc = new MongoOidcPayloads(conn);
+  const audit = new MongoAudit(conn);
+  const webhookDeliveries = new MongoWebhookDeliveries(conn);
+  const events = new MongoEvents(conn, audit, webhookDeliveries);
+  const oidc = new MongoOidcPayloads(conn, events);
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
   const consoleSessions = new MongoConsoleSessions(conn);
   const roles = new MongoRoles(conn);
-  const apiKeys = new MongoApiKeys(conn);
+  const apiKeys = new MongoApiKeys(conn, events);
   const clients = new MongoClients(conn);
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
     users: new MongoUsers(conn),
-    memberships: new MongoMemberships(conn),
+    memberships: new MongoMemberships(conn, events),
     roles,
     resources: new MongoResources(conn),
     permissionHolders: new MongoPermissionHolders(conn, {
       roles: roles.model as unknown as Holder, apiKeys: apiKeys.model as unknown as Holder, clients: clients.model as unknown as Holder,
     }),
     clients,
-    appConnections: new MongoAppConnections(conn),
+    appConnections: new MongoAppConnections(conn, events),
     signingKeys: new MongoSigningKeys(conn),
     oidc,
     apiKeys,
     usage,
-    audit: new MongoAudit(conn),
+    audit,
     rateLimits,
-    invitations: new MongoInvitations(conn),
+    invitations: new MongoInvitations(conn, events),
     mailOutbox: new MongoMailOutbox(conn),
     consoleSessions,
+    events,
+    webhookEndpoints: new MongoWebhookEndpoints(conn, events),
+    webhookDeliveries,
+    jobLeases: new MongoJobLeases(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');
@@ -88,6 +100,9 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
       await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
+      const kept = new Date(now.getTime() - OUTBOX_RETENTION_MS);
+      await events.model.deleteMany({ dispatchedAt: { $ne: null, $lte: kept } });
+      await webhookDeliveries.model.deleteMany({ completedAt: { $ne: null, $lte: kept } });
     },
     async close() {
       await conn.close();
@@ -99,8 +114,8 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
  * The production store: MongoDB (5.0 or newer, a replica set or mongos) through a dedicated
  * mongoose connection. On open the server is checked (topology.ts) and the schema migrated
  * (migrate.ts: versioned steps and every declared collection and index, under a lock, so
- * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets
- * and usage-flush ids server-side.
+ * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets,
+ * usage-flush ids, dispatched events and settled webhook deliveries server-side.
  */
 export async function openMongoStore(url: string, options: OpenMongoOptions = {}): Promise<Store> {
   const store = await connect(url, options);

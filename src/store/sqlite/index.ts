@@ -1,4 +1,5 @@
 import type { Store, StoreMigrations } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
@@ -18,6 +19,10 @@ import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
 import { SqliteUsers } from './users.js';
+import { SqliteEvents } from './events.js';
+import { SqliteJobLeases } from './job-leases.js';
+import { SqliteWebhookDeliveries } from './webhook-deliveries.js';
+import { SqliteWebhookEndpoints } from './webhook-endpoints.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`), migrated on open. Safe for several
@@ -35,27 +40,36 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
+  const sweepEvents = db.prepare('DELETE FROM events WHERE dispatched_at IS NOT NULL AND dispatched_at <= ?');
+  const sweepDeliveries = db.prepare('DELETE FROM webhook_deliveries WHERE completed_at IS NOT NULL AND completed_at <= ?');
   const ping = db.prepare('SELECT 1');
   const mailOutbox = new SqliteMailOutbox(db);
   const sweepConsoleSessions = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
+  const audit = new SqliteAudit(db);
+  const webhookDeliveries = new SqliteWebhookDeliveries(db);
+  const events = new SqliteEvents(db, audit, (d) => webhookDeliveries.insertNow(d));
   return {
     kind: 'sqlite',
     organizations: new SqliteOrganizations(db),
     users: new SqliteUsers(db),
-    memberships: new SqliteMemberships(db),
+    memberships: new SqliteMemberships(db, events),
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
     permissionHolders: new SqlitePermissionHolders(db),
     clients: new SqliteClients(db),
-    appConnections: new SqliteAppConnections(db),
+    appConnections: new SqliteAppConnections(db, events),
     signingKeys: new SqliteSigningKeys(db),
-    oidc: new SqliteOidcPayloads(db),
-    apiKeys: new SqliteApiKeys(db),
+    oidc: new SqliteOidcPayloads(db, events),
+    apiKeys: new SqliteApiKeys(db, events),
     usage: new SqliteUsage(db),
-    audit: new SqliteAudit(db),
+    audit,
     rateLimits: new SqliteRateLimits(db),
-    invitations: new SqliteInvitations(db),
+    invitations: new SqliteInvitations(db, events),
     mailOutbox,
+    events,
+    webhookEndpoints: new SqliteWebhookEndpoints(db, events),
+    webhookDeliveries,
+    jobLeases: new SqliteJobLeases(db),
     migrations,
     consoleSessions: new SqliteConsoleSessions(db),
     async ping() {
@@ -68,6 +82,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         mailOutbox.sweep(now);
         sweepFlushes.run(now.getTime());
         sweepConsoleSessions.run(now.getTime());
+        sweepEvents.run(now.getTime() - OUTBOX_RETENTION_MS);
+        sweepDeliveries.run(now.getTime() - OUTBOX_RETENTION_MS);
       }).immediate();
     },
     async close() {

@@ -1,5 +1,6 @@
-import type { OidcPayloadStore } from '../ports.js';
+import type { EventRecord, OidcPayloadStore } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import type { SqliteEvents } from './events.js';
 import { toMs } from './rows.js';
 
 interface Row { payload: string; consumed: number | null }
@@ -20,7 +21,7 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
   private readonly remove;
   private readonly removeGrant;
 
-  constructor(db: SqliteDb) {
+  constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     this.put = db.prepare(`INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, consumed, expires_at)
       VALUES (@model, @id, @payload, @grant_id, @uid, @user_code, @consumed, @expires_at)
       ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
@@ -66,8 +67,14 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
     this.remove.run(model, id);
   }
 
-  async revokeByGrantId(grantId: string): Promise<void> {
-    this.removeGrant.run(grantId);
+  async revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void> {
+    if (!events?.length) {
+      this.removeGrant.run(grantId);
+      return;
+    }
+    this.db.transaction(() => {
+      if (this.removeGrant.run(grantId).changes > 0) this.events.writeNow(events);
+    }).immediate();
   }
 }
 

@@ -137,4 +137,34 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE resources_next RENAME TO resources;
   CREATE INDEX resources_by_org ON resources (organization_id, id);
   `,
+  `
+  -- events outbox, webhook endpoints and deliveries, job leases; API-key reminder lookups
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY, organization_id TEXT, type TEXT NOT NULL, data TEXT NOT NULL, occurred_at INTEGER NOT NULL,
+    once_key TEXT UNIQUE, dispatched_at INTEGER
+  );
+  CREATE INDEX events_undispatched ON events (id) WHERE dispatched_at IS NULL;
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, url TEXT NOT NULL, description TEXT NOT NULL, events TEXT NOT NULL,
+    sealed_secret TEXT NOT NULL, previous_sealed_secret TEXT, previous_secret_expires_at INTEGER, enabled INTEGER NOT NULL,
+    disabled_reason TEXT, failing_since INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints (organization_id, id);
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER, last_attempt_at INTEGER, last_status_code INTEGER, last_error TEXT, lease_owner TEXT,
+    lease_expires_at INTEGER, redelivery_of TEXT, created_at INTEGER NOT NULL, completed_at INTEGER
+  );
+  CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (organization_id, endpoint_id, id);
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE TABLE job_leases (name TEXT PRIMARY KEY, owner TEXT, expires_at INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE INDEX api_keys_by_expiry ON api_keys (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE INDEX api_keys_by_creation ON api_keys (created_at);
+  `,
+  `
+  -- alert mail: one per (event, recipient), whatever retries do
+  ALTER TABLE mail_outbox ADD COLUMN dedupe_key TEXT;
+  CREATE UNIQUE INDEX mail_outbox_dedupe ON mail_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL;
+  `,
 ];
