@@ -1,10 +1,12 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Store, StoreMigrations } from '../ports.js';
+import { MongoAccountTokens } from './account-tokens.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoFactors } from './factors.js';
 import { MongoInvitations } from './invitations.js';
 import { MongoMailOutbox } from './mail-outbox.js';
 import { openConnection } from './connection.js';
@@ -13,6 +15,7 @@ import { MongoMigrations } from './migrate.js';
 import { MongoOidcPayloads } from './oidc-payloads.js';
 import { MongoOrganizations } from './organizations.js';
 import { MongoRateLimits } from './rate-limits.js';
+import { MongoRecoveryCodes } from './recovery-codes.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
 import { MongoSigningKeys } from './signing-keys.js';
@@ -49,6 +52,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const oidc = new MongoOidcPayloads(conn);
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
+  const accountTokens = new MongoAccountTokens(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
@@ -66,6 +70,9 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     rateLimits,
     invitations: new MongoInvitations(conn),
     mailOutbox: new MongoMailOutbox(conn),
+    accountTokens,
+    factors: new MongoFactors(conn),
+    recoveryCodes: new MongoRecoveryCodes(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');
@@ -76,6 +83,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await oidc.model.deleteMany({ expiresAt: { $ne: null, $lte: now } });
       await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
+      await accountTokens.model.deleteMany({ expiresAt: { $lte: now } });
     },
     async close() {
       await conn.close();

@@ -1,8 +1,10 @@
 import type { Store, StoreMigrations } from '../ports.js';
+import { SqliteAccountTokens } from './account-tokens.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
+import { SqliteFactors } from './factors.js';
 import { SqliteInvitations } from './invitations.js';
 import { SqliteMailOutbox } from './mail-outbox.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
@@ -10,6 +12,7 @@ import { SqliteMemberships } from './memberships.js';
 import { SqliteOidcPayloads } from './oidc-payloads.js';
 import { SqliteOrganizations } from './organizations.js';
 import { SqliteRateLimits } from './rate-limits.js';
+import { SqliteRecoveryCodes } from './recovery-codes.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
 import { SqliteMigrations } from './migrate.js';
@@ -33,6 +36,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
+  const sweepAccountTokens = db.prepare('DELETE FROM account_tokens WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
   const mailOutbox = new SqliteMailOutbox(db);
   return {
@@ -52,6 +56,9 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     rateLimits: new SqliteRateLimits(db),
     invitations: new SqliteInvitations(db),
     mailOutbox,
+    accountTokens: new SqliteAccountTokens(db),
+    factors: new SqliteFactors(db),
+    recoveryCodes: new SqliteRecoveryCodes(db),
     migrations,
     async ping() {
       ping.get();
@@ -62,6 +69,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         sweepRates.run(now.getTime());
         mailOutbox.sweep(now);
         sweepFlushes.run(now.getTime());
+        sweepAccountTokens.run(now.getTime());
       }).immediate();
     },
     async close() {
