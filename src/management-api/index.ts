@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import type { Middleware } from 'koa';
+import type { Accounts } from '../accounts/index.js';
 import type { ApiKeyService } from '../api-keys/service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
@@ -13,6 +14,7 @@ import { auditLogRoutes } from './audit-logs.js';
 import { clientRoutes } from './clients.js';
 import { connectedAppRoutes } from './connected-apps.js';
 import { invitationRoutes } from './invitations.js';
+import { meRoutes } from './me.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
@@ -29,6 +31,8 @@ export interface ManagementApiDeps {
   clients?: ClientService;
   /** the apps organizations' members authorized; without it the connected-apps routes are not served */
   connectedApps?: ConnectedApps;
+  /** a person's own account (`/me`); without it those routes are not served */
+  accounts?: Accounts;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
@@ -60,6 +64,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...auditLogRoutes(audit),
+    ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];
 
   const router = new Router({ prefix: '/v1' });

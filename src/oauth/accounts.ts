@@ -11,7 +11,7 @@ export const CLAIMS = {
 };
 
 /**
- * oidc-provider's `findAccount`: an enabled user who belongs to the organization the request acts
+ * oidc-provider's `findAccount`: an enabled user with a verified email who belongs to the organization the request acts
  * for: at the authorization endpoint, the one named or chosen (see acting-organization.ts); for a
  * token, the one its grant was made for. Returning nothing makes the provider ask for a new login
  * at /auth and answer `invalid_grant` at the token endpoint.
@@ -29,11 +29,11 @@ export function findAccount(identity: Identity, acting: ActingOrganizations) {
 
   return async (ctx: KoaContextWithOIDC, sub: string, token?: { grantId?: string }): Promise<Account | undefined> => {
     const user = await identity.users.get(sub);
-    if (!user || user.disabled || !(await belongs(ctx, user.id, token))) return undefined;
-    const verified = (user as { emailVerified?: boolean }).emailVerified ?? false;
+    // an address nobody has shown they receive mail at gets no token at all (SPEC §7)
+    if (!user || user.disabled || !user.emailVerified || !(await belongs(ctx, user.id, token))) return undefined;
     return {
       accountId: user.id,
-      claims: async () => ({ sub: user.id, email: user.email, email_verified: verified, name: user.name ?? undefined }),
+      claims: async () => ({ sub: user.id, email: user.email, email_verified: user.emailVerified, name: user.name ?? undefined }),
     };
   };
 }

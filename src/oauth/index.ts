@@ -2,6 +2,7 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import type { Accounts } from '../accounts/index.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
@@ -28,6 +29,8 @@ export interface OAuthOptions {
   secrets: Secrets;
   logger: Logger;
   identity: Identity;
+  /** sign-up links, second factors and passkeys at sign-in, organizations that require them */
+  accounts: Accounts;
   metrics?: Metrics;
   /** where OAuth events (app.connected, app.disconnected) are recorded */
   audit?: AuditLog;
@@ -87,6 +90,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
     const built = new Provider(config.issuer, providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+      mfaRequirement: options.accounts.mfaRequirement,
     }));
     checkClientSecretsWith(built, clients);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
@@ -103,7 +107,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const middleware = compose([
     throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
-      provider, identity, clients, store, config, logger, acting, authorizations: families,
+      provider, identity, clients, store, config, logger, acting, authorizations: families, accounts: options.accounts,
       csrfKey: secrets.key('csrf'), metrics: options.metrics,
     }),
     host.middleware(async (ctx) => {

@@ -161,6 +161,8 @@ async function mutatingRoutes(): Promise<Route[]> {
   const doc = await (await fetch(`${server.url}/openapi.json`)).json() as Json;
   const routes: Route[] = [];
   for (const [path, ops] of Object.entries(doc.paths as Json)) {
+    // a person's own account holds no permission to escalate to: me.security.test.ts enumerates those routes
+    if (path === '/v1/me' || path.startsWith('/v1/me/')) continue;
     for (const [method, op] of Object.entries(ops as Json)) {
       if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
       const scope: Scope = path.startsWith('/v1/organizations/{org}') ? 'organization' : 'server';
