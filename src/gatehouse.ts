@@ -123,7 +123,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
     config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts,
-    authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
+    authenticate: resourceServer.authenticate(), authenticateSelf: resourceServer.authenticate({ enforceReadOnly: false }),
+    requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));

@@ -35,6 +35,11 @@ export interface ManagementApiDeps {
   accounts?: Accounts;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
+  /**
+   * the same for `/v1/me`, without the read-only rule: a person whose roles only read (a
+   * member) still changes their own password and factors (each change asks for the password)
+   */
+  authenticateSelf?: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
 }
 
@@ -70,8 +75,9 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const router = new Router({ prefix: '/v1' });
   router.use(async (ctx, next) => {
     let authenticated = false;
+    const authenticate = deps.authenticateSelf && /^\/v1\/me(?:\/|$)/.test(ctx.path) ? deps.authenticateSelf : deps.authenticate;
     try {
-      await deps.authenticate(ctx, async () => {
+      await authenticate(ctx, async () => {
         authenticated = true;
         await next();
       });

@@ -3,9 +3,13 @@ import type { Identity } from '../identity/index.js';
 import { grantIdOf, SESSION_ROUTES, type ActingOrganizations } from './acting-organization.js';
 import type { GatehouseClientFields } from './resources.js';
 
-/** OpenID Connect claims per scope: what userinfo and ID tokens may say about a user. */
+/**
+ * OpenID Connect claims per scope: what userinfo and ID tokens may say about a user. ID tokens
+ * also say how the person signed in (`amr`, RFC 8176: `pwd`, `otp`, `hwk`, and `mfa` once two
+ * factors were used), so an app can ask for a second factor of its own accord.
+ */
 export const CLAIMS = {
-  openid: ['sub'],
+  openid: ['sub', 'amr'],
   email: ['email', 'email_verified'],
   profile: ['name'],
 };

@@ -1,7 +1,8 @@
 import type { ParsedMail } from 'mailparser';
+import * as oidc from 'openid-client';
 import { generate } from 'otplib';
 import type { Gatehouse } from '../../src/gatehouse.js';
-import { FormAgent } from './oauth.js';
+import { FormAgent, REDIRECT_URI } from './oauth.js';
 
 /** The hidden inputs and action of the form posting to `actionEnd` (e.g. `/mfa`), or the first form. */
 export function formNamed(page: string, actionEnd?: string): { action: string; fields: Record<string, string> } {
@@ -63,4 +64,88 @@ export async function followLink(base: string, link: URL, fields: Record<string,
 export async function settle(gh: Gatehouse): Promise<void> {
   await gh.accounts.background.drain();
   await gh.mail.worker.drain();
+}
+
+/** Which form of a sign-in page to submit, and what to put in it (hidden fields are kept). */
+export interface PageAnswer {
+  /** the step its form posts to (`login`, `mfa`, `passkey`, `enrol-totp`, `continue`, `consent`, …); default the page's first form */
+  step?: string;
+  fields: Record<string, string>;
+}
+
+/** The step a page's first form posts to (`/interaction/<uid>/<step>`). */
+export const stepOf = (html: string): string => formNamed(html).action.split('/').pop()!;
+
+/**
+ * Walks an authorization request like a person without JavaScript (redirects followed, cookies
+ * kept), answering each page with `answer(step, html)`, until the redirect to `redirectUri`.
+ * @throws on a page that is not 200 (its status and text in the message)
+ */
+export async function walkAuthorization(agent: FormAgent, issuer: string, authUrl: URL | string,
+  answer: (step: string, html: string) => PageAnswer | Promise<PageAnswer>, redirectUri = REDIRECT_URI) {
+  const steps: string[] = [];
+  const pages: string[] = [];
+  let res = await agent.request(String(authUrl));
+  for (let hops = 0; hops < 30; hops++) {
+    if (res.status >= 300 && res.status < 400) {
+      const location = new URL(res.headers.get('location')!, issuer);
+      if (location.href.startsWith(redirectUri)) return { callback: location, steps, pages };
+      res = await agent.request(location.href);
+      continue;
+    }
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`page ${res.status} after ${steps.join(' → ')}: ${visibleText(html).slice(0, 300)}`);
+    const step = stepOf(html);
+    steps.push(step);
+    pages.push(html);
+    const reply = await answer(step, html);
+    const form = formNamed(html, reply.step ? `/${reply.step}` : undefined);
+    res = await agent.request(new URL(form.action, issuer).href, { form: { ...form.fields, ...reply.fields } });
+  }
+  throw new Error('too many hops');
+}
+
+/** A code + PKCE sign-in through `walkAuthorization`, redeemed with openid-client. */
+export async function signInWith(config: oidc.Configuration, issuer: string, answer: Parameters<typeof walkAuthorization>[3],
+  params: Record<string, string> = {}, agent = new FormAgent()) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT_URI, scope: 'openid email', state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...params,
+  });
+  const walked = await walkAuthorization(agent, issuer, url, answer);
+  const tokens = await oidc.authorizationCodeGrant(config, walked.callback, { pkceCodeVerifier: verifier, expectedState: state });
+  return { tokens, steps: walked.steps, pages: walked.pages, agent };
+}
+
+/** The usual answers: the password at login, `allow` at consent; `more` answers the other steps. */
+export function answering(who: { email: string; password: string }, more: Record<string, (html: string) => PageAnswer | Promise<PageAnswer>> = {}) {
+  return (step: string, html: string): PageAnswer | Promise<PageAnswer> => {
+    if (Object.hasOwn(more, step)) return more[step](html);
+    if (step === 'login') return { fields: { email: who.email, password: who.password } };
+    if (step === 'consent') return { fields: { decision: 'allow' } };
+    throw new Error(`no answer for the ${step} step:\n${visibleText(html).slice(0, 400)}`);
+  };
+}
+
+/** `/v1` as a person: their access token as Bearer, JSON in and out. */
+export function personApi(issuer: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${issuer}/v1${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/** Enrols an authenticator app through `/v1/me` (start with the password, confirm with a code). @returns its secret and the recovery codes */
+export async function enrolApp(api: ReturnType<typeof personApi>, password: string) {
+  const started = await api('POST', '/me/factors/totp', { current_password: password, name: 'Phone' });
+  if (started.status !== 201) throw new Error(`enrolment refused: ${started.status} ${JSON.stringify(started.body)}`);
+  const confirmed = await api('POST', `/me/factors/totp/${started.body.factor.id}/confirm`, { code: await totpCode(started.body.secret) });
+  if (confirmed.status !== 200) throw new Error(`confirmation refused: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  return { secret: started.body.secret as string, factorId: started.body.factor.id as string, recoveryCodes: confirmed.body.recovery_codes as string[] };
 }
