@@ -71,6 +71,17 @@ export class Passkeys {
     return (await this.deps.factors.listByUser(userId)).filter((f) => f.type === 'passkey' && f.confirmedAt);
   }
 
+  /**
+   * A new challenge, stored as a token of `kind`. Given to the library as bytes: it encodes them
+   * base64url into the options, which is then exactly the token stored (a string would be taken
+   * as UTF-8 text and encoded again).
+   */
+  private async challenge(kind: AccountTokenKind, ceremony: Ceremony): Promise<Uint8Array<ArrayBuffer>> {
+    const bytes = randomBytes(32);
+    await this.deps.links.issue(kind, ceremony, bytes.toString('base64url'));
+    return Uint8Array.from(bytes);
+  }
+
   /** Spends the stored challenge the answer signed, if it is one of ours for this ceremony. */
   private async spend(kind: AccountTokenKind, response: Record<string, any>, ceremony: Ceremony): Promise<{ challenge: string; token: AccountToken } | null> {
     const challenge = challengeOf(response);
@@ -82,8 +93,7 @@ export class Passkeys {
 
   /** Options for `navigator.credentials.create`: a discoverable credential with user verification, none the person has already. */
   async registrationOptions(user: Pick<User, 'id' | 'email' | 'name'>, binding: string | null): Promise<PublicKeyCredentialCreationOptionsJSON> {
-    const challenge = randomBytes(32).toString('base64url');
-    await this.deps.links.issue('webauthn_registration', { userId: user.id, binding }, challenge);
+    const challenge = await this.challenge('webauthn_registration', { userId: user.id, binding });
     return generateRegistrationOptions({
       rpName: this.deps.displayName, rpID: this.rpId, userName: user.email, userDisplayName: user.name ?? user.email,
       userID: new TextEncoder().encode(user.id), challenge, attestationType: 'none', timeout: 300_000,
@@ -124,8 +134,7 @@ export class Passkeys {
    * factor); for nobody yet, any discoverable passkey (sign-in without a password).
    */
   async authenticationOptions(ceremony: Ceremony): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const challenge = randomBytes(32).toString('base64url');
-    await this.deps.links.issue('webauthn_authentication', { userId: ceremony.userId, binding: ceremony.binding }, challenge);
+    const challenge = await this.challenge('webauthn_authentication', ceremony);
     const allow = ceremony.userId ? (await this.passkeysOf(ceremony.userId)).map((f) => ({ id: f.credentialId!, transports: f.transports })) : undefined;
     return generateAuthenticationOptions({ rpID: this.rpId, challenge, userVerification: 'required', timeout: 300_000, allowCredentials: allow });
   }

@@ -149,3 +149,15 @@ export async function enrolApp(api: ReturnType<typeof personApi>, password: stri
   if (confirmed.status !== 200) throw new Error(`confirmation refused: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
   return { secret: started.body.secret as string, factorId: started.body.factor.id as string, recoveryCodes: confirmed.body.recovery_codes as string[] };
 }
+
+/** The answer to a page's passkey form: the options it asks for (POSTing its hidden fields), answered by `sign`. */
+export async function passkeyAnswer(agent: FormAgent, issuer: string, html: string, step: 'passkey' | 'enrol-passkey',
+  sign: (options: any) => unknown): Promise<PageAnswer> {
+  const form = formNamed(html, `/${step}`);
+  const optionsUrl = new RegExp(`action="${form.action}" data-webauthn="[a-z]+" data-options="([^"]+)"`).exec(html)![1];
+  const { response: _r, ...fields } = form.fields;
+  const res = await agent.request(new URL(optionsUrl, issuer).href, { form: fields });
+  if (res.status !== 200) throw new Error(`passkey options refused: ${res.status} ${await res.text()}`);
+  const { options } = await res.json() as { options: unknown };
+  return { step, fields: { response: JSON.stringify(sign(options)) } };
+}
