@@ -7,10 +7,10 @@ import type { Organization, Store } from '../store/ports.js';
 
 /**
  * An organization's requirement of a second factor (`mfa_required`). Its members sign in with one
- * (those without enrol at their next sign-in), whatever app or page they sign in through.
- * Requiring it strengthens every member and needs `organizations:write` (the route's); no longer
- * requiring it weakens every member, so it needs all an admin holds (SPEC §2a: nobody weakens
- * someone stronger than themselves), from a live credential.
+ * (those without enrol at their next sign-in), whatever app or page they sign in through. It is
+ * how every member signs in, so changing it (either way) takes a live credential holding every
+ * permission any enabled member holds (SPEC §2a: nobody weakens, or decides for, someone
+ * stronger than themselves), besides the route's `organizations:write`.
  */
 export class MfaRequirement {
   constructor(private readonly deps: { store: Store; permissions: PermissionService; audit: AuditLog }) {}
@@ -28,10 +28,7 @@ export class MfaRequirement {
     assertReachesEnvironment(caller);
     const current = await this.deps.store.organizations.findById(organizationId);
     if (!current) throw problems.notFound('organization');
-    if (current.mfaRequired && !required) {
-      const admin = await this.deps.permissions.permissionsOfRoles(organizationId, ['admin']);
-      assertHolds(caller, admin, 'You cannot stop requiring a second factor of members who hold');
-    }
+    assertHolds(caller, await this.deps.permissions.heldByMembers(organizationId), 'You cannot change how members sign in when they hold');
     const updated = await this.deps.store.organizations.update(organizationId, { mfaRequired: required });
     if (!updated) throw problems.notFound('organization');
     if (current.mfaRequired !== required) {

@@ -1,19 +1,27 @@
 import { z } from 'zod';
+import type { MfaRequirement } from '../accounts/mfa-requirement.js';
 import type { Organizations } from '../identity/organizations.js';
 import type { Organization } from '../store/ports.js';
 import { orgRoute, serverRoute, type AnyRoute } from './route-kit.js';
 import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
 
 const organizationObject = z.object({
-  object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(), created_at: timestamp,
+  object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(),
+  mfa_required: z.boolean().describe('members sign in with a second factor (those without one enrol at their next sign-in)'),
+  created_at: timestamp,
 });
 
 export const organizationToJson = (o: Organization) => ({
-  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, created_at: o.createdAt.toISOString(),
+  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, mfa_required: o.mfaRequired,
+  created_at: o.createdAt.toISOString(),
 });
 
-/** Creating and listing organizations needs a server-scoped credential; reading one, membership. */
-export function organizationRoutes(organizations: Organizations): AnyRoute[] {
+/**
+ * Creating and listing organizations needs a server-scoped credential; reading one, membership;
+ * requiring a second factor of its members, `organizations:write` (and all an admin holds to stop
+ * requiring it: see `MfaRequirement`).
+ */
+export function organizationRoutes(organizations: Organizations, mfaRequirement?: MfaRequirement): AnyRoute[] {
   return [
     serverRoute({
       method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',
@@ -35,5 +43,11 @@ export function organizationRoutes(organizations: Organizations): AnyRoute[] {
       permission: 'organizations:read', response: organizationObject,
       handle: async ({ org }) => organizationToJson(org),
     }),
+    ...(mfaRequirement ? [orgRoute({
+      method: 'patch', path: '/organizations/{org}', tag: 'Organizations', summary: 'Require (or stop requiring) a second factor of the members',
+      permission: 'organizations:write', response: organizationObject,
+      body: z.object({ mfa_required: z.boolean().describe('true: members sign in with a second factor; false needs all an admin holds') }).strict(),
+      handle: async ({ org, caller, body }) => organizationToJson(await mfaRequirement.set(caller, org.id, body.mfa_required)),
+    })] : []),
   ];
 }
