@@ -37,7 +37,7 @@ const STYLE = `
 background:#f3f4f6;color:#111827;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{width:100%;max-width:400px;margin:24px;background:#fff;border-radius:12px;padding:32px;
 box-shadow:0 1px 3px rgba(0,0,0,.1),0 8px 24px rgba(0,0,0,.06)}
-h1{font-size:1.4rem;margin:0 0 4px}p.lead{margin:0 0 24px;color:#4b5563}
+h1{font-size:1.4rem;margin:0 0 4px}h2{font-size:1.1rem;margin:24px 0 4px}p.lead{margin:0 0 24px;color:#4b5563}
 label{display:block;font-weight:600;margin:16px 0 6px}
 input[type=email],input[type=password]{width:100%;padding:10px 12px;font-size:1rem;border:1px solid #9ca3af;border-radius:8px}
 input:focus,button:focus{outline:3px solid #2563eb;outline-offset:2px}
