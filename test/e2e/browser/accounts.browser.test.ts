@@ -63,6 +63,7 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
     await audit(mailTab, 'confirm the address', findings);
     await mailTab.getByRole('button', { name: 'Confirm my address' }).click();
     await mailTab.getByRole('heading', { name: 'Email address confirmed' }).waitFor();
+    await audit(mailTab, 'address confirmed', findings);
     await mailTab.close();
 
     await page.getByRole('link', { name: 'Back to sign in' }).click();

@@ -73,6 +73,10 @@ describe('/v1/me', () => {
     expect(removed.status).toBe(204);
     expect((await p.api('GET', '/me')).body.mfa).toEqual({ enabled: false, factors: [], recovery_codes_remaining: 0 });
     expect(await server.gatehouse.accounts.recoveryCodes.use(p.user.id, fresh.body.recovery_codes[0])).toBe(false);
+    const events = (await server.gatehouse.audit.list(null, { limit: 100 })).items.filter((e) => e.target?.id === p.user.id);
+    expect(events.map((e) => [e.action, e.metadata])).toEqual([
+      ['account.factor_removed', { factor_id: factorId, type: 'totp' }], ['account.factor_added', { factor_id: factorId, type: 'totp' }],
+    ]);
   });
 
   it('is described in the OpenAPI document, for a person\'s own token', async () => {
