@@ -2,6 +2,8 @@ import type { ParsedMail } from 'mailparser';
 import * as oidc from 'openid-client';
 import { generate } from 'otplib';
 import type { Gatehouse } from '../../src/gatehouse.js';
+import { startTestServer, type RunningGatehouse } from './harness.js';
+import { startSmtpSink, type SmtpSink } from './mail.js';
 import { FormAgent, REDIRECT_URI } from './oauth.js';
 
 /** The hidden inputs and action of the form posting to `actionEnd` (e.g. `/mfa`), or the first form. */
@@ -160,4 +162,17 @@ export async function passkeyAnswer(agent: FormAgent, issuer: string, html: stri
   if (res.status !== 200) throw new Error(`passkey options refused: ${res.status} ${await res.text()}`);
   const { options } = await res.json() as { options: unknown };
   return { step, fields: { response: JSON.stringify(sign(options)) } };
+}
+
+/** A real SMTP server, and a listening Gatehouse sending its mail there. */
+export async function startWithSmtp(overrides: Record<string, unknown> = {}, options: Parameters<typeof startTestServer>[1] = {}) {
+  const smtp = await startSmtpSink();
+  const server = await startTestServer({ smtpUrl: smtp.url, ...overrides }, options);
+  return { server, smtp };
+}
+
+/** Stops what `startWithSmtp` started (either may be missing when the start failed or was skipped). */
+export async function stopWithSmtp(server?: RunningGatehouse, smtp?: SmtpSink): Promise<void> {
+  await server?.stop();
+  await smtp?.close();
 }

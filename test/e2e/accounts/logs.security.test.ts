@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/ops/logger.js';
-import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { enrolApp, followLink, linkIn, personApi, signUp, submitPage } from '../../support/accounts.js';
-import { startSmtpSink, type SmtpSink } from '../../support/mail.js';
+import type { RunningGatehouse } from '../../support/harness.js';
+import { enrolApp, followLink, linkIn, personApi, signUp, startWithSmtp, stopWithSmtp, submitPage } from '../../support/accounts.js';
+import type { SmtpSink } from '../../support/mail.js';
 import { userAccessToken } from '../../support/tokens.js';
 import { FormAgent, seedOAuth } from '../../support/oauth.js';
 
@@ -17,15 +17,9 @@ const memory = new Writable({
 let server: RunningGatehouse;
 let smtp: SmtpSink;
 
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  // trace: the most verbose level, so anything that logged a link, a code or a password would show
-  server = await startTestServer({ smtpUrl: smtp.url, logLevel: 'trace' }, { logger: createLogger('trace', memory) });
-});
-afterAll(async () => {
-  await server.stop();
-  await smtp.close();
-});
+// trace: the most verbose level, so anything that logged a link, a code or a password would show
+beforeAll(async () => ({ server, smtp } = await startWithSmtp({ logLevel: 'trace' }, { logger: createLogger('trace', memory) })));
+afterAll(() => stopWithSmtp(server, smtp));
 
 describe('the accounts flows', () => {
   it('log no password, link token, TOTP secret or recovery code, at any level', async () => {

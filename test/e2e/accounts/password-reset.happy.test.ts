@@ -1,20 +1,14 @@
 import * as oidc from 'openid-client';
-import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { followLink, linkIn, submitPage, visibleText } from '../../support/accounts.js';
-import { startSmtpSink, type SmtpSink } from '../../support/mail.js';
+import type { RunningGatehouse } from '../../support/harness.js';
+import { followLink, linkIn, startWithSmtp, stopWithSmtp, submitPage, visibleText } from '../../support/accounts.js';
+import type { SmtpSink } from '../../support/mail.js';
 import { clientConfig, FormAgent, loginAndExchange, openInteraction, refreshAt, seedOAuth, submitLoginForm } from '../../support/oauth.js';
 
 let server: RunningGatehouse;
 let smtp: SmtpSink;
 
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  server = await startTestServer({ smtpUrl: smtp.url });
-});
-afterAll(async () => {
-  await server.stop();
-  await smtp.close();
-});
+beforeAll(async () => ({ server, smtp } = await startWithSmtp()));
+afterAll(() => stopWithSmtp(server, smtp));
 
 describe('"Forgot password?"', () => {
   it('mails a 30-minute link; the new password ends every session and refresh token (openid-client), and the old password stops working', async () => {

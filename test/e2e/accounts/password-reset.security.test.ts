@@ -2,25 +2,18 @@ import { performance } from 'node:perf_hooks';
 import { tokenDigest } from '../../../src/accounts/links.js';
 import { newId } from '../../../src/domain/ids.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { followLink, formNamed, linkIn, settle, submitPage, visibleText } from '../../support/accounts.js';
-import { outboxMails, startSmtpSink, type SmtpSink } from '../../support/mail.js';
+import { followLink, formNamed, linkIn, settle, startWithSmtp, stopWithSmtp, submitPage, visibleText } from '../../support/accounts.js';
+import { outboxMails, type SmtpSink } from '../../support/mail.js';
 import { FormAgent, seedOAuth } from '../../support/oauth.js';
 
 let server: RunningGatehouse;
 let smtp: SmtpSink;
 
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  // generous budgets: the timing test below sends many requests from one address for one email
-  server = await startTestServer({
-    smtpUrl: smtp.url,
-    accounts: { selfSignup: true, displayName: 'Gatehouse', requestsPerIp: { limit: 10_000, windowSeconds: 900 }, mailsPerAddress: { limit: 10_000, windowSeconds: 3600 } },
-  });
-});
-afterAll(async () => {
-  await server.stop();
-  await smtp.close();
-});
+// generous budgets: the timing test below sends many requests from one address for one email
+beforeAll(async () => ({ server, smtp } = await startWithSmtp({
+  accounts: { selfSignup: true, displayName: 'Gatehouse', requestsPerIp: { limit: 10_000, windowSeconds: 900 }, mailsPerAddress: { limit: 10_000, windowSeconds: 3600 } },
+})));
+afterAll(() => stopWithSmtp(server, smtp));
 
 /** Asks for a reset link; @returns the page and the link mailed (after the background work and the outbox ran). */
 async function requestLink(email: string) {

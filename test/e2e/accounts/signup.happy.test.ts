@@ -1,21 +1,15 @@
 import * as oidc from 'openid-client';
 import { OPERATOR } from '../../../src/audit/actor.js';
-import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { followLink, linkIn, postForm, signUp, visibleText } from '../../support/accounts.js';
-import { startSmtpSink, type SmtpSink } from '../../support/mail.js';
+import type { RunningGatehouse } from '../../support/harness.js';
+import { followLink, linkIn, postForm, signUp, startWithSmtp, stopWithSmtp, visibleText } from '../../support/accounts.js';
+import type { SmtpSink } from '../../support/mail.js';
 import { clientConfig, FormAgent, loginAndExchange, openInteraction, REDIRECT_URI, submitLoginForm } from '../../support/oauth.js';
 
 let server: RunningGatehouse;
 let smtp: SmtpSink;
 
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  server = await startTestServer({ smtpUrl: smtp.url });
-});
-afterAll(async () => {
-  await server.stop();
-  await smtp.close();
-});
+beforeAll(async () => ({ server, smtp } = await startWithSmtp()));
+afterAll(() => stopWithSmtp(server, smtp));
 
 const PASSWORD = 'a long sign-up passphrase';
 

@@ -1,8 +1,8 @@
 import { tokenDigest } from '../../../src/accounts/links.js';
 import { newId } from '../../../src/domain/ids.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { followLink, formNamed, linkIn, settle, signUp, visibleText } from '../../support/accounts.js';
-import { startSmtpSink, type SmtpSink } from '../../support/mail.js';
+import { followLink, formNamed, linkIn, settle, signUp, startWithSmtp, stopWithSmtp, visibleText } from '../../support/accounts.js';
+import type { SmtpSink } from '../../support/mail.js';
 import { clientConfig, FormAgent, loginAndExchange, openInteraction, refreshAt, seedOAuth } from '../../support/oauth.js';
 
 let server: RunningGatehouse;
@@ -11,14 +11,8 @@ const budgets = (requests: number, mails: number) => ({
   selfSignup: true, displayName: 'Gatehouse', requestsPerIp: { limit: requests, windowSeconds: 900 }, mailsPerAddress: { limit: mails, windowSeconds: 3600 },
 });
 
-beforeAll(async () => {
-  smtp = await startSmtpSink();
-  server = await startTestServer({ smtpUrl: smtp.url, accounts: budgets(1000, 3) });
-});
-afterAll(async () => {
-  await server.stop();
-  await smtp.close();
-});
+beforeAll(async () => ({ server, smtp } = await startWithSmtp({ accounts: budgets(1000, 3) })));
+afterAll(() => stopWithSmtp(server, smtp));
 
 const PASSWORD = 'a long sign-up passphrase';
 

@@ -2,9 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import * as oidc from 'openid-client';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { OPERATOR } from '../../../src/audit/actor.js';
+import { startWithSmtp, stopWithSmtp } from '../../support/accounts.js';
+import { chromiumAvailable, launchChromium } from '../../support/browser.js';
 import type { RunningGatehouse } from '../../support/harness.js';
+import type { SmtpSink } from '../../support/mail.js';
 import { clientConfig } from '../../support/oauth.js';
 
 /** An app's redirect target the browser can land on (a page that says "signed in"). */
@@ -53,6 +56,31 @@ export async function authorization(config: oidc.Configuration, redirectUri: str
 export async function audit(page: Page, label: string, findings: string[]): Promise<void> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   for (const v of result.violations) findings.push(`${label}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const width = await page.evaluate('document.documentElement.scrollWidth') as number;
   if (width > 390) findings.push(`${label}: ${width} px wide at a 390 px viewport`);
+}
+
+/** What a browser test of the accounts pages works with, filled in before its first test. */
+export interface BrowserSuite {
+  server: RunningGatehouse;
+  smtp: SmtpSink;
+  callback: Awaited<ReturnType<typeof startCallback>>;
+  browser: Browser;
+}
+
+/** A Gatehouse mailing to a real SMTP server, an app's callback page and Chromium, for the enclosing file. */
+export function browserSuite(issuerHost?: 'localhost'): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  beforeAll(async () => {
+    if (!chromiumAvailable) return;
+    Object.assign(suite, await startWithSmtp({}, { issuerHost }));
+    suite.callback = await startCallback(issuerHost);
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.callback?.close();
+    await stopWithSmtp(suite.server, suite.smtp);
+  });
+  return suite;
 }

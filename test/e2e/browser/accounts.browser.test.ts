@@ -1,39 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { generate } from 'otplib';
-import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { chromiumAvailable as available, describeBrowser, launchChromium } from '../../support/browser.js';
+import { describeBrowser } from '../../support/browser.js';
 import { linkIn } from '../../support/accounts.js';
 import { seedOAuth } from '../../support/oauth.js';
-import { startSmtpSink, type SmtpSink } from '../../support/mail.js';
-import { audit, authorization, startCallback, vendorApp } from './accounts-fixture.js';
+import { audit, authorization, browserSuite, vendorApp } from './accounts-fixture.js';
 
-let server: RunningGatehouse;
-let smtp: SmtpSink;
-let callback: Awaited<ReturnType<typeof startCallback>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!available) return;
-  smtp = await startSmtpSink();
-  server = await startTestServer({ smtpUrl: smtp.url });
-  callback = await startCallback();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  if (!available) return;
-  await browser?.close();
-  await callback?.close();
-  await server?.stop();
-  await smtp?.close();
-});
+const s = browserSuite();
 
 const code = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
 
 describeBrowser('an account in a real browser, 390 px wide', () => {
   it('signs up, verifies the email, signs in and sets up an authenticator app, signs out, and signs in with password and code', async () => {
-    const config = await vendorApp(server, callback.url);
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const config = await vendorApp(s.server, s.callback.url);
+    const context = await s.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text()); });
@@ -42,7 +21,7 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
     const email = 'ada@rockets.example';
     const password = 'a long and careful passphrase';
 
-    const first = await authorization(config, callback.url);
+    const first = await authorization(config, s.callback.url);
     await page.goto(first.url);
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
@@ -56,7 +35,7 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
     await audit(page, 'check your mail', findings);
 
     // the link, opened in another tab as from a mail client
-    const link = linkIn(await smtp.next(), '/verify-email');
+    const link = linkIn(await s.smtp.next(), '/verify-email');
     const mailTab = await context.newPage();
     await mailTab.goto(link.href);
     await mailTab.getByRole('heading', { name: 'Confirm your email address' }).waitFor();
@@ -84,14 +63,14 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
     expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
     await page.getByRole('button', { name: 'I saved them, continue' }).click();
     await page.getByRole('button', { name: 'Allow' }).click();
-    await page.waitForURL((u) => u.href.startsWith(callback.url));
+    await page.waitForURL((u) => u.href.startsWith(s.callback.url));
     expect((await first.redeem(page.url())).claims()).toMatchObject({ email, email_verified: true, amr: ['pwd', 'otp', 'mfa'] });
 
-    await page.goto(`${server.url}/session/end`);
+    await page.goto(`${s.server.url}/session/end`);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
 
-    const second = await authorization(config, callback.url);
+    const second = await authorization(config, s.callback.url);
     await page.goto(second.url);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
@@ -100,7 +79,7 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
     await audit(page, 'second factor', findings);
     await page.getByLabel('Code from your authenticator app, or a recovery code').fill(await code(secret, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
-    await page.waitForURL((u) => u.href.startsWith(callback.url));
+    await page.waitForURL((u) => u.href.startsWith(s.callback.url));
     expect((await second.redeem(page.url())).claims()).toMatchObject({ email, amr: ['pwd', 'otp', 'mfa'] });
 
     expect(findings).toEqual([]);
@@ -109,21 +88,21 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
   });
 
   it('resets a forgotten password with JavaScript off, the pages passing axe at 390 px', async () => {
-    const { user, email } = await seedOAuth(server.gatehouse);
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { user, email } = await seedOAuth(s.server.gatehouse);
+    const context = await s.browser.newContext({ viewport: { width: 390, height: 844 } });
     // axe runs in a page with script; the person's own tab has none
     const page: Page = await context.newPage();
     const findings: string[] = [];
-    await page.goto(`${server.url}/password/forgot`);
+    await page.goto(`${s.server.url}/password/forgot`);
     await audit(page, 'forgot password', findings);
-    const noScript = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+    const noScript = await s.browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
     const tab = await noScript.newPage();
-    await tab.goto(`${server.url}/password/forgot`);
+    await tab.goto(`${s.server.url}/password/forgot`);
     await tab.getByLabel('Email').fill(email);
     await tab.getByRole('button', { name: 'Send the link' }).click();
     await tab.getByRole('heading', { name: 'Check your mail' }).waitFor();
-    let mail = await smtp.next();
-    while (!mail.text?.includes('/password/reset')) mail = await smtp.next();
+    let mail = await s.smtp.next();
+    while (!mail.text?.includes('/password/reset')) mail = await s.smtp.next();
     const link = linkIn(mail, '/password/reset');
     await tab.goto(link.href);
     await page.goto(link.href);
@@ -132,8 +111,8 @@ describeBrowser('an account in a real browser, 390 px wide', () => {
     await tab.getByLabel('Repeat it').fill('another long passphrase');
     await tab.getByRole('button', { name: 'Set the password' }).click();
     await tab.getByRole('heading', { name: 'Password changed' }).waitFor();
-    await smtp.next();
-    expect(await server.gatehouse.identity.users.verifyPassword(email, 'another long passphrase')).toMatchObject({ id: user.id });
+    await s.smtp.next();
+    expect(await s.server.gatehouse.identity.users.verifyPassword(email, 'another long passphrase')).toMatchObject({ id: user.id });
     expect(findings).toEqual([]);
     await noScript.close();
     await context.close();

@@ -1,31 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { chromiumAvailable as available, describeBrowser, launchChromium } from '../../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describeBrowser } from '../../support/browser.js';
 import { linkIn } from '../../support/accounts.js';
-import { startSmtpSink, type SmtpSink } from '../../support/mail.js';
-import { audit, authorization, startCallback, vendorApp } from './accounts-fixture.js';
+import { audit, authorization, browserSuite, vendorApp } from './accounts-fixture.js';
 
-let server: RunningGatehouse;
-let smtp: SmtpSink;
-let callback: Awaited<ReturnType<typeof startCallback>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!available) return;
-  smtp = await startSmtpSink();
-  // a passkey's RP ID is a domain: the issuer is http://localhost:<port> here
-  server = await startTestServer({ smtpUrl: smtp.url }, { issuerHost: 'localhost' });
-  callback = await startCallback('localhost');
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  if (!available) return;
-  await browser?.close();
-  await callback?.close();
-  await server?.stop();
-  await smtp?.close();
-});
+// a passkey's RP ID is a domain: the issuer is http://localhost:<port> here
+const s = browserSuite('localhost');
 
 /** Chromium's virtual authenticator in this tab: a platform passkey holder with user verification (CDP WebAuthn domain). */
 async function virtualAuthenticator(context: BrowserContext, page: Page) {
@@ -39,8 +18,8 @@ async function virtualAuthenticator(context: BrowserContext, page: Page) {
 
 describeBrowser('passkeys in a real browser (virtual authenticator)', () => {
   it('enrols a passkey at sign-in, then signs in with it alone from the login page', async () => {
-    const config = await vendorApp(server, callback.url);
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const config = await vendorApp(s.server, s.callback.url);
+    const context = await s.browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const authenticator = await virtualAuthenticator(context, page);
     const problems: string[] = [];
@@ -50,17 +29,17 @@ describeBrowser('passkeys in a real browser (virtual authenticator)', () => {
     const email = 'grace@rockets.example';
     const password = 'a passphrase she will rarely type';
 
-    await page.goto(`${server.url}/signup`);
+    await page.goto(`${s.server.url}/signup`);
     await page.getByLabel('Work email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Organization name').fill('Hopper Labs');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
-    await page.goto(linkIn(await smtp.next(), '/verify-email').href);
+    await page.goto(linkIn(await s.smtp.next(), '/verify-email').href);
     await page.getByRole('button', { name: 'Confirm my address' }).click();
     await page.getByRole('heading', { name: 'Email address confirmed' }).waitFor();
 
-    const first = await authorization(config, callback.url);
+    const first = await authorization(config, s.callback.url);
     await page.goto(first.url);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
     await audit(page, 'login with passkey button', findings);
@@ -73,19 +52,19 @@ describeBrowser('passkeys in a real browser (virtual authenticator)', () => {
     expect(await authenticator.credentials()).toEqual([expect.objectContaining({ isResidentCredential: true, rpId: 'localhost' })]);
     await page.getByRole('button', { name: 'I saved them, continue' }).click();
     await page.getByRole('button', { name: 'Allow' }).click();
-    await page.waitForURL((u) => u.href.startsWith(callback.url));
+    await page.waitForURL((u) => u.href.startsWith(s.callback.url));
     expect((await first.redeem(page.url())).claims()).toMatchObject({ email, amr: ['pwd', 'hwk', 'mfa'] });
-    const [factor] = await server.gatehouse.accounts.factors.confirmed((await server.gatehouse.identity.users.getByEmail(email))!.id);
+    const [factor] = await s.server.gatehouse.accounts.factors.confirmed((await s.server.gatehouse.identity.users.getByEmail(email))!.id);
     expect(factor).toMatchObject({ type: 'passkey', credentialId: expect.any(String) });
 
-    await page.goto(`${server.url}/session/end`);
+    await page.goto(`${s.server.url}/session/end`);
     await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
 
-    const second = await authorization(config, callback.url);
+    const second = await authorization(config, s.callback.url);
     await page.goto(second.url);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await page.waitForURL((u) => u.href.startsWith(callback.url));
+    await page.waitForURL((u) => u.href.startsWith(s.callback.url));
     expect((await second.redeem(page.url())).claims()).toMatchObject({ email, amr: ['hwk', 'mfa'] });
 
     expect(findings).toEqual([]);
