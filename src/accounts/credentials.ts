@@ -37,8 +37,12 @@ export class Credentials {
     const problem = passwordProblem(password);
     if (problem) throw problems.validation([{ field: 'new_password', message: problem }]);
     await this.deps.identity.users.update(user.id, { password: password as string });
-    // a reset link proves the address as much as a verification link does
-    if (why === 'reset' && !user.emailVerified) await this.deps.store.users.update(user.id, { emailVerified: true });
+    if (why === 'reset') {
+      // a reset link proves the address as much as a verification link does; and whoever failed
+      // to sign in as the person before no longer holds them back
+      if (!user.emailVerified) await this.deps.store.users.update(user.id, { emailVerified: true });
+      await forgetLoginAttempts(this.deps.store, user.email);
+    }
     const ended = await this.deps.store.oidc.revokeByAccountId(user.id);
     await this.deps.links.revokeAll(user.id, 'password_reset');
     await recordAccountEvent(this.deps.audit, user.id, why === 'reset' ? 'password_reset' : 'password_changed', ip, { sessions_ended: ended });

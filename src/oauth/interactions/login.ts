@@ -47,7 +47,10 @@ export function showLogin(ic: InteractionContext, extra: Pick<LoginView, 'email'
   return loginPage({
     action: `${base}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, ...extra,
     notice: reasons.includes('mfa_required') ? 'This organization requires two-step verification. Sign in again to continue.' : undefined,
-    links: { forgotPassword: FORGOT_PASSWORD_PATH, signup: accounts?.selfSignup ? `${SIGNUP_PATH}?interaction=${ic.uid}` : undefined },
+    links: {
+      forgotPassword: `${FORGOT_PASSWORD_PATH}?interaction=${ic.uid}`,
+      signup: accounts?.selfSignup ? `${SIGNUP_PATH}?interaction=${ic.uid}` : undefined,
+    },
     passkey: { options: `${base}/passkey-options`, action: `${base}/passkey`, script: WEBAUTHN_SCRIPT_PATH },
   });
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { tokenDigest } from '../../../src/accounts/links.js';
+import { takeLoginAttempt } from '../../../src/accounts/throttle.js';
 import { newId } from '../../../src/domain/ids.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { followLink, formNamed, linkIn, settle, startWithSmtp, stopWithSmtp, submitPage, visibleText } from '../../support/accounts.js';
@@ -78,6 +79,17 @@ describe('password reset links', () => {
     expect((await new FormAgent().request(`${server.url}/verify-email?token=${token}`)).status).toBe(404);
     expect((await followLink(server.url, link, NEW)).status).toBe(200);
     await smtp.next();
+  });
+
+  it('let a person locked out by failed sign-ins back in at once with the new password', async () => {
+    const { email, user } = await seedOAuth(server.gatehouse);
+    const throttles = server.gatehouse.config.throttles;
+    while ((await takeLoginAttempt(server.gatehouse.store, throttles, email, '203.0.113.9')) === null);
+    await requestLink(email);
+    expect((await followLink(server.url, await mailedLink(), NEW)).status).toBe(200);
+    await smtp.next();
+    expect(await takeLoginAttempt(server.gatehouse.store, throttles, email, '203.0.113.10')).toBeNull();
+    expect(await server.gatehouse.identity.users.verifyPassword(email, NEW.password)).toMatchObject({ id: user.id });
   });
 
   it('never go to a disabled account', async () => {
