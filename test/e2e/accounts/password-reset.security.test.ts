@@ -127,32 +127,42 @@ describe('the "Forgot password?" page', () => {
         }
         return emails;
       };
-      const knownEmails = await accountsFor('known', 65);
+      const knownEmails = await accountsFor('known', 105);
       const agent = new FormAgent();
       const page = await (await agent.request(`${quiet.url}/password/forgot`)).text();
       const { fields } = formNamed(page);
-      const timed = async (address: string) => {
+      const once = async (address: string) => {
         const started = performance.now();
         const res = await agent.request(`${quiet.url}/password/forgot`, { form: { ...fields, email: address } });
         await res.text();
         expect(res.status).toBe(200);
         return performance.now() - started;
       };
-      for (let i = 0; i < 10; i++) await timed(i % 2 ? knownEmails.pop()! : `warm-${i}@example.com`);
+      // an address is asked three times in a row and its fastest answer counts: the load of a shared
+      // machine only ever adds time, and it would otherwise decide where the medians fall
+      const timed = async (address: string) => Math.min(await once(address), await once(address), await once(address));
+      for (let i = 0; i < 10; i++) await once(i % 2 ? knownEmails.pop()! : `warm-${i}@example.com`);
       const known: number[] = [];
       const unknown: number[] = [];
-      // interleaved at random, so load from the machine and from earlier background work falls on both alike
-      const order = Array.from({ length: 120 }, (_, i) => i % 2 === 0).sort(() => Math.random() - 0.5);
-      for (const [i, isKnown] of order.entries()) {
-        if (isKnown) known.push(await timed(knownEmails.pop()!));
-        else unknown.push(await timed(`nobody-${i}@example.com`));
+      // rounds of 10 pairs, each pair in random order, so whatever load the machine has falls on both
+      // alike; between rounds the work queued after the answers (200 ms later at the earliest) is let
+      // finish, so the answers timed are the pages' own and not this process catching up on it
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 10; i++) {
+          const pair = Math.random() < 0.5 ? [true, false] : [false, true];
+          for (const isKnown of pair) {
+            if (isKnown) known.push(await timed(knownEmails.pop()!));
+            else unknown.push(await timed(`nobody-${round}-${i}@example.com`));
+          }
+        }
+        await settle(quiet.gatehouse);
       }
       await settle(quiet.gatehouse);
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       const [a, b] = [median(known), median(unknown)];
       expect(Math.abs(a - b) / Math.min(a, b)).toBeLessThan(0.2);
       // the known address did get its links (the work happened, after the answers)
-      expect((await outboxMails(quiet.gatehouse.config.dataDir)).filter((m) => m.subject?.startsWith('Reset your password')).length).toBe(known.length + 5);
+      expect((await outboxMails(quiet.gatehouse.config.dataDir)).filter((m) => m.subject?.startsWith('Reset your password')).length).toBe(3 * known.length + 5);
       expect(knownEmails).toEqual([]);
     } finally {
       await quiet.stop();
