@@ -58,10 +58,10 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
     await page.goto(`${url}/console`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('Email').fill('admin@acme.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await Promise.all([page.waitForURL(/\/console\/o\/acme\/api-keys/), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([page.waitForURL(/\/console\/o\/acme\/api-keys/), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
     await page.screenshot({ path: `${OUT}/console-api-keys.png` });
 
     await page.getByRole('button', { name: 'Create API key' }).click();

@@ -4,6 +4,7 @@ import type { Config } from './config/schema.js';
 import { Secrets } from './domain/secrets.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { requestContext, securityHeaders } from './http/edge.js';
+import { createAccounts, type Accounts } from './accounts/index.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { createApiKeysPart } from './api-keys/index.js';
 import { createConsole } from './console/index.js';
@@ -12,7 +13,9 @@ import type { UsageRecorder } from './api-keys/usage-recorder.js';
 import { AuditLog } from './audit/audit-log.js';
 import { Events } from './events/emitter.js';
 import { createMail, type MailPart } from './mail/index.js';
+import { accountRoutes } from './oauth/interactions/account-routes.js';
 import { invitationRoutes } from './oauth/interactions/invitation-routes.js';
+import { webauthnScript } from './oauth/interactions/webauthn-script.js';
 import { healthRoutes } from './ops/health.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
@@ -35,6 +38,8 @@ export interface Gatehouse {
   secrets: Secrets;
   /** organizations, users, roles, resources, permissions, passwords */
   identity: Identity;
+  /** sign-up, email verification, password reset and change, second factors (SPEC §7) */
+  accounts: Accounts;
   /** API-key lifecycle (create, rotate, revoke…) */
   apiKeys: ApiKeyService;
   /** buffered API-key usage; the resource server calls `touch` */
@@ -84,12 +89,13 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const mail = createMail({ config, store: store.mailOutbox, secrets, logger });
   mail.worker.start();
   const identity = createIdentity({ store, config, mailer: mail.mailer, events, audit });
+  const accounts = createAccounts({ config, store, secrets, identity, mailer: mail.mailer, audit, logger });
   const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit, events });
   // what a departing member created goes with them (SPEC §4)
   identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, events });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
   const webhooks = createWebhooksPart({
     store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
     config: config.webhooks, logger,
@@ -115,7 +121,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, events, webhooks, mail, oauth, resourceServer, app,
+    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, resourceServer, app,
     shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
@@ -124,6 +130,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       resourceServer.close();
       await oauth.close();
       await usage.close();
+      // the mails pages queued after answering go into the outbox before the worker stops
+      await accounts.background.close();
       await mail.worker.close();
       if (!options.store) await store.close();
     },
@@ -138,12 +146,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
-    authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
+    authenticate: resourceServer.authenticate(), authenticateSelf: resourceServer.authenticate({ enforceReadOnly: false }),
+    requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
+  app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));
+  app.use(webauthnScript());
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;
   app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));

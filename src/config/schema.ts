@@ -117,6 +117,19 @@ export const configSchema = z.object({
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),
   webhooks,
+  accounts: z.object({
+    /** whether anyone may create an organization and its first admin at `/signup` */
+    selfSignup: z.boolean(),
+    /** the name authenticator apps list a TOTP under and passkey prompts show */
+    displayName: z.string().min(1).max(64),
+    /** sign-up, password-reset and verification-link requests per client address */
+    requestsPerIp: window,
+    /** mails of one kind (verification, password reset, "you already have an account") one address receives at most */
+    mailsPerAddress: window,
+  }).default({
+    selfSignup: true, displayName: 'Gatehouse',
+    requestsPerIp: { limit: 20, windowSeconds: 900 }, mailsPerAddress: { limit: 3, windowSeconds: 3600 },
+  }),
 }).refine((c) => c.defaultPlan in c.plans, { path: ['defaultPlan'], message: 'must name one of the configured plans' });
 
 export type Config = z.infer<typeof configSchema>;

@@ -3,6 +3,7 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
+import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { Events } from '../events/emitter.js';
@@ -30,6 +31,8 @@ export interface OAuthOptions {
   secrets: Secrets;
   logger: Logger;
   identity: Identity;
+  /** sign-up links, second factors and passkeys at sign-in, organizations that require them */
+  accounts: Accounts;
   metrics?: Metrics;
   /** OAuth's events (app.connected, app.disconnected, refresh_token.reuse_detected), each stored with its change */
   events: Events;
@@ -100,6 +103,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
     const configuration = providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+      mfaRequirement: options.accounts.mfaRequirement,
     });
     const built = new Provider(config.issuer, withFirstParty(configuration, {
       firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
@@ -120,7 +124,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const middleware = compose([
     throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
-      provider, identity, clients: served, store, config, logger, acting, authorizations: families,
+      provider, identity, clients: served, store, config, logger, acting, authorizations: families, accounts: options.accounts,
       csrfKey: secrets.key('csrf'), metrics: options.metrics,
     }),
     host.middleware(async (ctx) => {

@@ -76,7 +76,6 @@ export function jwtUserinfo(deps: UserinfoDeps) {
       invalidToken(ctx, 'the account is no longer available');
       return true;
     }
-    const verified = (user as { emailVerified?: boolean }).emailVerified ?? false;
     const origin = ctx.get('origin');
     if (origin && typeof payload.client_id === 'string' && (await deps.corsAllowed?.(payload.client_id, origin))) {
       ctx.set('Access-Control-Allow-Origin', origin);
@@ -85,7 +84,7 @@ export function jwtUserinfo(deps: UserinfoDeps) {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       sub: user.id,
-      ...(scopes.has('email') ? { email: user.email, email_verified: verified } : {}),
+      ...(scopes.has('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
       ...(scopes.has('profile') && user.name ? { name: user.name } : {}),
     };
     return true;

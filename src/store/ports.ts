@@ -52,6 +52,8 @@ export interface Organization {
   slug: string;
   name: string;
   plan: string;
+  /** its members must sign in with a second factor; those without one enrol at their next sign-in */
+  mfaRequired: boolean;
   createdAt: Date;
 }
 
@@ -61,7 +63,7 @@ export interface OrganizationStore {
   findById(id: string): Promise<Organization | null>;
   findBySlug(slug: string): Promise<Organization | null>;
   list(page: PageRequest): Promise<Page<Organization>>;
-  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan'>>): Promise<Organization | null>;
+  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired'>>): Promise<Organization | null>;
 }
 
 export interface User {
@@ -72,6 +74,11 @@ export interface User {
   /** argon2id PHC string */
   passwordHash: string;
   disabled: boolean;
+  /**
+   * the person showed they receive mail at `email` (a verification or reset link, an accepted
+   * invitation); accounts the operator made count as verified. No token is issued before.
+   */
+  emailVerified: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -81,7 +88,7 @@ export interface UserStore {
   create(user: User): Promise<void>;
   findById(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
-  update(id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'disabled' | 'updatedAt'>>): Promise<User | null>;
+  update(id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'disabled' | 'emailVerified' | 'updatedAt'>>): Promise<User | null>;
 }
 
 export interface Membership {
@@ -279,6 +286,11 @@ export interface OidcPayloadStore {
   destroy(model: string, id: string): Promise<void>;
   /** removes every payload of every model whose `grantId` matches; `events` are written when it removed any */
   revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void>;
+  /**
+   * removes every payload of every model whose own `accountId` matches (sessions, grants, codes,
+   * refresh and device codes of one person): how many
+   */
+  revokeByAccountId(accountId: string): Promise<number>;
 }
 
 /**
@@ -591,6 +603,96 @@ export interface MailOutboxStore {
   markFailed(id: string, owner: string, at: Date, error: string, nextAttemptAt: Date | null): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- accounts: links, challenges, factors
+
+export type AccountTokenKind = 'email_verification' | 'password_reset' | 'webauthn_registration' | 'webauthn_authentication';
+
+/**
+ * A single-use, short-lived secret of an account: a mailed link's token (email verification,
+ * password reset) or a WebAuthn challenge. Only its digest is stored.
+ */
+export interface AccountToken {
+  id: string;
+  kind: AccountTokenKind;
+  /** the person it acts for; null for a passkey sign-in challenge (any passkey may answer it) */
+  userId: string | null;
+  /** SHA-256 (base64url) of the token; the token itself is never stored */
+  digest: string;
+  /** what else it belongs to (a challenge's sign-in interaction), or null */
+  binding: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface AccountTokenStore {
+  /** @throws UniqueViolation('digest') */
+  create(token: AccountToken): Promise<void>;
+  findByDigest(digest: string): Promise<AccountToken | null>;
+  /**
+   * Marks the token used, only while it is unused and unexpired at `at` (a compare-and-set: of
+   * concurrent callers exactly one gets it). @returns the token as it was before, else null
+   */
+  consume(digest: string, at: Date): Promise<AccountToken | null>;
+  /** Marks every unused token of this kind of the person used (a newer link supersedes them). @returns how many */
+  revokeAll(userId: string, kind: AccountTokenKind, at: Date): Promise<number>;
+}
+
+export type FactorType = 'totp' | 'passkey';
+
+/** A second factor of a person: an authenticator app (TOTP, RFC 6238) or a passkey (WebAuthn). */
+export interface Factor {
+  id: string;
+  userId: string;
+  type: FactorType;
+  /** what the person calls it */
+  name: string;
+  /** TOTP: the shared secret sealed with GATEHOUSE_SECRET; null for passkeys */
+  sealedSecret: string | null;
+  /** passkey: the credential id (base64url), unique per deployment; null for TOTP */
+  credentialId: string | null;
+  /** passkey: the COSE public key (base64url); null for TOTP */
+  publicKey: string | null;
+  /** passkey: how the browser may reach the authenticator (`internal`, `usb`, …) */
+  transports: string[];
+  /** TOTP: the last time step accepted (codes of it and before are refused); passkey: the signature counter */
+  counter: number;
+  /** null while a TOTP enrolment waits for its first code */
+  confirmedAt: Date | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface FactorStore {
+  /** @throws UniqueViolation('credential_id') */
+  create(factor: Factor): Promise<void>;
+  findById(userId: string, id: string): Promise<Factor | null>;
+  findByCredentialId(credentialId: string): Promise<Factor | null>;
+  /** oldest first, confirmed or not */
+  listByUser(userId: string): Promise<Factor[]>;
+  /** Confirms a pending factor (a compare-and-set on `confirmedAt` null), setting its counter. @returns false when it was not pending */
+  confirm(userId: string, id: string, counter: number, at: Date): Promise<boolean>;
+  /**
+   * Moves the counter from `from` to `to` and sets `lastUsedAt`, only while it is still `from` (a
+   * compare-and-set): of two uses of one TOTP step, or two replays of one passkey signature, one wins.
+   */
+  advance(id: string, from: number, to: number, at: Date): Promise<boolean>;
+  delete(userId: string, id: string): Promise<boolean>;
+  /** removes the person's factors of this type still waiting for confirmation; how many */
+  deletePending(userId: string, type: FactorType): Promise<number>;
+}
+
+/** Single-use recovery codes of a person, stored as keyed digests. */
+export interface RecoveryCodeStore {
+  /** Replaces every code of the person with these, all or nothing. */
+  replace(userId: string, digests: string[], at: Date): Promise<void>;
+  /** Marks the code used, only while it is unused (a compare-and-set). @returns whether this call used it */
+  consume(userId: string, digest: string, at: Date): Promise<boolean>;
+  countUnused(userId: string): Promise<number>;
+  /** removes every code of the person */
+  deleteAll(userId: string): Promise<void>;
+}
+
 // ---------------------------------------------------------------- schema migrations
 
 export interface MigrationStep {
@@ -687,6 +789,9 @@ export interface Store {
   webhookEndpoints: WebhookEndpointStore;
   webhookDeliveries: WebhookDeliveryStore;
   jobLeases: JobLeaseStore;
+  accountTokens: AccountTokenStore;
+  factors: FactorStore;
+  recoveryCodes: RecoveryCodeStore;
   migrations: MigrationPort;
   consoleSessions: ConsoleSessionStore;
   /** a cheap round trip, for /readyz */

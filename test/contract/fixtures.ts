@@ -1,5 +1,5 @@
 import { newId } from '../../src/domain/ids.js';
-import type { ApiKeyRecord, Client, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
+import type { AccountToken, ApiKeyRecord, Client, Factor, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
 
 /** Dates with whole milliseconds a little in the past, like the services make them. */
 export const at = (msAgo = 0): Date => new Date(Date.now() - msAgo);
@@ -7,13 +7,13 @@ const unique = () => newId('t').slice(2);
 
 export function organization(over: Partial<Organization> = {}): Organization {
   const id = newId('org');
-  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', createdAt: at(), ...over };
+  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, createdAt: at(), ...over };
 }
 
 export function user(over: Partial<User> = {}): User {
   return {
     id: newId('usr'), email: `u-${unique()}@example.com`, name: 'Ada', passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$x$y',
-    disabled: false, createdAt: at(), updatedAt: at(), ...over,
+    disabled: false, emailVerified: true, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 
@@ -66,6 +66,20 @@ export function outboxMail(over: Partial<OutboxMail> = {}): OutboxMail {
     id: newId('mail'), kind: 'invitation', organizationId: newId('org'), sealed: `v1.sealed.${unique()}`, status: 'pending',
     attempts: 0, nextAttemptAt: at(1000), leaseOwner: null, leaseExpiresAt: null, lastError: null, createdAt: at(1000),
     finishedAt: null, dedupeKey: null, ...over,
+  };
+}
+
+export function accountToken(over: Partial<AccountToken> = {}): AccountToken {
+  return {
+    id: newId('tok'), kind: 'password_reset', userId: newId('usr'), digest: `digest-${unique()}`, binding: null, createdAt: at(),
+    expiresAt: at(-30 * 60_000), usedAt: null, ...over,
+  };
+}
+
+export function factor(userId: string, over: Partial<Factor> = {}): Factor {
+  return {
+    id: newId('mfa'), userId, type: 'passkey', name: 'Laptop', sealedSecret: null, credentialId: `cred-${unique()}`,
+    publicKey: 'pQECAyYgASFYIA', transports: ['internal', 'hybrid'], counter: 0, confirmedAt: at(), createdAt: at(), lastUsedAt: null, ...over,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Store } from '../../src/store/ports.js';
+import { accountsContract } from './aggregates/accounts.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
 import { appConnectionsContract } from './aggregates/app-connections.js';
 import { auditContract } from './aggregates/audit.js';
@@ -78,6 +79,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('invitations', () => invitationsContract(useStore(factory)));
     describe('mail outbox', () => mailOutboxContract(useStore(factory)));
+    describe('accounts', () => accountsContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
     describe('migrations', () => migrationsContract(useStore(factory)));
     describe('console sessions', () => consoleSessionsContract(useStore(factory)));

@@ -2,10 +2,12 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Store, StoreMigrations } from '../ports.js';
 import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
+import { MongoAccountTokens } from './account-tokens.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoFactors } from './factors.js';
 import { MongoInvitations } from './invitations.js';
 import { MongoMailOutbox } from './mail-outbox.js';
 import { MongoConsoleSessions } from './console-sessions.js';
@@ -16,6 +18,7 @@ import { MongoOidcPayloads } from './oidc-payloads.js';
 import { MongoOrganizations } from './organizations.js';
 import { MongoPermissionHolders } from './permission-holders.js';
 import { MongoRateLimits } from './rate-limits.js';
+import { MongoRecoveryCodes } from './recovery-codes.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
 import { MongoSigningKeys } from './signing-keys.js';
@@ -64,6 +67,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const apiKeys = new MongoApiKeys(conn, events);
   const clients = new MongoClients(conn);
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
+  const accountTokens = new MongoAccountTokens(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
@@ -89,6 +93,9 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     webhookEndpoints: new MongoWebhookEndpoints(conn, events),
     webhookDeliveries,
     jobLeases: new MongoJobLeases(conn),
+    accountTokens,
+    factors: new MongoFactors(conn),
+    recoveryCodes: new MongoRecoveryCodes(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');
@@ -103,6 +110,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       const kept = new Date(now.getTime() - OUTBOX_RETENTION_MS);
       await events.model.deleteMany({ dispatchedAt: { $ne: null, $lte: kept } });
       await webhookDeliveries.model.deleteMany({ completedAt: { $ne: null, $lte: kept } });
+      await accountTokens.model.deleteMany({ expiresAt: { $lte: now } });
     },
     async close() {
       await conn.close();

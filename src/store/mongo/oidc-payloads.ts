@@ -26,6 +26,8 @@ schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 schema.index({ grantId: 1 });
 schema.index({ model: 1, uid: 1 });
 schema.index({ model: 1, userCode: 1 });
+// a person's sessions, grants and tokens, ended together (password reset or change)
+schema.index({ 'payload.accountId': 1 }, { sparse: true });
 
 const key = (model: string, id: string) => `${model}/${id}`;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -91,6 +93,12 @@ export class MongoOidcPayloads implements OidcPayloadStore {
     await retryOnOutage(() => inTransaction(this.conn, async (session) => {
       if ((await this.model.deleteMany({ grantId }, { session })).deletedCount > 0) await this.events.writeInSession(events, session);
     }));
+  }
+
+  /** Idempotent like `revokeByGrantId`, and retried the same way. */
+  async revokeByAccountId(accountId: string): Promise<number> {
+    const result = await retryOnOutage(() => this.model.deleteMany({ 'payload.accountId': accountId }));
+    return result.deletedCount;
   }
 }
 

@@ -1,9 +1,11 @@
 import type { Store, StoreMigrations } from '../ports.js';
 import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
+import { SqliteAccountTokens } from './account-tokens.js';
 import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAppConnections } from './app-connections.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteClients } from './clients.js';
+import { SqliteFactors } from './factors.js';
 import { SqliteInvitations } from './invitations.js';
 import { SqliteMailOutbox } from './mail-outbox.js';
 import { SqliteConsoleSessions } from './console-sessions.js';
@@ -13,6 +15,7 @@ import { SqliteOidcPayloads } from './oidc-payloads.js';
 import { SqliteOrganizations } from './organizations.js';
 import { SqlitePermissionHolders } from './permission-holders.js';
 import { SqliteRateLimits } from './rate-limits.js';
+import { SqliteRecoveryCodes } from './recovery-codes.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
 import { SqliteMigrations } from './migrate.js';
@@ -42,6 +45,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const sweepEvents = db.prepare('DELETE FROM events WHERE dispatched_at IS NOT NULL AND dispatched_at <= ?');
   const sweepDeliveries = db.prepare('DELETE FROM webhook_deliveries WHERE completed_at IS NOT NULL AND completed_at <= ?');
+  const sweepAccountTokens = db.prepare('DELETE FROM account_tokens WHERE expires_at <= ?');
   const ping = db.prepare('SELECT 1');
   const mailOutbox = new SqliteMailOutbox(db);
   const sweepConsoleSessions = db.prepare('DELETE FROM console_sessions WHERE expires_at <= ?');
@@ -70,6 +74,9 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     webhookEndpoints: new SqliteWebhookEndpoints(db, events),
     webhookDeliveries,
     jobLeases: new SqliteJobLeases(db),
+    accountTokens: new SqliteAccountTokens(db),
+    factors: new SqliteFactors(db),
+    recoveryCodes: new SqliteRecoveryCodes(db),
     migrations,
     consoleSessions: new SqliteConsoleSessions(db),
     async ping() {
@@ -84,6 +91,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
         sweepConsoleSessions.run(now.getTime());
         sweepEvents.run(now.getTime() - OUTBOX_RETENTION_MS);
         sweepDeliveries.run(now.getTime() - OUTBOX_RETENTION_MS);
+        sweepAccountTokens.run(now.getTime());
       }).immediate();
     },
     async close() {

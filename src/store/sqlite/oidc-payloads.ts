@@ -20,6 +20,7 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
   private readonly markConsumed;
   private readonly remove;
   private readonly removeGrant;
+  private readonly removeAccount;
 
   constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     this.put = db.prepare(`INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, consumed, expires_at)
@@ -37,6 +38,8 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
     this.markConsumed = db.prepare('UPDATE oidc_payloads SET consumed = ? WHERE model = ? AND id = ? AND consumed IS NULL');
     this.remove = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
     this.removeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ?');
+    // the same expression as the index oidc_by_account
+    this.removeAccount = db.prepare("DELETE FROM oidc_payloads WHERE json_extract(payload, '$.accountId') = ?");
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void> {
@@ -75,6 +78,10 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
     this.db.transaction(() => {
       if (this.removeGrant.run(grantId).changes > 0) this.events.writeNow(events);
     }).immediate();
+  }
+
+  async revokeByAccountId(accountId: string): Promise<number> {
+    return this.removeAccount.run(accountId).changes;
   }
 }
 

@@ -167,4 +167,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE mail_outbox ADD COLUMN dedupe_key TEXT;
   CREATE UNIQUE INDEX mail_outbox_dedupe ON mail_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL;
   `,
+  `
+  -- accounts: verified emails (existing people count as verified), organizations requiring MFA, single-use links and challenges, second factors, recovery codes, a person's OIDC payloads
+  ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE organizations ADD COLUMN mfa_required INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE account_tokens (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT, digest TEXT NOT NULL UNIQUE, binding TEXT,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER
+  );
+  CREATE INDEX account_tokens_by_user ON account_tokens (user_id, kind) WHERE user_id IS NOT NULL;
+  CREATE INDEX account_tokens_by_expiry ON account_tokens (expires_at);
+  CREATE TABLE mfa_factors (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, sealed_secret TEXT,
+    credential_id TEXT UNIQUE, public_key TEXT, transports TEXT NOT NULL, counter INTEGER NOT NULL,
+    confirmed_at INTEGER, created_at INTEGER NOT NULL, last_used_at INTEGER
+  );
+  CREATE INDEX mfa_factors_by_user ON mfa_factors (user_id, id);
+  CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL, digest TEXT NOT NULL, created_at INTEGER NOT NULL, used_at INTEGER,
+    PRIMARY KEY (user_id, digest)
+  ) WITHOUT ROWID;
+  CREATE INDEX oidc_by_account ON oidc_payloads (json_extract(payload, '$.accountId'))
+    WHERE json_extract(payload, '$.accountId') IS NOT NULL;
+  `,
 ];

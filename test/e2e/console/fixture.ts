@@ -46,10 +46,10 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
  */
 export async function signIn(page: Page, base: string, email: string, pick?: string): Promise<void> {
   await page.goto(`${base}/console`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (pick) {
     await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
     await page.getByLabel(pick).check();

@@ -193,6 +193,8 @@ async function mutatingRoutes(): Promise<Route[]> {
   const doc = await (await fetch(`${server.url}/openapi.json`)).json() as Json;
   const routes: Route[] = [];
   for (const [path, ops] of Object.entries(doc.paths as Json)) {
+    // a person's own account holds no permission to escalate to: me.security.test.ts enumerates those routes
+    if (path === '/v1/me' || path.startsWith('/v1/me/')) continue;
     for (const [method, op] of Object.entries(ops as Json)) {
       if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
       const scope: Scope = path.startsWith('/v1/organizations/{org}') ? 'organization' : 'server';
@@ -217,6 +219,10 @@ async function call(route: Route, target: Target | null, headers: Record<string,
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
+
+/** The body's fields that are (`keep`) or are not server-scope fields. */
+const pick = (body: Json, fields: readonly string[], keep: boolean): Json =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => fields.includes(k) === keep)) as Json;
 
 const sendsServerFields = (route: Route, body: Json | undefined) => route.serverFields.some((f) => body !== undefined && f in body);
 
@@ -273,12 +279,18 @@ describe('every mutating route refuses callers weaker than what it would create 
         refusals++;
       }
       const eventsBefore = snapshotSqlite(dbPath).events;
-      // fields for server-scoped credentials only (an organization's plan) need the strong server key
-      const done = await call(route, target, strong[sendsServerFields(route, body) ? 'server' : route.scope], body);
+      // fields for server-scoped credentials only (an organization's plan) are sent by the strong
+      // server key, the rest by the route's strong caller (no one credential is both)
+      const valid: Array<[Record<string, string>, Json | undefined]> = sendsServerFields(route, body)
+        ? [[strong.server, pick(body!, route.serverFields, true)], [strong[route.scope], pick(body!, route.serverFields, false)]]
+        : [[strong[route.scope], body]];
+      for (const [headers, sent] of valid) {
+        const done = await call(route, target, headers, sent);
+        if (done.status < 200 || done.status > 299) failures.push(`${label} by a caller holding everything: ${done.status} ${JSON.stringify(done.body)} (body ${JSON.stringify(sent)})`);
+      }
       if (snapshotSqlite(dbPath).events !== eventsBefore) withEvents.push(label);
       // its mail (an invitation) leaves now, not during the next route's snapshots
       await server.gatehouse.mail.worker.drain();
-      if (done.status < 200 || done.status > 299) failures.push(`${label} by a caller holding everything: ${done.status} ${JSON.stringify(done.body)} (body ${JSON.stringify(body)})`);
     }
     expect(failures).toEqual([]);
     expect(refusals).toBeGreaterThan(routes.length * 4);
