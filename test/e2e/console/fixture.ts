@@ -25,9 +25,9 @@ export interface ConsoleWorld {
   member: string;
 }
 
-/** A real server with two organizations: an admin in both, a read-only member in acme. */
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
-  const server = await startTestServer();
+/** A real server (configuration `overrides`) with two organizations: an admin in both, a read-only member in acme. */
+export async function startConsoleWorld(overrides: Record<string, unknown> = {}): Promise<ConsoleWorld> {
+  const server = await startTestServer(overrides);
   const { identity } = server.gatehouse;
   const acme = await identity.organizations.create({ slug: 'acme', name: 'Acme Inc' });
   const beta = await identity.organizations.create({ slug: 'beta', name: 'Beta Labs' });
