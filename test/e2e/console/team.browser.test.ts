@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import AxeBuilder from '@axe-core/playwright';
 import Koa from 'koa';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { problemResponder } from '../../../src/resource-server/index.js';
 import { invitationLink, startSmtpSink, type SmtpSink } from '../../support/mail.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
-import { launchBrowser, signIn, startConsoleWorld, type ConsoleWorld } from './fixture.js';
+import { adminContext, launchBrowser, openPage as openIn, signIn, startConsoleWorld, violations, type ConsoleWorld } from './fixture.js';
 
 // browser globals inside page.evaluate callbacks (the tests are type-checked without the DOM library)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -41,9 +40,7 @@ beforeAll(async () => {
   pipelines = createServer(api.callback());
   await new Promise<void>((resolve) => pipelines.listen(0, '127.0.0.1', resolve));
   pipelinesUrl = `http://127.0.0.1:${(pipelines.address() as AddressInfo).port}`;
-  admin = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  admin.setDefaultTimeout(8000);
-  await signIn(await admin.newPage(), world.server.url, world.admin, 'Acme Inc');
+  admin = await adminContext(browser, world);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -53,11 +50,7 @@ afterAll(async () => {
   await Promise.all([smtp?.close(), receiver?.close()]);
 });
 
-async function openPage(path: string): Promise<Page> {
-  const page = admin.pages()[0];
-  await page.goto(`${world.server.url}${path}`);
-  return page;
-}
+const openPage = (path: string) => openIn(admin, world.server.url, path);
 
 /** Resolves once `done()` holds (checked every 50 ms), or fails after `ms`. */
 async function until(done: () => boolean, ms = 10_000): Promise<void> {
@@ -216,7 +209,7 @@ describe('members, webhooks and organization pages in a browser', () => {
       for (const path of paths) {
         await page.goto(`${world.server.url}${path}`);
         // axe takes 1–2 s a page here: every page at full width, the lists at 390 px as well
-        if (width > 400 || /(members|webhooks)$/.test(path)) found.push(...(await new AxeBuilder({ page }).analyze()).violations.map((v) => `${path}@${width} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+        if (width > 400 || /(members|webhooks)$/.test(path)) found.push(...(await violations(page)).map((v) => `@${width} ${v}`));
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         if (overflow > 0) found.push(`${path} is ${overflow}px wider than ${width}px`);
       }
@@ -225,7 +218,7 @@ describe('members, webhooks and organization pages in a browser', () => {
     await page.goto(`${world.server.url}/console/o/acme/members`);
     await page.getByRole('button', { name: 'Invite member' }).click();
     await page.getByRole('dialog').waitFor();
-    found.push(...(await new AxeBuilder({ page }).analyze()).violations.map((v) => `invite dialog ${v.id}`));
+    found.push(...await violations(page));
     expect(found).toEqual([]);
 
     const context = await browser.newContext();
