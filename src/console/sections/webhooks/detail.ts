@@ -6,7 +6,7 @@ import { pageOf, type Outcome } from '../../ui/view.js';
 import type { OrgPage } from '../section.js';
 import { apiFailure, flash, type Listing } from '../shared.js';
 import { endpointStatus } from './list.js';
-import { controls, endpointPath, eventsLabel, type DeliveryJson, type EndpointJson } from './model.js';
+import { controls, endpointPath, eventsLabel, GRACE_CHOICES, type DeliveryJson, type EndpointJson } from './model.js';
 
 const FLASHES = {
   updated: 'The endpoint was saved.',
@@ -15,7 +15,6 @@ const FLASHES = {
   redelivered: 'The delivery was queued again: the same event, with the same webhook-id.',
 };
 const STATUS_TONE = { pending: 'info', succeeded: 'ok', failed: 'warn' } as const;
-export const GRACE_CHOICES: Array<[string, string]> = [['0', 'no time (stops at once)'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
 
 function deliveries(page: OrgPage, e: EndpointJson, list: DeliveryJson[], mayAct: boolean): Raw {
   if (!list.length) return html`<div class="empty"><p>No deliveries yet: the endpoint receives the events that happen after it was created.</p></div>`;

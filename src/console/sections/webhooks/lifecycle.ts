@@ -3,8 +3,7 @@ import { problemOf } from '../../api/calls.js';
 import { redirectTo, type Outcome } from '../../ui/view.js';
 import type { OrgPage } from '../section.js';
 import { apiFailure, confirmation } from '../shared.js';
-import { GRACE_CHOICES } from './detail.js';
-import { endpointPath, type EndpointJson } from './model.js';
+import { endpointPath, GRACE_CHOICES, type EndpointJson } from './model.js';
 import { secretIssued } from './secret.js';
 
 const back = (page: OrgPage, done: string) => redirectTo(`${page.base}${endpointPath(page)}?done=${done}`);

@@ -33,6 +33,8 @@ export interface DeliveryJson {
 
 export const READ = 'webhooks:read';
 export const WRITE = 'webhooks:write';
+/** How long the previous signing secret keeps signing after a rotation (the API allows 0 to 7 days). */
+export const GRACE_CHOICES: Array<[string, string]> = [['0', 'no time (stops at once)'], ['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days']];
 export const endpointPath = (page: OrgPage) => `/webhooks/${encodeURIComponent(page.params.id)}`;
 
 /** The event types the person may subscribe to: each needs the read permission of its data. */
