@@ -107,6 +107,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     });
     const built = new Provider(config.issuer, withFirstParty(configuration, {
       firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
+      vocabulary: (organizationId) => identity.permissions.vocabulary(organizationId),
     }));
     built.use((ctx, next) => requests.run(ctx as KoaContextWithOIDC, next));
     checkClientSecretsWith(built, served);

@@ -74,9 +74,15 @@ describe('console security', () => {
     const csrf = csrfOf(await (await client.get('/console/o/acme/api-keys')).text());
     expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
     expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    // Origin: null (a form's own POST under Referrer-Policy: no-referrer) only from this origin
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { origin: 'null' } })).status).toBe(403);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { origin: 'null', 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form }, headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } })).status).toBe(403);
     expect(await keyCount()).toBe(before);
-    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf } })).status).toBe(201);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf }, headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } })).status).toBe(201);
     expect(await keyCount()).toBe(before + 1);
+    expect((await client.request('/console/o/acme/api-keys', { form: { ...form, _csrf: csrf } })).status).toBe(201);
+    expect(await keyCount()).toBe(before + 2);
   });
 
   it('acts only through the public API as the signed-in person: the change is audited as them, from their address', async () => {
