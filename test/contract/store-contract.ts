@@ -14,6 +14,7 @@ import { oidcContract } from './aggregates/oidc.js';
 import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
+import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
 import { usageContract } from './aggregates/usage.js';
 
 /** One opened backend: the store under test and, where the backend allows, a second connection to the same data. */
@@ -78,5 +79,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
     describe('migrations', () => migrationsContract(useStore(factory)));
     describe('console sessions', () => consoleSessionsContract(useStore(factory)));
+    describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
+    describe('SCIM users', () => scimUsersContract(useStore(factory)));
   });
 }

@@ -17,6 +17,8 @@ import { MongoPermissionHolders } from './permission-holders.js';
 import { MongoRateLimits } from './rate-limits.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
+import { MongoScimTokens } from './scim-tokens.js';
+import { MongoScimUsers } from './scim-users.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
@@ -55,6 +57,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const roles = new MongoRoles(conn);
   const apiKeys = new MongoApiKeys(conn);
   const clients = new MongoClients(conn);
+  const scimTokens = new MongoScimTokens(conn);
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
   return {
     kind: 'mongo',
@@ -65,6 +68,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     resources: new MongoResources(conn),
     permissionHolders: new MongoPermissionHolders(conn, {
       roles: roles.model as unknown as Holder, apiKeys: apiKeys.model as unknown as Holder, clients: clients.model as unknown as Holder,
+      scimTokens: scimTokens.model as unknown as Holder,
     }),
     clients,
     appConnections: new MongoAppConnections(conn),
@@ -77,6 +81,8 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     invitations: new MongoInvitations(conn),
     mailOutbox: new MongoMailOutbox(conn),
     consoleSessions,
+    scimTokens,
+    scimUsers: new MongoScimUsers(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

@@ -14,6 +14,8 @@ import { SqlitePermissionHolders } from './permission-holders.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
+import { SqliteScimTokens } from './scim-tokens.js';
+import { SqliteScimUsers } from './scim-users.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
@@ -58,6 +60,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     mailOutbox,
     migrations,
     consoleSessions: new SqliteConsoleSessions(db),
+    scimTokens: new SqliteScimTokens(db),
+    scimUsers: new SqliteScimUsers(db),
     async ping() {
       ping.get();
     },
