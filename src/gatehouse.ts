@@ -17,6 +17,7 @@ import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
+import { createScim, type Scim } from './scim/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
 import { withDeadlines } from './store/deadline.js';
@@ -42,6 +43,8 @@ export interface Gatehouse {
   mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
+  /** SCIM provisioning: `scim.tokens` (management API) and the `/scim/v2` service provider */
+  scim: Scim;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
   resourceServer: InProcessResourceServer;
   app: Koa;
@@ -75,6 +78,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
+  const scim = createScim({ store, identity, audit, secrets, config, logger });
   const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
@@ -96,7 +100,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, mail, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, mail, oauth, scim, resourceServer, app, shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
@@ -117,10 +121,12 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, scimTokens: scim.tokens,
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
   app.use(management.middleware);
+  // identity providers' SCIM 2.0, authenticated by scim_ tokens only
+  app.use(scim.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;

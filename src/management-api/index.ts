@@ -17,6 +17,8 @@ import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
+import { scimTokenRoutes } from './scim-tokens.js';
+import type { ScimTokens } from '../scim/tokens/service.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
@@ -30,6 +32,8 @@ export interface ManagementApiDeps {
   clients?: ClientService;
   /** the apps organizations' members authorized; without it the connected-apps routes are not served */
   connectedApps?: ConnectedApps;
+  /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
+  scimTokens?: ScimTokens;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
@@ -62,6 +66,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...vocabularyRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
+    ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
     ...auditLogRoutes(audit),
   ];
 
