@@ -152,6 +152,7 @@ async function targetFor(collection: string): Promise<string> {
       });
       return client.clientId;
     }
+    case 'scim-tokens': return (await gh.scim.tokens.create(OPERATOR, orgId, { name: 't', permissions: ['invoices:write'] })).record.id;
     case 'invitations': {
       const { id } = await gh.identity.invitations.create(OPERATOR, orgId, { email: `t-${n}@example.com`, roles: ['billing'] });
       await gh.mail.worker.drain();
@@ -213,6 +214,7 @@ describe('every mutating route refuses callers weaker than what it would create 
       'patch /v1/organizations/{org}/users/{id}', 'delete /v1/organizations/{org}/api-keys/{id}',
       'delete /v1/organizations/{org}/connected-apps/{client_id}',
       'post /v1/resources', 'patch /v1/resources/{id}', 'delete /v1/resources/{id}', 'patch /v1/organizations/{org}',
+      'post /v1/organizations/{org}/scim-tokens', 'delete /v1/organizations/{org}/scim-tokens/{id}',
     ]));
   });
 
