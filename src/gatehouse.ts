@@ -124,9 +124,10 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, scimTokens: scim.tokens,
     authenticate: resourceServer.authenticate(), requirePermissions: resourceServer.requirePermissions,
   });
-  app.use(management.middleware);
-  // identity providers' SCIM 2.0, authenticated by scim_ tokens only
+  // identity providers' SCIM 2.0, authenticated by scim_ tokens only (before /v1: the management
+  // API's 405 handling would turn any later 405 into problem+json)
   app.use(scim.middleware);
+  app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;

@@ -36,3 +36,17 @@ export async function createScimToken(gh: Gatehouse, org: string, key: string, p
 
 /** The body of a SCIM PATCH with these operations. */
 export const patchOp = (...Operations: unknown[]) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations });
+
+/** A SCIM error document's shape (RFC 7644 §3.12), checked on a response. */
+export function expectScimError(res: { status: number; type: string; body: Record<string, unknown> }, status: number, scimType?: string): void {
+  expect({ status: res.status, type: res.type, schemas: res.body.schemas, bodyStatus: res.body.status })
+    .toEqual({ status, type: SCIM_JSON, schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], bodyStatus: String(status) });
+  if (scimType) expect(res.body.scimType).toBe(scimType);
+  expect(typeof res.body.detail).toBe('string');
+}
+
+/** A User document as identity providers POST it. */
+export const scimUser = (userName: string, extra: Record<string, unknown> = {}) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true,
+  emails: [{ primary: true, value: userName, type: 'work' }], ...extra,
+});
