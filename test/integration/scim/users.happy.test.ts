@@ -51,6 +51,21 @@ describe('SCIM Users: provisioning people as invitations', () => {
     expect((await s.gatehouse.store.memberships.find(s.org.id, userId))!.roles).toEqual(['billing']);
   });
 
+  it('an acceptance whose follow-up did not run (a crash between the two) is completed at the next read', async () => {
+    const gh = s.gatehouse;
+    const { id } = await provision('crashy@example.com');
+    await scim.patch('/Groups/admin', patchOp({ op: 'add', path: 'members', value: [{ value: id }] })).expect(200);
+    const record = (await gh.store.scimUsers.findById(s.org.id, id))!;
+    // what the invitation page does, without the listeners that follow it
+    const { user } = await gh.identity.users.create({ email: 'crashy@example.com', password: PASSWORD });
+    expect(await gh.store.invitations.accept(record.invitationId!, user.id, new Date())).toBe(true);
+    await gh.identity.members.add(s.org.id, user.id, ['member']);
+    const read = await scim.get(`/Users/${id}`).expect(200);
+    expect(read.body).toMatchObject({ id, 'urn:gatehouse:params:scim:schemas:extension:membership:2.0:User': { status: 'member' } });
+    expect((await gh.store.memberships.find(s.org.id, user.id))!.roles).toEqual(['member', 'admin']);
+    expect((await gh.store.scimUsers.findById(s.org.id, id))!.userId).toBe(user.id);
+  });
+
   it('finds Users by userName, externalId and id, and pages through them with startIndex and count', async () => {
     for (const n of [1, 2, 3]) await provision(`pager-${n}@example.com`, { externalId: `ext-pager-${n}` });
     const byName = await scim.get('/Users?filter=userName eq "PAGER-2@example.com"').expect(200);
