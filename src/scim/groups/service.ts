@@ -1,17 +1,16 @@
 import { BUILT_IN_ROLES } from '../../domain/permissions.js';
-import { collectAll } from '../../identity/paging.js';
 import { roleNameProblem } from '../../identity/validation.js';
 import { auditScim, type ScimDeps, type ScimRequest } from '../context.js';
 import { GROUP_SCHEMA } from '../protocol/attributes.js';
 import { scimErrors } from '../protocol/errors.js';
 import { attributesOf, getKey, matches } from '../protocol/evaluate.js';
-import { parseFilter, type Filter } from '../protocol/filter.js';
+import { parseFilter } from '../protocol/filter.js';
 import { listResponse, pageOfList, type Paging } from '../protocol/list.js';
 import { applyPatch, patchOperations } from '../protocol/patch.js';
 import { project, wants, type Projection } from '../protocol/projection.js';
 import type { RoleChange } from '../seat-roles.js';
-import { rolesOf } from '../users/seats.js';
-import { groupDocument, type GroupRole } from './representation.js';
+import { GroupCatalog } from './catalog.js';
+import { groupDocument } from './representation.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,21 +26,25 @@ const everyone = (): Projection => ({ only: null, excluded: [] });
  * can be renamed (roles are named by their name).
  */
 export class ScimGroups {
-  constructor(private readonly deps: ScimDeps) {}
+  private readonly catalog: GroupCatalog;
+
+  constructor(private readonly deps: ScimDeps) {
+    this.catalog = new GroupCatalog(deps);
+  }
 
   async list(req: ScimRequest, query: { filter?: string; paging: Paging; projection: Projection }): Promise<Json> {
     const filter = query.filter === undefined ? null : parseFilter(GROUP_SCHEMA, query.filter);
-    const groups = (filter && (await this.narrowed(req.organizationId, filter))) ?? (await this.all(req.organizationId));
+    const groups = (filter && (await this.catalog.narrowed(req.organizationId, filter))) ?? (await this.catalog.all(req.organizationId));
     const needMembers = wants(query.projection, 'members') || Boolean(filter && attributesOf(filter).has('members'));
-    const holders = needMembers ? await this.holders(req.organizationId) : null;
+    const holders = needMembers ? await this.catalog.holders(req.organizationId) : null;
     const docs = groups.map((g) => groupDocument(g, this.deps.base, holders && (holders.get(g.name) ?? [])))
       .filter((doc) => !filter || matches(GROUP_SCHEMA, filter, doc));
     return listResponse(pageOfList(docs, query.paging).map((doc) => project(GROUP_SCHEMA, doc, query.projection)), docs.length, query.paging.startIndex);
   }
 
   async get(req: ScimRequest, id: string, projection: Projection): Promise<Json> {
-    const group = await this.find(req.organizationId, id);
-    const members = wants(projection, 'members') ? (await this.holders(req.organizationId)).get(group.name) ?? [] : null;
+    const group = await this.catalog.find(req.organizationId, id);
+    const members = wants(projection, 'members') ? (await this.catalog.holders(req.organizationId)).get(group.name) ?? [] : null;
     return project(GROUP_SCHEMA, groupDocument(group, this.deps.base, members), projection);
   }
 
@@ -81,17 +84,17 @@ export class ScimGroups {
   }
 
   async delete(req: ScimRequest, id: string): Promise<void> {
-    const group = await this.find(req.organizationId, id);
+    const group = await this.catalog.find(req.organizationId, id);
     if (!group.role) throw scimErrors.mutability(`"${group.name}" is a built-in role: it cannot be deleted.`);
-    const removals = await this.changes(req, group.name, new Set((await this.holders(req.organizationId)).get(group.name)), new Set());
+    const removals = await this.changes(req, group.name, new Set((await this.catalog.holders(req.organizationId)).get(group.name)), new Set());
     await this.deps.seatRoles.apply(req.caller, req.organizationId, removals);
     await this.deps.identity.roles.delete(req.caller, req.organizationId, group.role.id);
     await auditScim(this.deps, req, 'scim.group.deleted', { type: 'role', id: group.role.id }, { name: group.name, members_removed: removals.length });
   }
 
   private async change(req: ScimRequest, id: string, desiredOf: (current: Json) => Json): Promise<Json> {
-    const group = await this.find(req.organizationId, id);
-    const current = new Set((await this.holders(req.organizationId)).get(group.name));
+    const group = await this.catalog.find(req.organizationId, id);
+    const current = new Set((await this.catalog.holders(req.organizationId)).get(group.name));
     const desired = desiredOf(groupDocument(group, this.deps.base, [...current]));
     const displayName = getKey(desired, 'displayName');
     if (typeof displayName !== 'string' || displayName.toLowerCase() !== group.name)
@@ -143,53 +146,4 @@ export class ScimGroups {
       return value;
     }));
   }
-
-  private async find(organizationId: string, id: string): Promise<GroupRole> {
-    const organization = await this.deps.store.organizations.findById(organizationId);
-    if (organization && Object.hasOwn(BUILT_IN_ROLES, id)) return builtIn(id, organization.createdAt);
-    const role = typeof id === 'string' && id ? await this.deps.store.roles.findById(organizationId, id) : null;
-    if (!role) throw scimErrors.notFound('Group');
-    return { id: role.id, name: role.name, role, created: role.createdAt, lastModified: role.updatedAt };
-  }
-
-  private async all(organizationId: string): Promise<GroupRole[]> {
-    const organization = await this.deps.store.organizations.findById(organizationId);
-    const roles = await collectAll((page) => this.deps.store.roles.list(organizationId, page));
-    return [
-      ...Object.keys(BUILT_IN_ROLES).map((name) => builtIn(name, organization!.createdAt)),
-      ...roles.reverse().map((role) => ({ id: role.id, name: role.name, role, created: role.createdAt, lastModified: role.updatedAt })),
-    ];
-  }
-
-  /** `displayName eq "x"` and `id eq "x"` (and their and/or) find their Groups without listing every role. */
-  private async narrowed(organizationId: string, filter: Filter): Promise<GroupRole[] | null> {
-    const found = async (f: Filter): Promise<GroupRole[] | null> => {
-      if (f.op === 'and') return (await found(f.left)) ?? found(f.right);
-      if (f.op === 'or') {
-        const [left, right] = [await found(f.left), await found(f.right)];
-        return left && right ? [...left, ...right.filter((g) => !left.some((l) => l.id === g.id))] : null;
-      }
-      if (f.op !== 'eq' || typeof f.value !== 'string' || f.path.subAttribute) return null;
-      if (f.path.attribute === 'id') return this.find(organizationId, f.value).then((g) => [g], () => []);
-      if (f.path.attribute !== 'displayName') return null;
-      // role names are lower-case; displayName compares without case
-      const name = f.value.toLowerCase();
-      const organization = await this.deps.store.organizations.findById(organizationId);
-      if (Object.hasOwn(BUILT_IN_ROLES, name)) return [builtIn(name, organization!.createdAt)];
-      const role = await this.deps.store.roles.findByName(organizationId, name);
-      return role ? [{ id: role.id, name: role.name, role, created: role.createdAt, lastModified: role.updatedAt }] : [];
-    };
-    return found(filter);
-  }
-
-  /** Role name → the SCIM ids of the people holding it (or invited with it). */
-  private async holders(organizationId: string): Promise<Map<string, string[]>> {
-    const byRole = new Map<string, string[]>();
-    for (const seat of await this.deps.seats.all(organizationId)) {
-      for (const role of rolesOf(seat)) byRole.set(role, [...(byRole.get(role) ?? []), seat.scimId]);
-    }
-    return byRole;
-  }
 }
-
-const builtIn = (name: string, created: Date): GroupRole => ({ id: name, name, role: null, created, lastModified: created });

@@ -90,22 +90,16 @@ class Parser {
     return t;
   }
 
-  /** FILTER = term *("or" term) */
+  /** FILTER = term *("or" term); term = factor *("and" factor): `and` binds tighter than `or` */
   filter(within?: AttributeDefinition): Filter {
-    let left = this.term(within);
-    while (this.isWord('or')) {
-      this.next();
-      left = { op: 'or', left, right: this.term(within) };
-    }
-    return left;
+    return this.chain('or', () => this.chain('and', () => this.factor(within)));
   }
 
-  /** term = factor *("and" factor): `and` binds tighter than `or` */
-  private term(within?: AttributeDefinition): Filter {
-    let left = this.factor(within);
-    while (this.isWord('and')) {
+  private chain(op: 'and' | 'or', operand: () => Filter): Filter {
+    let left = operand();
+    while (this.isWord(op)) {
       this.next();
-      left = { op: 'and', left, right: this.factor(within) };
+      left = { op, left, right: operand() };
     }
     return left;
   }

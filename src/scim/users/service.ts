@@ -1,32 +1,26 @@
 import { newId } from '../../domain/ids.js';
 import { HttpProblem } from '../../http/problem.js';
-import { normalizeEmail } from '../../identity/validation.js';
-import { UniqueViolation, type ScimUser, type User } from '../../store/ports.js';
+import type { ScimUser } from '../../store/ports.js';
 import { auditScim, renderContext, type ScimDeps, type ScimRequest } from '../context.js';
 import { USER_SCHEMA } from '../protocol/attributes.js';
 import { ScimError, scimErrors } from '../protocol/errors.js';
 import { matches } from '../protocol/evaluate.js';
-import { parseFilter, type Filter } from '../protocol/filter.js';
+import { parseFilter } from '../protocol/filter.js';
 import { listResponse, pageOfList, type Paging } from '../protocol/list.js';
 import { applyPatch, patchOperations } from '../protocol/patch.js';
 import { project, type Projection } from '../protocol/projection.js';
 import { URN } from '../protocol/urns.js';
 import { desiredUser, type DesiredUser } from './desired.js';
 import { userDocument, type RenderContext } from './representation.js';
-import { orderOf, rolesOf, type Seat } from './seats.js';
+import { narrowedSeats } from './narrow.js';
+import { rolesOf, type Seat } from './seats.js';
+import { uniqueness, UserWrites } from './writes.js';
 
 type Json = Record<string, unknown>;
 
 /** The roles an identity provider's new person joins with; Groups add and take away the rest. */
 export const DEFAULT_ROLES = ['member'];
 const ATTEMPTS = 3;
-/** A write lost a compare-and-set: read again and redo. */
-const RETRY = Symbol('retry');
-
-const uniqueness = (err: unknown) => {
-  if (err instanceof UniqueViolation) return scimErrors.uniqueness(`Another User of this organization has this ${err.field === 'external_id' ? 'externalId' : 'userName'}.`);
-  return err;
-};
 
 /**
  * `/Users`. People are invited, never attached (SPEC §2a): creating a User mails an invitation to
@@ -40,11 +34,15 @@ const uniqueness = (err: unknown) => {
  * permission of their roles.
  */
 export class ScimUsers {
-  constructor(private readonly deps: ScimDeps) {}
+  private readonly writes: UserWrites;
+
+  constructor(private readonly deps: ScimDeps) {
+    this.writes = new UserWrites(deps);
+  }
 
   async list(req: ScimRequest, query: { filter?: string; paging: Paging; projection: Projection }): Promise<Json> {
     const filter = query.filter === undefined ? null : parseFilter(USER_SCHEMA, query.filter);
-    const seats = (filter && (await this.narrowed(req.organizationId, filter))) ?? (await this.deps.seats.all(req.organizationId));
+    const seats = (filter && (await narrowedSeats(this.deps.seats, req.organizationId, filter))) ?? (await this.deps.seats.all(req.organizationId));
     const context = await renderContext(this.deps, req.organizationId);
     let docs: Json[];
     let total: number;
@@ -137,29 +135,6 @@ export class ScimUsers {
     return userDocument(seat, user, context);
   }
 
-  /** The few seats a filter can only match (`userName eq`, `externalId eq`, `id eq`, and their and/or), or null: every seat. */
-  private async narrowed(organizationId: string, filter: Filter): Promise<Seat[] | null> {
-    const found = async (f: Filter): Promise<Array<Seat | null> | null> => {
-      if (f.op === 'and') return (await found(f.left)) ?? found(f.right);
-      if (f.op === 'or') {
-        const [left, right] = [await found(f.left), await found(f.right)];
-        return left && right ? [...left, ...right] : null;
-      }
-      if (f.op === 'has' && f.path.attribute === 'emails') return found(f.filter);
-      if (f.op !== 'eq' || typeof f.value !== 'string' || f.path.urn) return null;
-      const { attribute, subAttribute } = f.path;
-      if (attribute === 'userName' || (attribute === 'emails' && (subAttribute ?? 'value') === 'value'))
-        return [await this.deps.seats.byUserName(organizationId, normalizeEmail(f.value))];
-      if (attribute === 'externalId') return [await this.deps.seats.byExternalId(organizationId, f.value)];
-      if (attribute === 'id') return [await this.deps.seats.byId(organizationId, f.value)];
-      return null;
-    };
-    const seats = await found(filter);
-    if (!seats) return null;
-    const unique = new Map(seats.filter((s): s is Seat => s !== null).map((s) => [s.scimId, s]));
-    return [...unique.values()].sort((a, b) => (orderOf(a) < orderOf(b) ? -1 : 1));
-  }
-
   /** Reads the User, asks `desiredOf` what it should be, checks and writes the difference (again from a fresh read if it raced). */
   private async change(req: ScimRequest, id: string, desiredOf: (current: Json) => DesiredUser): Promise<Json> {
     const { caller, organizationId } = req;
@@ -173,74 +148,11 @@ export class ScimUsers {
         const holder = await this.deps.store.scimUsers.findByExternalId(organizationId, desired.externalId);
         if (holder && holder.id !== seat.record?.id) throw scimErrors.uniqueness('Another User of this organization has this externalId.');
       }
-      const outcome = seat.kind === 'member' ? await this.changeMember(req, seat, user, desired) : await this.changeInvited(req, seat, desired);
-      if (outcome === RETRY) continue;
+      const outcome = seat.kind === 'member' ? await this.writes.member(req, seat, user, desired) : await this.writes.invited(req, seat, desired);
+      if (outcome === 'retry') continue;
       await auditScim(this.deps, req, 'scim.user.updated', { type: 'scim_user', id: seat.scimId }, { active: desired.active });
       return this.render((await this.deps.seats.byId(organizationId, seat.scimId)) ?? seat, context);
     }
     throw new ScimError(409, 'The User changed meanwhile; try again.');
-  }
-
-  private async changeMember(req: ScimRequest, seat: Extract<Seat, { kind: 'member' }>, user: User | null, desired: DesiredUser) {
-    const { caller, organizationId } = req;
-    const { userId } = seat.membership;
-    if (!user || desired.userName !== user.email)
-      throw scimErrors.mutability('A member\'s userName is their account\'s email: it is theirs to change, not the organization\'s.');
-    if (desired.active === seat.membership.disabled) await this.deps.identity.members.update(caller, organizationId, userId, { disabled: !desired.active });
-    const view = { externalId: desired.externalId, name: desired.name, displayName: desired.displayName };
-    const record = seat.record;
-    if (!record && !view.externalId && !view.name && !view.displayName) return 'done';
-    try {
-      if (!record) {
-        const now = new Date();
-        // the member's SCIM id stays their user id
-        await this.deps.store.scimUsers.create({
-          id: userId, organizationId, userId, email: user.email, ...view, active: true, roles: [], invitationId: null, version: 1, createdAt: now, updatedAt: now,
-        });
-        return 'done';
-      }
-      if (JSON.stringify(view) === JSON.stringify({ externalId: record.externalId, name: record.name, displayName: record.displayName })) return 'done';
-      return (await this.deps.store.scimUsers.update(organizationId, record.id, record.version, { ...view, updatedAt: new Date() })) ? 'done' : RETRY;
-    } catch (err) {
-      if (err instanceof UniqueViolation && err.field !== 'external_id') return RETRY;
-      throw uniqueness(err);
-    }
-  }
-
-  /**
-   * An invited person: a new address or a reactivation sends a new invitation (as does any write
-   * keeping them active once theirs expired); deactivation or a new address revokes the old one.
-   */
-  private async changeInvited(req: ScimRequest, seat: Extract<Seat, { kind: 'invited' }>, desired: DesiredUser) {
-    const { caller, organizationId } = req;
-    const { identity } = this.deps;
-    const record = seat.record;
-    const moved = desired.userName !== record.email;
-    if (moved && (await this.deps.seats.byUserName(organizationId, desired.userName)))
-      throw scimErrors.uniqueness(`${desired.userName} is a User of this organization already.`);
-    const standing = record.invitationId ? await identity.invitations.get(organizationId, record.invitationId).catch(() => null) : null;
-    const pending = Boolean(standing && identity.invitations.status(standing) === 'pending');
-    const invite = desired.active && (moved || !pending);
-    const fresh = invite ? await identity.invitations.create(caller, organizationId, { email: desired.userName, roles: record.roles }) : null;
-    let updated: ScimUser | null;
-    try {
-      updated = await this.deps.store.scimUsers.update(organizationId, record.id, record.version, {
-        email: desired.userName, externalId: desired.externalId, name: desired.name, displayName: desired.displayName,
-        active: desired.active, invitationId: fresh?.id ?? record.invitationId, updatedAt: new Date(),
-      });
-    } catch (err) {
-      if (fresh) await identity.invitations.revoke(caller, organizationId, fresh.id);
-      throw uniqueness(err);
-    }
-    if (!updated) {
-      if (fresh) await identity.invitations.revoke(caller, organizationId, fresh.id);
-      return RETRY;
-    }
-    if (pending && (moved || !desired.active)) {
-      await identity.invitations.revoke(caller, organizationId, record.invitationId!).catch((err: unknown) => {
-        if (!(err instanceof HttpProblem && err.code === 'invitation_accepted')) throw err;
-      });
-    }
-    return 'done';
   }
 }
