@@ -79,6 +79,9 @@ describe('SCIM tokens: no escalation, no other organization, no other use', () =
     expect(await status(own.record.id)).toBe('revoked');
     expect(await status(viaKey.record.id)).toBe('revoked');
     expect(await status(unrelated.id)).toBe('active');
+    const audit = await gh.audit.list(s.org.id, { limit: 50 });
+    expect(audit.items.find((e) => e.action === 'scim_token.revoked' && e.target?.id === own.record.id)?.metadata)
+      .toMatchObject({ reason: 'creator_disabled', owner: `user:${user.id}` });
     await s.api().get('/scim/v2/Users').set('Authorization', `Bearer ${own.token}`).expect(401);
   });
 
