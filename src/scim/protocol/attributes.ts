@@ -34,7 +34,7 @@ export const USER_ATTRIBUTES: AttributeDefinition[] = [
     ],
   }),
   attribute('displayName', 'string', 'The name shown for the person in this organization.'),
-  attribute('emails', 'complex', 'The person\'s email: one, equal to userName.', {
+  attribute('emails', 'complex', 'The person\'s email: always the userName (what is sent here is dropped).', {
     multiValued: true,
     subAttributes: [
       attribute('value', 'string', 'The email address (the userName).'),
