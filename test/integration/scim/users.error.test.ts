@@ -75,6 +75,7 @@ describe('SCIM Users: errors in SCIM\'s error schema', () => {
     expect(wrong.headers.allow).toContain('PATCH');
     expectScimError(await scim.get('/Me'), 501);
     expectScimError(await scim.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [] }), 501);
+    expectScimError(await scim.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] }), 501);
   });
 
   it('refuses a bad filter (invalidFilter), a non-integer startIndex and a repeated parameter (invalidValue)', async () => {

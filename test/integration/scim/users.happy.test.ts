@@ -153,6 +153,17 @@ describe('SCIM Users: provisioning people as invitations', () => {
     expect(await s.gatehouse.identity.users.getByEmail('maybe@example.com')).toBeNull();
   });
 
+  it('a write keeping an invited person active mails a new link once theirs no longer works', async () => {
+    const { id } = await provision('lapsed@example.com');
+    const record = (await s.gatehouse.store.scimUsers.findById(s.org.id, id))!;
+    await s.api().delete(`/v1/organizations/acme/invitations/${record.invitationId}`).set('X-API-Key', s.adminKey).expect(204);
+    const old = await mailedLink(s.gatehouse, 'lapsed@example.com');
+    await scim.patch(`/Users/${id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Lapsed' })).expect(200);
+    const fresh = await mailedLink(s.gatehouse, 'lapsed@example.com');
+    expect(fresh.href).not.toBe(old.href);
+    expect((await acceptInvitation(s.gatehouse, fresh, { mode: 'signup', password: PASSWORD })).status).toBe(200);
+  });
+
   it('a new userName for an invited person invites the new address and revokes the old link', async () => {
     const { id } = await provision('old-address@example.com');
     const old = await mailedLink(s.gatehouse, 'old-address@example.com');
