@@ -21,6 +21,7 @@ import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
+import { createScim, type Scim } from './scim/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
 import { withDeadlines } from './store/deadline.js';
@@ -53,6 +54,8 @@ export interface Gatehouse {
   mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
+  /** SCIM provisioning: `scim.tokens` (management API) and the `/scim/v2` service provider */
+  scim: Scim;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
   resourceServer: InProcessResourceServer;
   app: Koa;
@@ -95,6 +98,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
+  const scim = createScim({ store, identity, audit, secrets, config, logger });
   const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
   const webhooks = createWebhooksPart({
     store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
@@ -121,7 +125,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, resourceServer, app,
+    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, scim, resourceServer, app,
     shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
@@ -146,11 +150,14 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     authenticate: resourceServer.authenticate(), authenticateSelf: resourceServer.authenticate({ enforceReadOnly: false }),
     requirePermissions: resourceServer.requirePermissions,
   });
+  // identity providers' SCIM 2.0, authenticated by scim_ tokens only (before /v1: the management
+  // API's 405 handling would turn any later 405 into problem+json)
+  app.use(scim.middleware);
   app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));

@@ -55,8 +55,8 @@ export function createIdentity({ store, config, mailer, events, audit }: { store
 
 export type { Organizations, Plan, CreateOrganizationInput } from './organizations.js';
 export type { Users, CreateUserInput, PublicUser } from './users.js';
-export type { Members, Member, Departure } from './members.js';
-export type { Invitations, InvitationStatus, OpenInvitation, AcceptOutcome } from './invitations.js';
+export type { Members, Member, MemberPatch, Departure } from './members.js';
+export type { Invitations, InvitationStatus, OpenInvitation, AcceptOutcome, Acceptance } from './invitations.js';
 export type { Roles, CreateRoleInput } from './roles.js';
 export type { Resources, CreateResourceInput, ResolvedResource } from './resources.js';
 export type { PermissionService, ResourceChange } from './permissions.js';

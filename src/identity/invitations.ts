@@ -34,6 +34,13 @@ export type AcceptOutcome =
   | { ok: false; reason: 'invalid_link' | 'wrong_password' | 'account_exists' | 'already_member' }
   | { ok: false; reason: 'bad_password'; message: string };
 
+/** An invitation just accepted: the person is a member now. */
+export interface Acceptance {
+  organizationId: string;
+  userId: string;
+  invitation: Invitation;
+}
+
 /**
  * Invitations (SPEC §2a, §4, §7): people are invited, never attached. `create` mails a
  * single-use link (its token stored only as a SHA-256 digest); the person accepts on the
@@ -60,6 +67,11 @@ export interface Invitations {
   acceptSignedIn(token: unknown, password: string): Promise<AcceptOutcome>;
   /** Accepts by creating the invited email's account with the password the person chose. */
   acceptNewAccount(token: unknown, password: string): Promise<AcceptOutcome>;
+  /**
+   * Adds a listener awaited after each acceptance, once the person is a member (e.g. SCIM giving
+   * them the roles their identity provider assigned while they were invited).
+   */
+  onAccepted(listener: (acceptance: Acceptance) => Promise<void>): void;
 }
 
 export interface InvitationDeps {
@@ -81,6 +93,7 @@ const digestOf = (token: string) => createHash('sha256').update(token).digest('b
 export function createInvitations(deps: InvitationDeps): Invitations {
   const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
+  const acceptedListeners: Array<(acceptance: Acceptance) => Promise<void>> = [];
 
   const status = (i: Invitation): InvitationStatus =>
     i.acceptedAt ? 'accepted' : i.revokedAt ? 'revoked' : i.expiresAt <= now() ? 'expired' : 'pending';
@@ -115,6 +128,7 @@ export function createInvitations(deps: InvitationDeps): Invitations {
       if (err instanceof HttpProblem && err.code === 'already_member') return { ok: false, reason: 'already_member' };
       throw err;
     }
+    for (const listener of acceptedListeners) await listener({ organizationId: organization.id, userId, invitation });
     return { ok: true, organization, userId };
   };
 
@@ -197,6 +211,10 @@ export function createInvitations(deps: InvitationDeps): Invitations {
         throw err;
       }
       return join(link, userId);
+    },
+
+    onAccepted(listener) {
+      acceptedListeners.push(listener);
     },
   };
 }

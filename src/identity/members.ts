@@ -12,6 +12,12 @@ import { publicUser, type PublicUser } from './users.js';
 /** A membership with the member's public profile, for listings. */
 export type Member = Membership & { user: PublicUser | null };
 
+/** A change of a member: new roles (or a function of the current ones), enabled or disabled. */
+export interface MemberPatch {
+  roles?: string[] | ((current: readonly string[]) => string[]);
+  disabled?: boolean;
+}
+
 /** Someone left an organization or was disabled in it: what they hold there must end. */
 export interface Departure {
   caller: Caller;
@@ -40,8 +46,12 @@ export interface Members {
    * is the caller) or the operator (no `via`). @throws HttpProblem 400 roles, 404, 409 `already_member`
    */
   add(organizationId: string, userId: string, roles: unknown, via?: { invitationId: string }): Promise<Membership>;
-  /** @throws HttpProblem 400, 403, 404, 409 `last_admin` */
-  update(caller: Caller, organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean }): Promise<Member>;
+  /**
+   * `roles` may be a function of the member's current roles (e.g. adding one role): it is applied
+   * to the roles as read, and again should they change before the write (compare-and-set).
+   * @throws HttpProblem 400, 403, 404, 409 `last_admin`
+   */
+  update(caller: Caller, organizationId: string, userId: string, patch: MemberPatch): Promise<Member>;
   /** @throws HttpProblem 403, 404, 409 `last_admin` */
   remove(caller: Caller, organizationId: string, userId: string): Promise<void>;
   /** Adds a listener awaited after a member is disabled or removed (e.g. revoking their API keys). */
@@ -121,7 +131,7 @@ export function createMembers(store: Store, permissions: PermissionService, role
         const current = await controlled(caller, organizationId, userId, 'You cannot change a member who holds');
         let next: string[] | undefined;
         if (patch.roles !== undefined) {
-          next = await roles.checkAssignable(organizationId, patch.roles);
+          next = await roles.checkAssignable(organizationId, typeof patch.roles === 'function' ? patch.roles(current.roles) : patch.roles);
           assertHolds(caller, await permissions.permissionsOfRoles(organizationId, next), 'You cannot give a member roles that hold');
         }
         const change = await store.memberships.update(organizationId, userId, { roles: next, disabled: patch.disabled }, current.roles);

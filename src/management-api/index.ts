@@ -19,6 +19,8 @@ import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
+import { scimTokenRoutes } from './scim-tokens.js';
+import type { ScimTokens } from '../scim/tokens/service.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
@@ -38,6 +40,8 @@ export interface ManagementApiDeps {
   webhooks?: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** a person's own account (`/me`); without it those routes are not served */
   accounts?: Accounts;
+  /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
+  scimTokens?: ScimTokens;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   /**
@@ -76,6 +80,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
+    ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
     ...auditLogRoutes(audit),
     ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];

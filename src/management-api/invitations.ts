@@ -8,7 +8,7 @@ import { roleNames } from './users.js';
 const invitationObject = z.object({
   object: z.literal('invitation'), id: z.string(), email: z.string(), roles: z.array(z.string()),
   status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
-  invited_by: z.string().describe('`user:<id>`, `api_key:<id>`, `client:<id>` or `cli`'),
+  invited_by: z.string().describe('`user:<id>`, `api_key:<id>`, `client:<id>`, `scim_token:<id>` (SCIM provisioning) or `cli`'),
   created_at: timestamp, expires_at: timestamp, accepted_at: timestamp.nullable(),
   accepted_by: z.string().nullable().describe('the user id of who accepted'), revoked_at: timestamp.nullable(),
 });

@@ -192,13 +192,14 @@ export interface RemovedPermissions {
   /** the API keys changed (their caches must drop them) */
   apiKeyIds: string[];
   clients: number;
+  scimTokens: number;
 }
 
-/** The things that hold permissions (custom roles, API keys, OAuth clients), changed together. */
+/** The things that hold permissions (custom roles, API keys, OAuth clients, SCIM tokens), changed together. */
 export interface PermissionHolderStore {
   /**
-   * Removes each of `permissions` (exact strings) from every custom role, API key and OAuth
-   * client of the organizations named (null: of every organization, server-scoped keys
+   * Removes each of `permissions` (exact strings) from every custom role, API key, OAuth
+   * client and SCIM token of the organizations named (null: of every organization, server-scoped keys
    * included), in one transaction: no reader sees some holders without them and others still
    * with them. Each thing changed gets `updatedAt = at` (so other instances' API-key caches see
    * the change through `apiKeys.changedSince`). Rare: adapters may scan.
@@ -472,7 +473,7 @@ export interface AuditEvent {
   /** e.g. `api_key.created`, `api_key.revoked`, `auth.failed` */
   action: string;
   /** `system`: Gatehouse itself (a sweep, the webhook worker) */
-  actor: { type: 'user' | 'api_key' | 'client' | 'cli' | 'anonymous' | 'system'; id: string | null };
+  actor: { type: 'user' | 'api_key' | 'client' | 'scim_token' | 'cli' | 'anonymous' | 'system'; id: string | null };
   target: { type: string; id: string } | null;
   ip: string | null;
   at: Date;
@@ -764,6 +765,102 @@ export interface ConsoleSessionStore {
   delete(id: string): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- SCIM provisioning
+
+/**
+ * A SCIM token (`scim_…`): an identity provider's credential for `/scim/v2` of one organization,
+ * never accepted anywhere else. It acts with `permissions`, fixed at creation within its creator's.
+ */
+export interface ScimTokenRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** keyed digest (HMAC-SHA-256 with a key derived from GATEHOUSE_SECRET) of the whole token, base64url */
+  digest: string;
+  /** first characters after `scim_`, for recognition */
+  start: string;
+  permissions: string[];
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** within a minute of the last request it authenticated */
+  lastUsedAt: Date | null;
+}
+
+export interface ScimTokenStore {
+  /** @throws UniqueViolation('digest' | 'id') */
+  create(token: ScimTokenRecord): Promise<void>;
+  findById(organizationId: string, id: string): Promise<ScimTokenRecord | null>;
+  findByDigest(digest: string): Promise<ScimTokenRecord | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<ScimTokenRecord>>;
+  /** Marks the token revoked (and `updatedAt`), only if it is not already: a compare-and-set. */
+  revoke(id: string, at: Date): Promise<boolean>;
+  /** Raises `lastUsedAt` to `at` (never lowers it). */
+  touch(id: string, at: Date): Promise<void>;
+}
+
+/** What an identity provider said about a person: the name it keeps for them in this organization. */
+export interface ScimName {
+  givenName: string | null;
+  familyName: string | null;
+  formatted: string | null;
+}
+
+/**
+ * A person an identity provider provisioned in an organization over SCIM: first invited (an
+ * invitation mailed to `email`; `userId` null), then a member once they accept (`userId` set).
+ * The SCIM-only attributes (external id, name, display name) are the organization's own view
+ * and never change the person's account, which other organizations may share.
+ */
+export interface ScimUser {
+  /** the SCIM resource id: time-ordered `scu_…`, or the user id of a member provisioned before */
+  id: string;
+  organizationId: string;
+  /** the member, once they joined; null while invited */
+  userId: string | null;
+  /** lower-cased: the invited address (unique among the organization's invited people) */
+  email: string;
+  /** the identity provider's id for the person, unique per organization */
+  externalId: string | null;
+  name: ScimName | null;
+  displayName: string | null;
+  /** while invited: false once deprovisioned (the invitation is revoked); a member's is their membership's */
+  active: boolean;
+  /** while invited: the roles they join with (the identity provider's group assignments meanwhile) */
+  roles: string[];
+  /** the invitation that stands for them (the latest one) */
+  invitationId: string | null;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ScimUserStore {
+  /** @throws UniqueViolation('email' (an invited one), 'external_id', 'user_id' or 'id') */
+  create(user: ScimUser): Promise<void>;
+  findById(organizationId: string, id: string): Promise<ScimUser | null>;
+  findByUserId(organizationId: string, userId: string): Promise<ScimUser | null>;
+  findByExternalId(organizationId: string, externalId: string): Promise<ScimUser | null>;
+  /** the invited (not yet joined) person of that address */
+  findInvitedByEmail(organizationId: string, email: string): Promise<ScimUser | null>;
+  findByInvitation(organizationId: string, invitationId: string): Promise<ScimUser | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<ScimUser>>;
+  /**
+   * Writes the patch (and `version + 1`) only if the stored version is still `expectedVersion`:
+   * the updated record, else null (changed meanwhile, or gone). Of concurrent updates from one
+   * version exactly one wins. @throws UniqueViolation as `create`
+   */
+  update(organizationId: string, id: string, expectedVersion: number,
+    patch: Partial<Omit<ScimUser, 'id' | 'organizationId' | 'version' | 'createdAt'>>): Promise<ScimUser | null>;
+  delete(organizationId: string, id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -794,6 +891,8 @@ export interface Store {
   recoveryCodes: RecoveryCodeStore;
   migrations: MigrationPort;
   consoleSessions: ConsoleSessionStore;
+  scimTokens: ScimTokenStore;
+  scimUsers: ScimUserStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */

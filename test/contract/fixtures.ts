@@ -1,5 +1,8 @@
 import { newId } from '../../src/domain/ids.js';
-import type { AccountToken, ApiKeyRecord, Client, Factor, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
+import type {
+  AccountToken, ApiKeyRecord, Client, Factor, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource,
+  ScimTokenRecord, ScimUser, User,
+} from '../../src/store/ports.js';
 
 /** Dates with whole milliseconds a little in the past, like the services make them. */
 export const at = (msAgo = 0): Date => new Date(Date.now() - msAgo);
@@ -58,6 +61,22 @@ export function invitation(organizationId: string, over: Partial<Invitation> = {
   return {
     id: newId('inv'), organizationId, email: `i-${unique()}@example.com`, roles: ['member'], tokenDigest: `digest-${unique()}`,
     invitedBy: 'cli', createdAt: at(), expiresAt: at(-7 * 86_400_000), acceptedAt: null, acceptedBy: null, revokedAt: null, ...over,
+  };
+}
+
+export function scimToken(organizationId: string, over: Partial<ScimTokenRecord> = {}): ScimTokenRecord {
+  return {
+    id: newId('sct'), organizationId, name: 'Okta', digest: `digest-${unique()}`, start: 'XyZ789', permissions: ['users:read', 'users:write'],
+    createdBy: 'cli', createdAt: at(), updatedAt: at(), expiresAt: null, revokedAt: null, lastUsedAt: null, ...over,
+  };
+}
+
+/** An invited person (no user yet); pass `userId` for a member. */
+export function scimUser(organizationId: string, over: Partial<ScimUser> = {}): ScimUser {
+  return {
+    id: newId('scu'), organizationId, userId: null, email: `s-${unique()}@example.com`, externalId: `ext-${unique()}`,
+    name: { givenName: 'Grace', familyName: 'Hopper', formatted: 'Grace Hopper' }, displayName: 'Grace', active: true,
+    roles: ['member'], invitationId: newId('inv'), version: 1, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 

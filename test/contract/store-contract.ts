@@ -15,6 +15,7 @@ import { oidcContract } from './aggregates/oidc.js';
 import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
+import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
 import { usageContract } from './aggregates/usage.js';
 import { eventsContract } from './aggregates/events.js';
 import { keyRemindersContract } from './aggregates/key-reminders.js';
@@ -88,5 +89,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('webhook endpoints', () => webhookEndpointsContract(useStore(factory)));
     describe('webhook deliveries', () => webhookDeliveriesContract(useStore(factory)));
     describe('job leases', () => jobLeasesContract(useStore(factory)));
+    describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
+    describe('SCIM users', () => scimUsersContract(useStore(factory)));
   });
 }

@@ -21,6 +21,8 @@ import { MongoRateLimits } from './rate-limits.js';
 import { MongoRecoveryCodes } from './recovery-codes.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
+import { MongoScimTokens } from './scim-tokens.js';
+import { MongoScimUsers } from './scim-users.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
@@ -66,6 +68,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const roles = new MongoRoles(conn);
   const apiKeys = new MongoApiKeys(conn, events);
   const clients = new MongoClients(conn);
+  const scimTokens = new MongoScimTokens(conn);
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
   const accountTokens = new MongoAccountTokens(conn);
   return {
@@ -77,6 +80,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     resources: new MongoResources(conn),
     permissionHolders: new MongoPermissionHolders(conn, {
       roles: roles.model as unknown as Holder, apiKeys: apiKeys.model as unknown as Holder, clients: clients.model as unknown as Holder,
+      scimTokens: scimTokens.model as unknown as Holder,
     }),
     clients,
     appConnections: new MongoAppConnections(conn, events),
@@ -96,6 +100,8 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     accountTokens,
     factors: new MongoFactors(conn),
     recoveryCodes: new MongoRecoveryCodes(conn),
+    scimTokens,
+    scimUsers: new MongoScimUsers(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

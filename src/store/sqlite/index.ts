@@ -18,6 +18,8 @@ import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteRecoveryCodes } from './recovery-codes.js';
 import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
+import { SqliteScimTokens } from './scim-tokens.js';
+import { SqliteScimUsers } from './scim-users.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
@@ -79,6 +81,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     recoveryCodes: new SqliteRecoveryCodes(db),
     migrations,
     consoleSessions: new SqliteConsoleSessions(db),
+    scimTokens: new SqliteScimTokens(db),
+    scimUsers: new SqliteScimUsers(db),
     async ping() {
       ping.get();
     },

@@ -190,4 +190,21 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX oidc_by_account ON oidc_payloads (json_extract(payload, '$.accountId'))
     WHERE json_extract(payload, '$.accountId') IS NOT NULL;
   `,
+  `
+  -- SCIM provisioning: scim_ tokens (keyed digests only), and the people identity providers provisioned
+  CREATE TABLE scim_tokens (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL UNIQUE,
+    start TEXT NOT NULL, permissions TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER, last_used_at INTEGER
+  );
+  CREATE INDEX scim_tokens_by_org ON scim_tokens (organization_id, id);
+  CREATE TABLE scim_users (
+    id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT, email TEXT NOT NULL,
+    invited_email TEXT, external_id TEXT, name TEXT, display_name TEXT, active INTEGER NOT NULL,
+    roles TEXT NOT NULL, invitation_id TEXT, version INTEGER NOT NULL, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL, PRIMARY KEY (organization_id, id),
+    UNIQUE (organization_id, user_id), UNIQUE (organization_id, external_id), UNIQUE (organization_id, invited_email)
+  ) WITHOUT ROWID;
+  CREATE INDEX scim_users_by_invitation ON scim_users (organization_id, invitation_id);
+  `,
 ];

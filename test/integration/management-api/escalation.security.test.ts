@@ -176,6 +176,7 @@ async function targetFor(collection: string): Promise<Target> {
       });
       return stronger(client.clientId);
     }
+    case 'scim-tokens': return stronger((await gh.scim.tokens.create(OPERATOR, orgId, { name: 't', permissions: ['invoices:write'] })).record.id);
     case 'invitations': {
       const { id } = await gh.identity.invitations.create(OPERATOR, orgId, { email: `t-${n}@example.com`, roles: ['billing'] });
       await gh.mail.worker.drain();
@@ -252,6 +253,7 @@ describe('every mutating route refuses callers weaker than what it would create 
       'patch /v1/organizations/{org}/webhooks/{id}', 'post /v1/organizations/{org}/webhooks/{id}/rotate-secret',
       'post /v1/organizations/{org}/webhooks/{id}/deliveries/{delivery_id}/redeliver', 'delete /v1/organizations/{org}/webhooks/{id}',
       'post /v1/resources', 'patch /v1/resources/{id}', 'delete /v1/resources/{id}', 'patch /v1/organizations/{org}',
+      'post /v1/organizations/{org}/scim-tokens', 'delete /v1/organizations/{org}/scim-tokens/{id}',
     ]));
   });
 
