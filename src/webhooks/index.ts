@@ -20,6 +20,8 @@ export interface WebhooksPart {
   start(): void;
   /** stops both, waiting for the round in progress (its sends are bounded by `webhooks.timeoutMs`) */
   close(): Promise<void>;
+  /** runs this instance's background work now until none is left (never overlapping a run in progress): dispatch and due deliveries, the reminder sweep */
+  drain(): Promise<void>;
 }
 
 /** Builds the webhook endpoints and deliveries services, the delivery worker and the reminder sweep. */
@@ -45,6 +47,9 @@ export function createWebhooksPart(deps: {
     },
     async close() {
       await Promise.all(pollers.map((p) => p.stop()));
+    },
+    async drain() {
+      for (const p of pollers) await p.drain();
     },
   };
 }

@@ -65,6 +65,8 @@ export async function followLink(base: string, link: URL, fields: Record<string,
 /** Runs the pages' after-answer work and delivers the mail it queued. */
 export async function settle(gh: Gatehouse): Promise<void> {
   await gh.accounts.background.drain();
+  // events the work wrote are dispatched now, not while a test compares snapshots
+  await gh.webhooks.drain();
   await gh.mail.worker.drain();
 }
 
