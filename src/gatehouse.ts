@@ -4,19 +4,24 @@ import type { Config } from './config/schema.js';
 import { Secrets } from './domain/secrets.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { requestContext, securityHeaders } from './http/edge.js';
+import { createAccounts, type Accounts } from './accounts/index.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { createApiKeysPart } from './api-keys/index.js';
 import { createConsole } from './console/index.js';
 import type { ApiKeyService } from './api-keys/service.js';
 import type { UsageRecorder } from './api-keys/usage-recorder.js';
 import { AuditLog } from './audit/audit-log.js';
+import { Events } from './events/emitter.js';
 import { createMail, type MailPart } from './mail/index.js';
+import { accountRoutes } from './oauth/interactions/account-routes.js';
 import { invitationRoutes } from './oauth/interactions/invitation-routes.js';
+import { webauthnScript } from './oauth/interactions/webauthn-script.js';
 import { healthRoutes } from './ops/health.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
+import { createScim, type Scim } from './scim/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
 import { resourceServerEndpoints } from './resource-server/service-endpoints.js';
@@ -24,6 +29,7 @@ import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
+import { createWebhooksPart, mailedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
 
 /** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
 export interface Gatehouse {
@@ -34,15 +40,23 @@ export interface Gatehouse {
   secrets: Secrets;
   /** organizations, users, roles, resources, permissions, passwords */
   identity: Identity;
+  /** sign-up, email verification, password reset and change, second factors (SPEC §7) */
+  accounts: Accounts;
   /** API-key lifecycle (create, rotate, revoke…) */
   apiKeys: ApiKeyService;
   /** buffered API-key usage; the resource server calls `touch` */
   usage: UsageRecorder;
   audit: AuditLog;
+  /** emits events (SPEC §9): outbox for webhooks, audit log */
+  events: Events;
+  /** webhook endpoints, deliveries, the delivery worker and the API-key reminder sweep */
+  webhooks: WebhooksPart;
   /** mail through the stored outbox: `mail.mailer.send(…)`; `mail.worker` delivers */
   mail: MailPart;
   /** the OAuth 2.0 / OpenID Connect server: provider, clients, signing keys */
   oauth: OAuth;
+  /** SCIM provisioning: `scim.tokens` (management API) and the `/scim/v2` service provider */
+  scim: Scim;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
   resourceServer: InProcessResourceServer;
   app: Koa;
@@ -57,6 +71,13 @@ export interface GatehouseOptions {
   metrics?: Metrics;
   /** an already-open store (tests sharing one between instances) */
   store?: Store;
+  /**
+   * Where alert events go besides webhooks and the audit log. Default: mailed to the
+   * organization's enabled admins through the mail outbox (SPEC §9).
+   */
+  alerts?: AlertNotifier;
+  /** start the webhook delivery worker and the reminder sweep (default true; the CLI, a short-lived process, does not) */
+  backgroundWork?: boolean;
 }
 
 /** The composition root: builds the services from the configuration and wires the HTTP app. */
@@ -68,15 +89,22 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const secrets = new Secrets(config.secret);
   const stopSweeper = startSweeper(store, logger);
   const audit = new AuditLog({ store: store.audit, logger });
+  const events = new Events({ store });
   const mail = createMail({ config, store: store.mailOutbox, secrets, logger });
   mail.worker.start();
-  const identity = createIdentity({ store, config, mailer: mail.mailer, audit });
-  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit });
+  const identity = createIdentity({ store, config, mailer: mail.mailer, events, audit });
+  const accounts = createAccounts({ config, store, secrets, identity, mailer: mail.mailer, audit, logger });
+  const { apiKeys, usage } = createApiKeysPart({ store, secrets, identity, config, logger, audit, events });
   // what a departing member created goes with them (SPEC §4)
   identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, metrics, audit });
+  const scim = createScim({ store, identity, audit, secrets, config, logger });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
+  const webhooks = createWebhooksPart({
+    store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
+    config: config.webhooks, logger,
+  });
   const resourceServer = createInProcessResourceServer({
     config, store, secrets, usage, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
@@ -90,6 +118,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // keys whose permissions left a vocabulary (a resource deleted, a plan changed)
   identity.permissionRemoval.onApiKeysChanged((keyIds) => keyIds.forEach((id) => resourceServer.invalidateKey(id)));
   resourceServer.start();
+  if (options.backgroundWork !== false) webhooks.start();
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
@@ -97,13 +126,17 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, apiKeys, usage, audit, mail, oauth, resourceServer, app, shuttingDown: false,
+    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, scim, resourceServer, app,
+    shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
       stopSweeper();
+      await webhooks.close();
       resourceServer.close();
       await oauth.close();
       await usage.close();
+      // the mails pages queued after answering go into the outbox before the worker stops
+      await accounts.background.close();
       await mail.worker.close();
       if (!options.store) await store.close();
     },
@@ -120,11 +153,19 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps,
-    authenticate: resourceServer.authenticate({ refusals: 'throw' }), requirePermissions: resourceServer.requirePermissions,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
+    webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
+    authenticate: resourceServer.authenticate({ refusals: 'throw' }),
+    authenticateSelf: resourceServer.authenticate({ refusals: 'throw', enforceReadOnly: false }),
+    requirePermissions: resourceServer.requirePermissions,
   });
+  // identity providers' SCIM 2.0, authenticated by scim_ tokens only (before /v1: the management
+  // API's 405 handling would turn any later 405 into problem+json)
+  app.use(scim.middleware);
   app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
+  app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));
+  app.use(webauthnScript());
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;
   app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));

@@ -1,6 +1,6 @@
 import { problems } from '../http/problem.js';
 import type { Organizations } from '../identity/organizations.js';
-import type { ApiKeyRecord, ApiKeyStore } from '../store/ports.js';
+import type { ApiKeyRecord, ApiKeyStore, EventRecord } from '../store/ports.js';
 
 type PlanDeps = { organizations: Pick<Organizations, 'resolve' | 'plan'> };
 
@@ -27,9 +27,10 @@ export async function writeWithinPlan<R extends string>(
   return outcome as Exclude<R, 'cap_reached'>;
 }
 
-/** Stores a new key unless its organization's plan is full (see {@link writeWithinPlan}). */
+/** Stores a new key, with its events, unless its organization's plan is full (see {@link writeWithinPlan}). */
 export async function insertWithinPlan(
   deps: PlanDeps & { store: { apiKeys: Pick<ApiKeyStore, 'create'> } }, record: ApiKeyRecord, allowance: number,
+  events?: readonly EventRecord[],
 ): Promise<void> {
-  await writeWithinPlan(deps, record.organizationId, record.createdAt, allowance, (cap) => deps.store.apiKeys.create(record, cap));
+  await writeWithinPlan(deps, record.organizationId, record.createdAt, allowance, (cap) => deps.store.apiKeys.create(record, cap, events));
 }

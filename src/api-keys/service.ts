@@ -4,7 +4,10 @@ import { DURATION_FORM, isBoundedSeconds } from '../domain/durations.js';
 import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
-import type { ApiKeyRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
+import type { ApiKeyRecord, EventRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
+import { definedPatch } from '../store/paging.js';
+import type { Events } from '../events/emitter.js';
+import { apiKeyData, type EventPayloads } from '../events/payloads.js';
 import type { Organizations } from '../identity/organizations.js';
 import type { PermissionRemoval } from '../identity/permission-removal.js';
 import type { PermissionService } from '../identity/permissions.js';
@@ -33,6 +36,8 @@ export interface ApiKeyServiceDeps {
   store: Pick<Store, 'apiKeys' | 'usage'>;
   secrets: Secrets;
   audit: AuditLog;
+  /** every change is an event (webhooks, audit log), stored with the change */
+  events: Events;
   organizations: Pick<Organizations, 'resolve' | 'plan'>;
   permissions: Pick<PermissionService, 'outsideVocabulary'>;
   /** takes back what left the vocabulary between a grant's check and its write */
@@ -54,13 +59,17 @@ export interface CreateApiKeyInput {
 
 export type UpdateApiKeyInput = Partial<Pick<CreateApiKeyInput, 'name' | 'permissions' | 'ipAllowlist' | 'rateLimit'>>;
 
+/** Why a key was revoked: by a caller's request, or because the person who made it left or was disabled. */
+export type KeyRevocationReason = EventPayloads['api_key.revoked']['reason'];
+
 /** A key as just created or rotated: the record plus its plaintext, which is never shown again. */
 export interface IssuedApiKey { record: ApiKeyRecord; key: string }
 
 /**
  * API-key lifecycle: create, list, get, update, rotate, revoke. Every method takes the caller and
  * the organization (null = server-scoped keys) and enforces scope, no-escalation and the plan cap;
- * every mutation is audited and reported through `onChange`.
+ * every mutation is an event (`api_key.*`: webhooks and the audit log, stored in the change's own
+ * transaction) and is reported through `onChange`.
  */
 export class ApiKeyService {
   private readonly listeners: Array<(keyId: string) => void> = [];
@@ -93,9 +102,11 @@ export class ApiKeyService {
       rateLimit: input.rateLimit ?? null,
       createdBy: createdByOf(caller), createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
     };
-    await insertWithinPlan(this.deps, record, 0);
+    const created = this.keyEvent('api_key.created', caller, record, { api_key: apiKeyData(record, now) },
+      { name: record.name, permissions: record.permissions, environment });
+    await insertWithinPlan(this.deps, record, 0, [created]);
     const settled = await this.settled(caller, record);
-    await this.changed(caller, settled, 'api_key.created', { name: record.name, permissions: settled.permissions, environment });
+    this.notify(record.id);
     return { record: settled, key };
   }
 
@@ -120,10 +131,13 @@ export class ApiKeyService {
     if (input.permissions) patch.permissions = [...new Set(input.permissions)];
     if (input.ipAllowlist) patch.ipAllowlist = normalizeAllowlist(input.ipAllowlist);
     if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
-    const stored = await this.deps.store.apiKeys.update(current.id, patch);
+    const fields = Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k);
+    const next = { ...current, ...definedPatch(patch) };
+    const event = this.keyEvent('api_key.updated', caller, next, { api_key: apiKeyData(next, patch.updatedAt!), changed_fields: fields }, { fields });
+    const stored = await this.deps.store.apiKeys.update(current.id, patch, [event]);
     if (!stored) throw problems.notFound('API key');
     const updated = patch.permissions ? await this.settled(caller, stored) : stored;
-    await this.changed(caller, updated, 'api_key.updated', { fields: Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k) });
+    this.notify(updated.id);
     return updated;
   }
 
@@ -148,12 +162,16 @@ export class ApiKeyService {
     };
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
     const expiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
+    const rotated = this.keyEvent('api_key.rotated', caller, record,
+      { api_key: apiKeyData(record, now), previous_key: { id: old.id, expires_at: expiresAt.toISOString() } },
+      { rotated_from: old.id, grace_seconds: graceSeconds });
     // the old key still counts as active through its grace period: one over the plan's cap
-    const outcome = await writeWithinPlan(this.deps, old.organizationId, now, 1, (cap) =>
-      this.deps.store.apiKeys.rotate({ oldId: old.id, expectedUpdatedAt: old.updatedAt, oldExpiresAt: expiresAt, successor: record, cap }));
+    const outcome = await writeWithinPlan(this.deps, old.organizationId, now, 1, (cap) => this.deps.store.apiKeys.rotate({
+      oldId: old.id, expectedUpdatedAt: old.updatedAt, oldExpiresAt: expiresAt, successor: record, cap, events: [rotated],
+    }));
     if (outcome === 'conflict') throw await this.rotationConflict(caller, organizationId, id);
     this.notify(old.id);
-    await this.changed(caller, record, 'api_key.rotated', { rotated_from: old.id, grace_seconds: graceSeconds });
+    this.notify(record.id);
     return { record, key };
   }
 
@@ -173,27 +191,35 @@ export class ApiKeyService {
   async revoke(caller: Caller, organizationId: string | null, id: string): Promise<void> {
     const record = await this.get(caller, organizationId, id);
     assertControls(caller, record);
-    if (record.revokedAt) return;
-    const now = this.now();
-    const updated = await this.deps.store.apiKeys.update(id, { revokedAt: now, updatedAt: now });
-    await this.changed(caller, updated ?? record, 'api_key.revoked', { name: record.name });
+    await this.revokeAs(caller, record, 'requested', { name: record.name });
   }
 
   /**
    * Revokes every key of the organization that belongs to `owner` (see `keysOwnedBy`), when the
    * person leaves or is disabled (SPEC §4). A consequence of that change, so no holder check;
-   * each revocation is audited with the `reason`. @returns how many keys were revoked
+   * each revocation is an `api_key.revoked` event with the `reason`. @returns how many keys this call revoked
    */
-  async revokeOwnedBy(caller: Caller, organizationId: string, owner: string, reason: string): Promise<number> {
+  async revokeOwnedBy(caller: Caller, organizationId: string, owner: string, reason: KeyRevocationReason): Promise<number> {
     // the whole tree (a revoked key may have minted keys that are still active), then the active ones
     const keys = await collectAll((page) => this.deps.store.apiKeys.list(organizationId, { now: this.now() }, page));
     const owned = keysOwnedBy(owner, keys).filter((key) => keyStatus(key, this.now()) === 'active');
-    for (const key of owned) {
-      const now = this.now();
-      const updated = await this.deps.store.apiKeys.update(key.id, { revokedAt: now, updatedAt: now });
-      await this.changed(caller, updated ?? key, 'api_key.revoked', { name: key.name, reason, owner });
-    }
-    return owned.length;
+    let revoked = 0;
+    for (const key of owned) if (await this.revokeAs(caller, key, reason, { name: key.name, reason, owner })) revoked++;
+    return revoked;
+  }
+
+  /**
+   * Revokes as one compare-and-set with its event: of concurrent revocations of a key, only the
+   * one that revokes it writes `api_key.revoked`. @returns whether this call revoked it
+   */
+  private async revokeAs(caller: Caller, record: ApiKeyRecord, reason: KeyRevocationReason, metadata: Record<string, unknown>): Promise<boolean> {
+    if (record.revokedAt) return false;
+    const now = this.now();
+    const revoked = { ...record, revokedAt: now, updatedAt: now };
+    const event = this.keyEvent('api_key.revoked', caller, revoked, { api_key: apiKeyData(revoked, now), reason }, metadata);
+    const done = await this.deps.store.apiKeys.revoke(record.id, now, [event]);
+    this.notify(record.id);
+    return done !== null;
   }
 
   /** When the key was last used: the newer of the store's record and this process's buffer. */
@@ -240,10 +266,11 @@ export class ApiKeyService {
     return taken?.length ? (await this.deps.store.apiKeys.findById(record.id)) ?? record : record;
   }
 
-  private async changed(caller: Caller, record: ApiKeyRecord, action: string, metadata: Record<string, unknown>) {
-    this.notify(record.id);
-    await this.deps.audit.record({
-      organizationId: record.organizationId, action, caller, target: { type: 'api_key', id: record.id }, metadata,
+  /** The event (and audit entry) of a change to a key, for the store to write with the change. */
+  private keyEvent<T extends 'api_key.created' | 'api_key.updated' | 'api_key.rotated' | 'api_key.revoked'>(
+    type: T, caller: Caller, record: ApiKeyRecord, data: EventPayloads[T], metadata: Record<string, unknown>): EventRecord {
+    return this.deps.events.record(type, {
+      organizationId: record.organizationId, caller, target: { type: 'api_key', id: record.id }, data, metadata, at: this.now(),
     });
   }
 

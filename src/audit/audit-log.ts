@@ -27,6 +27,20 @@ function scrub(metadata: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The stored form of an audit entry made at `at` (secret-looking metadata dropped). */
+export function auditEventOf(entry: AuditEntry, at: Date): AuditEvent {
+  return {
+    id: newId('aud'),
+    organizationId: entry.organizationId,
+    action: entry.action,
+    actor: entry.caller ? actorOf(entry.caller) : { type: 'anonymous', id: null },
+    target: entry.target ?? null,
+    ip: entry.ip ?? entry.caller?.ip ?? null,
+    at,
+    metadata: scrub(entry.metadata ?? {}),
+  };
+}
+
 /**
  * The audit log: who did what to which object, when, from where, in which organization. Never
  * holds secrets: metadata keys that look like one are dropped here, as a second line behind callers.
@@ -35,16 +49,7 @@ export class AuditLog {
   constructor(private readonly deps: { store: AuditStore; logger: Logger; now?: () => Date }) {}
 
   async record(entry: AuditEntry): Promise<AuditEvent> {
-    const event: AuditEvent = {
-      id: newId('aud'),
-      organizationId: entry.organizationId,
-      action: entry.action,
-      actor: entry.caller ? actorOf(entry.caller) : { type: 'anonymous', id: null },
-      target: entry.target ?? null,
-      ip: entry.ip ?? entry.caller?.ip ?? null,
-      at: (this.deps.now ?? (() => new Date()))(),
-      metadata: scrub(entry.metadata ?? {}),
-    };
+    const event = auditEventOf(entry, (this.deps.now ?? (() => new Date()))());
     await this.deps.store.append(event);
     return event;
   }

@@ -84,7 +84,7 @@ function configure(io: CliIo): Config {
 async function openGatehouse(io: CliIo): Promise<Gatehouse> {
   const config = configure(io);
   const logger = createLogger(cliLogLevel(config.logLevel), io.stderr);
-  return createGatehouse(config, { logger, metrics: new Metrics({ defaultMetrics: false }) });
+  return createGatehouse(config, { logger, metrics: new Metrics({ defaultMetrics: false }), backgroundWork: false });
 }
 
 function defaultHuman(result: object): string {

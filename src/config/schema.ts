@@ -10,6 +10,41 @@ const secret = z.string().refine((s) => /^[A-Za-z0-9_-]+$/.test(s) && Buffer.fro
   message: 'must be base64url encoding at least 32 bytes (e.g. `openssl rand -base64 48 | tr "+/" "-_" | tr -d =`)',
 });
 
+/** Webhooks (SPEC §9): who may be called, how deliveries are paced, when reminders go out. */
+const webhooks = z.object({
+  /** http and private, loopback and link-local addresses allowed as endpoints (development: on; production: off) */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** this instance delivers (every instance may: deliveries are leased one by one) */
+  worker: z.boolean().default(true),
+  /** how often the worker looks for events to dispatch and deliveries due (ms) */
+  pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+  /** deliveries one instance sends at once */
+  concurrency: z.number().int().min(1).max(100).default(10),
+  /** the longest one delivery attempt may take, connection to answer (ms) */
+  timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+  /** how long a worker holds a delivery it is sending; must exceed `timeoutMs` (another instance retries after it) */
+  leaseSeconds: z.number().int().min(1).max(3600).default(60),
+  retry: z.object({
+    /** the wait after the first failed attempt, doubled after each further one (with ±20 % jitter) */
+    firstDelaySeconds: z.number().int().min(1).max(3600).default(30),
+    /** the longest wait between two attempts */
+    maxDelaySeconds: z.number().int().min(60).max(86_400).default(4 * 3600),
+    /** a delivery still failing this long after it was made is marked failed (at least 24 h: SPEC §9) */
+    giveUpAfterHours: z.number().int().min(24, 'must be at least 24 (SPEC §9: retried for at least 24 h)').max(24 * 30).default(24),
+  }).prefault({}),
+  /** an endpoint whose every attempt failed for this many days is disabled, and its organization alerted */
+  disableAfterDays: z.number().min(1).max(90).default(5),
+  maxEndpointsPerOrganization: z.number().int().min(1).max(1000).default(20),
+  reminders: z.object({
+    /** `api_key.rotation_due` once a key is this old (until organizations set their own) */
+    rotationAfterDays: z.number().int().min(1).max(3650).default(90),
+    /** how often the sweep for `api_key.expiring` and `api_key.rotation_due` runs (one instance at a time) */
+    sweepIntervalMinutes: z.number().min(0.01).max(1440).default(60),
+  }).prefault({}),
+}).prefault({}).refine((w) => w.leaseSeconds * 1000 > w.timeoutMs, {
+  path: ['leaseSeconds'], message: 'must be longer than webhooks.timeoutMs, or another instance could resend a delivery still being sent',
+});
+
 /**
  * Every setting, its type and default, in one schema. Files (`config/default.json`,
  * `config/<NODE_ENV>.json`) and environment variables feed it; see `load.ts` for the variables.
@@ -88,6 +123,21 @@ export const configSchema = z.object({
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),
+  webhooks,
+  accounts: z.object({
+    /** whether anyone may create an organization and its first admin at `/signup` */
+    selfSignup: z.boolean(),
+    /** the name authenticator apps list a TOTP under and passkey prompts show */
+    displayName: z.string().min(1).max(64),
+    /** sign-up, password-reset and verification-link requests per client address */
+    requestsPerIp: window,
+    /** mails of one kind (verification, password reset, "you already have an account") one address receives at most */
+    mailsPerAddress: window,
+  }).default({
+    selfSignup: true, displayName: 'Gatehouse',
+    requestsPerIp: { limit: 20, windowSeconds: 900 }, mailsPerAddress: { limit: 3, windowSeconds: 3600 },
+  }),
 }).refine((c) => c.defaultPlan in c.plans, { path: ['defaultPlan'], message: 'must name one of the configured plans' });
 
 export type Config = z.infer<typeof configSchema>;
+export type WebhooksConfig = Config['webhooks'];

@@ -91,10 +91,13 @@ export function orgPageHandler(deps: OrgPagesDeps, load: (ctx: Context) => Promi
     }
     let unauthorized = false;
     const page: OrgPage = {
-      ctx, org: { id: current.orgId, slug: current.slug, name: current.name },
+      ctx, org: { id: current.orgId, slug: current.slug, name: current.name }, me: { userId: session.data.userId, email: session.data.email },
       can: (p) => current.permissions.includes(p), permissions: current.permissions, csrf: session.data.csrf,
       base: `/console/o/${current.slug}`, api: orgApi(deps.calls, origin, current, () => { unauthorized = true; }),
       form, params: ctx.params, query: ctx.query as Record<string, string | undefined>,
+      renamed: async (name) => {
+        await deps.sessions.change(session!, (d) => ({ ...d, orgs: d.orgs.map((o) => (o.orgId === current.orgId ? { ...o, name } : o)) }));
+      },
     };
     const outcome = await route.handle(page);
     if (unauthorized) {

@@ -1,5 +1,5 @@
-/** The management API's permission vocabulary (SPEC §3). */
-export const MANAGEMENT_NOUNS = ['organizations', 'users', 'roles', 'clients', 'resources', 'api_keys'] as const;
+/** The management API's permission vocabulary (SPEC §3); `idp`: the organization's identity-provider links (SCIM tokens). */
+export const MANAGEMENT_NOUNS = ['organizations', 'users', 'roles', 'clients', 'resources', 'api_keys', 'webhooks', 'idp'] as const;
 
 export const MANAGEMENT_PERMISSIONS: readonly string[] = [
   ...MANAGEMENT_NOUNS.flatMap((noun) => [`${noun}:read`, `${noun}:write`]),

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 /** What a derived key is for; each purpose gets an independent key from GATEHOUSE_SECRET. */
 export type KeyPurpose = 'api-key-tag' | 'api-key-digest' | 'seal' | 'cookies' | 'csrf' | 'introspection-cache' | 'oidc-ids'
-  | 'console-client' | 'console-session' | 'dpop-nonce';
+  | 'console-client' | 'console-session' | 'dpop-nonce' | 'recovery-codes' | 'scim-token-tag' | 'scim-token-digest';
 
 /**
  * Keys derived from the master secret (HKDF-SHA-256, one `info` per purpose), and sealing of

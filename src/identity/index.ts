@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
+import type { Events } from '../events/emitter.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Store } from '../store/ports.js';
 import { createInvitations, type Invitations } from './invitations.js';
@@ -32,19 +33,19 @@ export interface Identity {
 }
 
 /** Builds the identity services over a store; `gatehouse.identity` is made here. */
-export function createIdentity({ store, config, mailer, audit }: { store: Store; config: Config; mailer: Mailer; audit: AuditLog }): Identity {
+export function createIdentity({ store, config, mailer, events, audit }: { store: Store; config: Config; mailer: Mailer; events: Events; audit: AuditLog }): Identity {
   const passwords = createPasswords();
   const permissions = createPermissionService(store, config);
   const permissionRemoval = createPermissionRemoval({ store, config, permissions, audit });
   const roles = createRoles(store, permissions, permissionRemoval);
-  const members = createMembers(store, permissions, roles);
+  const members = createMembers(store, permissions, roles, events);
   const users = createUsers(store, passwords, roles, members);
   return {
     passwords,
     organizations: createOrganizations(store, config, permissionRemoval, permissions),
     users,
     members,
-    invitations: createInvitations({ store, config, permissions, roles, users, members, mailer, audit }),
+    invitations: createInvitations({ store, config, permissions, roles, users, members, mailer, events }),
     roles,
     permissions,
     permissionRemoval,
@@ -54,8 +55,8 @@ export function createIdentity({ store, config, mailer, audit }: { store: Store;
 
 export type { Organizations, Plan, CreateOrganizationInput } from './organizations.js';
 export type { Users, CreateUserInput, PublicUser } from './users.js';
-export type { Members, Member, Departure } from './members.js';
-export type { Invitations, InvitationStatus, OpenInvitation, AcceptOutcome } from './invitations.js';
+export type { Members, Member, MemberPatch, Departure } from './members.js';
+export type { Invitations, InvitationStatus, OpenInvitation, AcceptOutcome, Acceptance } from './invitations.js';
 export type { Roles, CreateRoleInput } from './roles.js';
 export type { Resources, CreateResourceInput, ResolvedResource } from './resources.js';
 export type { PermissionService, ResourceChange } from './permissions.js';

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Caller } from '../audit/actor.js';
-import type { AuditLog } from '../audit/audit-log.js';
 import { createdByOf } from '../audit/actor.js';
 import type { Config } from '../config/schema.js';
 import { newId } from '../domain/ids.js';
+import type { Events } from '../events/emitter.js';
 import { HttpProblem, problems } from '../http/problem.js';
 import type { Mailer } from '../mail/mailer.js';
 import { invitationMail } from '../mail/templates/invitation.js';
@@ -34,6 +34,13 @@ export type AcceptOutcome =
   | { ok: false; reason: 'invalid_link' | 'wrong_password' | 'account_exists' | 'already_member' }
   | { ok: false; reason: 'bad_password'; message: string };
 
+/** An invitation just accepted: the person is a member now. */
+export interface Acceptance {
+  organizationId: string;
+  userId: string;
+  invitation: Invitation;
+}
+
 /**
  * Invitations (SPEC §2a, §4, §7): people are invited, never attached. `create` mails a
  * single-use link (its token stored only as a SHA-256 digest); the person accepts on the
@@ -60,6 +67,11 @@ export interface Invitations {
   acceptSignedIn(token: unknown, password: string): Promise<AcceptOutcome>;
   /** Accepts by creating the invited email's account with the password the person chose. */
   acceptNewAccount(token: unknown, password: string): Promise<AcceptOutcome>;
+  /**
+   * Adds a listener awaited after each acceptance, once the person is a member (e.g. SCIM giving
+   * them the roles their identity provider assigned while they were invited).
+   */
+  onAccepted(listener: (acceptance: Acceptance) => Promise<void>): void;
 }
 
 export interface InvitationDeps {
@@ -70,7 +82,8 @@ export interface InvitationDeps {
   users: Users;
   members: Members;
   mailer: Mailer;
-  audit: AuditLog;
+  /** `member.invited`, stored with the invitation */
+  events: Events;
   now?: () => Date;
 }
 
@@ -80,6 +93,7 @@ const digestOf = (token: string) => createHash('sha256').update(token).digest('b
 export function createInvitations(deps: InvitationDeps): Invitations {
   const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
+  const acceptedListeners: Array<(acceptance: Acceptance) => Promise<void>> = [];
 
   const status = (i: Invitation): InvitationStatus =>
     i.acceptedAt ? 'accepted' : i.revokedAt ? 'revoked' : i.expiresAt <= now() ? 'expired' : 'pending';
@@ -108,16 +122,13 @@ export function createInvitations(deps: InvitationDeps): Invitations {
   const join = async ({ invitation, organization }: OpenInvitation, userId: string): Promise<AcceptOutcome> => {
     if (!(await store.invitations.accept(invitation.id, userId, now()))) return { ok: false, reason: 'invalid_link' };
     try {
-      await deps.members.add(organization.id, userId, invitation.roles);
+      // `member.joined`, by the person, stored with the membership
+      await deps.members.add(organization.id, userId, invitation.roles, { invitationId: invitation.id });
     } catch (err) {
       if (err instanceof HttpProblem && err.code === 'already_member') return { ok: false, reason: 'already_member' };
       throw err;
     }
-    const caller: Caller = { principal: { type: 'user', subject: userId, organization: organization.id, environment: null, permissions: [] } };
-    await deps.audit.record({
-      organizationId: organization.id, action: 'member.joined', caller, target: { type: 'user', id: userId },
-      metadata: { invitation_id: invitation.id, roles: invitation.roles },
-    });
+    for (const listener of acceptedListeners) await listener({ organizationId: organization.id, userId, invitation });
     return { ok: true, organization, userId };
   };
 
@@ -144,7 +155,11 @@ export function createInvitations(deps: InvitationDeps): Invitations {
         id: newId('inv'), organizationId, email, roles, tokenDigest: digestOf(token), invitedBy: createdByOf(caller),
         createdAt, expiresAt: new Date(createdAt.getTime() + INVITATION_TTL_MS), acceptedAt: null, acceptedBy: null, revokedAt: null,
       };
-      await store.invitations.create(invitation);
+      const invited = deps.events.record('member.invited', {
+        organizationId, caller, target: { type: 'invitation', id: invitation.id }, at: createdAt,
+        data: { invitation_id: invitation.id, email, roles }, metadata: { roles },
+      });
+      await store.invitations.create(invitation, [invited]);
       const link = `${config.issuer}/invitation?token=${token}`;
       try {
         await deps.mailer.send({
@@ -196,6 +211,10 @@ export function createInvitations(deps: InvitationDeps): Invitations {
         throw err;
       }
       return join(link, userId);
+    },
+
+    onAccepted(listener) {
+      acceptedListeners.push(listener);
     },
   };
 }

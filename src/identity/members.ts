@@ -1,5 +1,6 @@
-import type { Caller } from '../audit/actor.js';
+import { OPERATOR, type Caller } from '../audit/actor.js';
 import { newId } from '../domain/ids.js';
+import type { Events } from '../events/emitter.js';
 import { problems } from '../http/problem.js';
 import { UniqueViolation, type Membership, type Page, type PageRequest, type Store } from '../store/ports.js';
 import { assertHolds, loadControlled } from './authority.js';
@@ -10,6 +11,12 @@ import { publicUser, type PublicUser } from './users.js';
 
 /** A membership with the member's public profile, for listings. */
 export type Member = Membership & { user: PublicUser | null };
+
+/** A change of a member: new roles (or a function of the current ones), enabled or disabled. */
+export interface MemberPatch {
+  roles?: string[] | ((current: readonly string[]) => string[]);
+  disabled?: boolean;
+}
 
 /** Someone left an organization or was disabled in it: what they hold there must end. */
 export interface Departure {
@@ -26,16 +33,25 @@ export interface Departure {
  * enabled admin (409 `last_admin`). A member who is disabled or removed loses at once what they
  * authorized apps to do for the organization (their app connections, and every grant, code and
  * refresh token made under them), and the `onDeparture` listeners revoke what else they own.
+ * Joining and removal are events (`member.joined`, `member.removed`: webhooks and the audit log),
+ * stored with the membership change.
  */
 export interface Members {
   /** @throws HttpProblem 404 `member` */
   get(organizationId: string, userId: string): Promise<Member>;
   /** newest membership first */
   list(organizationId: string, page?: Partial<PageRequest>): Promise<Page<Member>>;
-  /** Joins a user to the organization (no caller: an invitation's acceptance or the operator). @throws HttpProblem 400 roles, 404, 409 `already_member` */
-  add(organizationId: string, userId: string, roles: unknown): Promise<Membership>;
-  /** @throws HttpProblem 400, 403, 404, 409 `last_admin` */
-  update(caller: Caller, organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean }): Promise<Member>;
+  /**
+   * Joins a user to the organization: an invitation's acceptance (`via` names it, and the person
+   * is the caller) or the operator (no `via`). @throws HttpProblem 400 roles, 404, 409 `already_member`
+   */
+  add(organizationId: string, userId: string, roles: unknown, via?: { invitationId: string }): Promise<Membership>;
+  /**
+   * `roles` may be a function of the member's current roles (e.g. adding one role): it is applied
+   * to the roles as read, and again should they change before the write (compare-and-set).
+   * @throws HttpProblem 400, 403, 404, 409 `last_admin`
+   */
+  update(caller: Caller, organizationId: string, userId: string, patch: MemberPatch): Promise<Member>;
   /** @throws HttpProblem 403, 404, 409 `last_admin` */
   remove(caller: Caller, organizationId: string, userId: string): Promise<void>;
   /** Adds a listener awaited after a member is disabled or removed (e.g. revoking their API keys). */
@@ -48,7 +64,7 @@ const LAST_ADMIN = () => problems.conflict('last_admin',
 const ATTEMPTS = 3;
 
 /** The member service `identity.members`. */
-export function createMembers(store: Store, permissions: PermissionService, roles: Roles): Members {
+export function createMembers(store: Store, permissions: PermissionService, roles: Roles, events: Events): Members {
   const listeners: Array<(departure: Departure) => Promise<void>> = [];
 
   const get = async (organizationId: string, userId: string): Promise<Member> => {
@@ -85,13 +101,22 @@ export function createMembers(store: Store, permissions: PermissionService, role
       return { items, nextCursor: memberships.nextCursor };
     },
 
-    async add(organizationId, userId, names) {
+    async add(organizationId, userId, names, via) {
       if (!(await store.organizations.findById(organizationId))) throw problems.notFound('organization');
-      if (!(await store.users.findById(userId))) throw problems.notFound('user');
+      const user = await store.users.findById(userId);
+      if (!user) throw problems.notFound('user');
       const checked = await roles.checkAssignable(organizationId, names);
       const membership: Membership = { id: newId('mem'), organizationId, userId, roles: checked, disabled: false, createdAt: new Date() };
+      const caller: Caller = via
+        ? { principal: { type: 'user', subject: userId, organization: organizationId, environment: null, permissions: [] } }
+        : OPERATOR;
+      const joined = events.record('member.joined', {
+        organizationId, caller, target: { type: 'user', id: userId }, at: membership.createdAt,
+        data: { user_id: userId, email: user.email, roles: checked },
+        metadata: { roles: checked, ...(via ? { invitation_id: via.invitationId } : {}) },
+      });
       try {
-        await store.memberships.create(membership);
+        await store.memberships.create(membership, [joined]);
       } catch (err) {
         if (err instanceof UniqueViolation) throw problems.conflict('already_member', 'The user is already a member of this organization.');
         throw err;
@@ -106,7 +131,7 @@ export function createMembers(store: Store, permissions: PermissionService, role
         const current = await controlled(caller, organizationId, userId, 'You cannot change a member who holds');
         let next: string[] | undefined;
         if (patch.roles !== undefined) {
-          next = await roles.checkAssignable(organizationId, patch.roles);
+          next = await roles.checkAssignable(organizationId, typeof patch.roles === 'function' ? patch.roles(current.roles) : patch.roles);
           assertHolds(caller, await permissions.permissionsOfRoles(organizationId, next), 'You cannot give a member roles that hold');
         }
         const change = await store.memberships.update(organizationId, userId, { roles: next, disabled: patch.disabled }, current.roles);
@@ -122,7 +147,12 @@ export function createMembers(store: Store, permissions: PermissionService, role
     async remove(caller, organizationId, userId) {
       for (let attempt = 1; ; attempt++) {
         const current = await controlled(caller, organizationId, userId, 'You cannot remove a member who holds');
-        const outcome = await store.memberships.delete(organizationId, userId, current.roles);
+        const user = await store.users.findById(userId);
+        const removed = events.record('member.removed', {
+          organizationId, caller, target: { type: 'user', id: userId },
+          data: { user_id: userId, email: user?.email ?? null }, metadata: { roles: current.roles },
+        });
+        const outcome = await store.memberships.delete(organizationId, userId, current.roles, [removed]);
         if (outcome === 'changed' && attempt < ATTEMPTS) continue;
         if (outcome === 'changed') throw problems.conflict('concurrent_change', 'The member changed meanwhile; try again.');
         if (outcome === 'not_found') throw problems.notFound('member');

@@ -19,6 +19,8 @@ export interface CreateOrganizationInput {
   name?: string;
   /** a configured plan; defaults to `config.defaultPlan` */
   plan?: string;
+  /** members must sign in with a second factor; default false */
+  mfaRequired?: boolean;
 }
 
 /** Organizations: the tenants that own users, roles, resources, clients and API keys. */
@@ -66,14 +68,16 @@ export function createOrganizations(store: Store, config: Config, removal: Pick<
   };
 
   return {
-    async create({ slug, name, plan }) {
+    async create({ slug, name, plan, mfaRequired }) {
       const chosenPlan = plan ?? config.defaultPlan;
       new Checks()
         .add('slug', slugProblem(slug))
         .add('name', name === undefined ? null : displayNameProblem(name))
         .add('plan', planProblem(chosenPlan))
         .done();
-      const org: Organization = { id: newId('org'), slug, name: name?.trim() ?? slug, plan: chosenPlan, createdAt: new Date() };
+      const org: Organization = {
+        id: newId('org'), slug, name: name?.trim() ?? slug, plan: chosenPlan, mfaRequired: mfaRequired === true, createdAt: new Date(),
+      };
       try {
         await store.organizations.create(org);
       } catch (err) {

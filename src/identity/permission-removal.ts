@@ -12,7 +12,7 @@ export type RemovalReason = 'resource_changed' | 'resource_deleted' | 'plan_chan
   | 'granted_during_a_change';
 
 /**
- * Keeps every holder of permissions (custom roles, API keys, OAuth clients) inside its
+ * Keeps every holder of permissions (custom roles, API keys, OAuth clients, SCIM tokens) inside its
  * organization's vocabulary when the vocabulary shrinks: a resource deleted or narrowed, a plan
  * changed. What left the vocabulary is taken away from every holder in one store transaction
  * (`store.permissionHolders.remove`), so a resource registered again with the same names
@@ -49,9 +49,10 @@ export interface PermissionRemoval {
 /** The platform resources' permissions, out of the server scope's vocabulary. */
 const platformOf = (server: Vocabulary) => server.permissions.filter((p) => !MANAGEMENT_PERMISSIONS.includes(p));
 
-const NOTHING: RemovedPermissions = { roles: 0, apiKeyIds: [], clients: 0 };
-const add = (a: RemovedPermissions, b: RemovedPermissions): RemovedPermissions =>
-  ({ roles: a.roles + b.roles, apiKeyIds: [...a.apiKeyIds, ...b.apiKeyIds], clients: a.clients + b.clients });
+const NOTHING: RemovedPermissions = { roles: 0, apiKeyIds: [], clients: 0, scimTokens: 0 };
+const add = (a: RemovedPermissions, b: RemovedPermissions): RemovedPermissions => ({
+  roles: a.roles + b.roles, apiKeyIds: [...a.apiKeyIds, ...b.apiKeyIds], clients: a.clients + b.clients, scimTokens: a.scimTokens + b.scimTokens,
+});
 
 export interface PermissionRemovalDeps {
   store: Store;
@@ -68,10 +69,12 @@ export function createPermissionRemoval({ store, config, permissions, audit }: P
     if (!names.length || organizationIds?.length === 0) return NOTHING;
     const removed = await store.permissionHolders.remove(organizationIds, names, new Date());
     if (removed.apiKeyIds.length) for (const listener of listeners) listener(removed.apiKeyIds);
-    if (removed.roles || removed.clients || removed.apiKeyIds.length) {
+    if (removed.roles || removed.clients || removed.apiKeyIds.length || removed.scimTokens) {
       await audit.record({
         organizationId: organizationIds?.length === 1 ? organizationIds[0] : null, action: 'permissions.removed', caller,
-        metadata: { reason, permissions: names, roles: removed.roles, api_keys: removed.apiKeyIds.length, clients: removed.clients },
+        // `scim_credentials`: a key naming a token would be scrubbed as a secret by the audit log
+        metadata: { reason, permissions: names, roles: removed.roles, api_keys: removed.apiKeyIds.length, clients: removed.clients,
+          scim_credentials: removed.scimTokens },
       });
     }
     return removed;

@@ -14,6 +14,11 @@ export interface CreateUserInput {
   organizationId?: string;
   /** roles in that organization; default `["member"]` */
   roles?: string[];
+  /**
+   * whether the person showed they receive mail at the address; default true (the operator's
+   * accounts, and invitations, whose mailed link proves it); self sign-up passes false
+   */
+  emailVerified?: boolean;
 }
 
 /** A user as it may leave the service layer: never the password hash. */
@@ -48,7 +53,7 @@ export function createUsers(store: Store, passwords: Passwords, roles: Roles, me
   const nameProblem = (name: unknown) => (name === undefined || name === null ? null : displayNameProblem(name));
 
   return {
-    async create({ email, password, name, organizationId, roles: names }) {
+    async create({ email, password, name, organizationId, roles: names, emailVerified }) {
       const normalized = typeof email === 'string' ? normalizeEmail(email) : email;
       new Checks()
         .add('email', emailProblem(normalized))
@@ -64,7 +69,7 @@ export function createUsers(store: Store, passwords: Passwords, roles: Roles, me
       const now = new Date();
       const user: User = {
         id: newId('usr'), email: normalized, name: name?.trim() ?? null, passwordHash: await passwords.hash(password),
-        disabled: false, createdAt: now, updatedAt: now,
+        disabled: false, emailVerified: emailVerified ?? true, createdAt: now, updatedAt: now,
       };
       try {
         await store.users.create(user);

@@ -32,6 +32,6 @@ export function createMail(deps: {
 }
 
 export { Mailer, type SendMailInput } from './mailer.js';
-export { MailWorker, backoffMs } from './worker.js';
+export { MailWorker, mailBackoffMs } from './worker.js';
 export type { MailContent, MailOrganization, RenderedMail } from './message.js';
 export type { MailTransport } from './transports.js';

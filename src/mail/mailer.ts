@@ -13,6 +13,8 @@ export interface SendMailInput {
   /** the organization the mail concerns; it is named in both parts */
   organization: MailOrganization | null;
   content: MailContent;
+  /** at most one mail per key, whatever retries do (see `OutboxMail.dedupeKey`) */
+  dedupeKey?: string;
 }
 
 /**
@@ -28,17 +30,20 @@ export class Mailer {
     onEnqueued?: () => void;
   }) {}
 
-  /** @returns the outbox message's id */
-  async send(input: SendMailInput): Promise<string> {
+  /** @returns the outbox message's id; null when a mail with the same `dedupeKey` was stored already */
+  send(input: SendMailInput & { dedupeKey?: undefined }): Promise<string>;
+  send(input: SendMailInput): Promise<string | null>;
+  async send(input: SendMailInput): Promise<string | null> {
     const id = newId('mail');
     const rendered: RenderedMail = renderMail(input.to, input.organization, input.content);
     const now = (this.deps.now ?? (() => new Date()))();
-    await this.deps.store.enqueue({
+    const stored = await this.deps.store.enqueue({
       id, kind: input.kind, organizationId: input.organization?.id ?? null,
       sealed: this.deps.secrets.seal(JSON.stringify(rendered), mailSealContext(id)),
       status: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseExpiresAt: null, lastError: null,
-      createdAt: now, finishedAt: null,
+      createdAt: now, finishedAt: null, dedupeKey: input.dedupeKey ?? null,
     });
+    if (!stored) return null;
     this.deps.onEnqueued?.();
     return id;
   }

@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { backoffMs } from '../domain/backoff.js';
+import { Poller } from '../ops/poller.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { MailOutboxStore, OutboxMail } from '../store/ports.js';
 import { mailSealContext } from './mailer.js';
@@ -13,9 +15,8 @@ const BATCH = 10;
 const MAX_BACKOFF_MS = 3_600_000;
 
 /** The delay before attempt `attempt + 1`: the base doubled per failed attempt, at most an hour, ±20 % jitter. */
-export function backoffMs(baseMs: number, failedAttempts: number, random = Math.random): number {
-  const plain = Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, failedAttempts - 1));
-  return Math.round(plain * (0.8 + 0.4 * random()));
+export function mailBackoffMs(baseMs: number, failedAttempts: number, random = Math.random): number {
+  return backoffMs(baseMs, MAX_BACKOFF_MS, failedAttempts, random);
 }
 
 /** The failure as it is kept: an SMTP reply code and the first line of the error, never the message. */
@@ -32,16 +33,18 @@ function describe(err: unknown): string {
  * to expire and another worker sends the message: delivery is at least once.
  */
 export class MailWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private closed = false;
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly poller: Poller;
 
   constructor(private readonly deps: {
     store: MailOutboxStore; secrets: Secrets; transport: MailTransport; logger: Logger;
     settings: Config['mail']; now?: () => Date;
-  }) {}
+  }) {
+    // a full batch: more may be due
+    this.poller = new Poller({
+      name: 'mail outbox poll', intervalMs: deps.settings.pollIntervalMs, logger: deps.logger, task: async () => (await this.poll()) === BATCH,
+    });
+  }
 
   private now(): Date {
     return (this.deps.now ?? (() => new Date()))();
@@ -49,39 +52,17 @@ export class MailWorker {
 
   /** Starts polling (the timer does not keep the process alive). */
   start(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setInterval(() => this.kick(), this.deps.settings.pollIntervalMs);
-    this.timer.unref();
+    this.poller.start();
   }
 
   /** Runs a poll now, or right after the one running (polls never overlap). */
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pollUntilIdle().finally(() => {
-      this.running = null;
-    });
+    this.poller.kick();
   }
 
-  /** Polls until a poll finds nothing more to send; resolves when done. For tests and `close`. */
-  async drain(): Promise<void> {
-    this.kick();
-    while (this.running) await this.running;
-  }
-
-  private async pollUntilIdle(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        const sent = await this.poll();
-        if (sent === BATCH) this.again = true;
-      } catch (err) {
-        this.deps.logger.error({ err }, 'mail outbox poll failed; will retry');
-      }
-    } while (this.again && !this.closed);
+  /** Polls until a poll finds nothing more to send; resolves when done. For tests. */
+  drain(): Promise<void> {
+    return this.poller.drain();
   }
 
   /** One lease-and-send round. @returns how many messages it leased */
@@ -106,7 +87,7 @@ export class MailWorker {
       await transport.send(rendered, mail.id);
     } catch (err) {
       const attempts = mail.attempts + 1;
-      const next = attempts >= settings.maxAttempts ? null : new Date(this.now().getTime() + backoffMs(settings.retryBaseMs, attempts));
+      const next = attempts >= settings.maxAttempts ? null : new Date(this.now().getTime() + mailBackoffMs(settings.retryBaseMs, attempts));
       await store.markFailed(mail.id, this.owner, this.now(), describe(err), next);
       logger.warn({ mailId: mail.id, kind: mail.kind, attempts, error: describe(err), retryAt: next?.toISOString() ?? null },
         next ? 'mail delivery failed; will retry' : 'mail delivery failed; given up');
@@ -120,10 +101,7 @@ export class MailWorker {
 
   /** Stops polling and waits for the send in progress. */
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    while (this.running) await this.running;
+    await this.poller.stop();
     this.deps.transport.close();
   }
 }

@@ -6,7 +6,7 @@ import { listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
 const auditEventObject = z.object({
   id: z.string(), organization: z.string().nullable(),
   action: z.string().describe('e.g. `api_key.created`, `user.updated`, `auth.failed`'),
-  actor: z.object({ type: z.enum(['user', 'api_key', 'client', 'cli', 'anonymous']), id: z.string().nullable() }),
+  actor: z.object({ type: z.enum(['user', 'api_key', 'client', 'scim_token', 'cli', 'anonymous', 'system']), id: z.string().nullable() }),
   target: z.object({ type: z.string(), id: z.string() }).nullable(),
   ip: z.string().nullable(), at: timestamp, metadata: z.record(z.string(), z.unknown()),
 });

@@ -58,9 +58,8 @@ export function connectedAppRoutes(connectedApps: ConnectedApps): AnyRoute[] {
       method: 'delete', path: `${base}/{client_id}`, tag, status: 204,
       summary: "Disconnect an app: every grant and refresh token it holds for this organization's members fails from the next request on",
       permission: 'clients:write',
-      handle: async ({ caller, org, params, audit }) => {
-        const { app, members } = await connectedApps.disconnect(caller, org.id, params.client_id);
-        await audit('app.disconnected', { type: 'client', id: app.client.clientId }, { members, owner_organization: app.client.organizationId });
+      handle: async ({ caller, org, params }) => {
+        await connectedApps.disconnect(caller, org.id, params.client_id);
       },
     }),
   ];

@@ -42,12 +42,17 @@ export interface CrudOptions<T, C extends z.ZodType, U extends z.ZodType> {
   summaries?: Partial<Record<'create' | 'update' | 'delete', string>>;
   /** metadata for the audit event (never secrets) */
   auditMetadata?(body: z.output<C> | z.output<U>): Record<string, unknown>;
+  /**
+   * Verbs the service records itself, as an event whose audit entry is stored with the change
+   * (`member.invited`, `member.removed`): the route does not audit them a second time.
+   */
+  recordedByService?: ReadonlyArray<'create' | 'update' | 'delete'>;
 }
 
 /**
  * The standard collection under `/organizations/{org}/<noun>` (or `/<noun>` for the server
  * scope): POST (201), GET list, GET one, PATCH, DELETE (204), with `<noun>:read` /
- * `<noun>:write`, audited as `<auditNoun>.<verb>`.
+ * `<noun>:write`, audited as `<auditNoun>.<verb>` (unless the service records the verb as an event).
  */
 export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudOptions<T, C, U>): AnyRoute[] {
   const scope = o.scope ?? 'organization';
@@ -57,6 +62,7 @@ export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudO
   const write = `${o.permissionNoun ?? o.noun}:write`;
   const target = (id: string) => ({ type: o.auditNoun, id });
   const metadata = (body: unknown) => (o.auditMetadata ? o.auditMetadata(body as z.output<C>) : {});
+  const routeAudits = (verb: 'create' | 'update' | 'delete') => !o.recordedByService?.includes(verb);
   const svc = o.service as unknown as {
     create(caller: Caller, org: string | null, input: unknown): Promise<T>;
     get(org: string | null, id: string): Promise<T>;
@@ -73,7 +79,7 @@ export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudO
       body: o.createBody, status: 201, response: o.object,
       handle: async ({ caller, org, body, audit }) => {
         const item = await svc.create(caller, idOf(org), body);
-        await audit(`${o.auditNoun}.created`, target(o.idOf(item)), metadata(body));
+        if (routeAudits('create')) await audit(`${o.auditNoun}.created`, target(o.idOf(item)), metadata(body));
         return o.toJson(item);
       },
     }));
@@ -95,7 +101,7 @@ export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudO
       body: o.updateBody, response: o.object,
       handle: async ({ caller, org, params, body, audit }) => {
         const item = await svc.update(caller, idOf(org), params.id, body);
-        await audit(`${o.auditNoun}.updated`, target(o.idOf(item)), metadata(body));
+        if (routeAudits('update')) await audit(`${o.auditNoun}.updated`, target(o.idOf(item)), metadata(body));
         return o.toJson(item);
       },
     }));
@@ -104,7 +110,7 @@ export function crudRoutes<T, C extends z.ZodType, U extends z.ZodType>(o: CrudO
     method: 'delete', path: `${base}/{id}`, tag: o.tag, summary: o.summaries?.delete ?? `Delete a ${thing}`, permission: write, status: 204,
     handle: async ({ caller, org, params, audit }) => {
       await svc.delete(caller, idOf(org), params.id);
-      await audit(`${o.auditNoun}.deleted`, target(params.id));
+      if (routeAudits('delete')) await audit(`${o.auditNoun}.deleted`, target(params.id));
     },
   }));
   return routes;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import type { Middleware } from 'koa';
+import type { Accounts } from '../accounts/index.js';
 import type { ApiKeyService } from '../api-keys/service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/schema.js';
@@ -13,13 +14,18 @@ import { auditLogRoutes } from './audit-logs.js';
 import { clientRoutes } from './clients.js';
 import { connectedAppRoutes } from './connected-apps.js';
 import { invitationRoutes } from './invitations.js';
+import { meRoutes } from './me.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
+import { scimTokenRoutes } from './scim-tokens.js';
+import type { ScimTokens } from '../scim/tokens/service.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
+import { webhookRoutes } from './webhooks.js';
+import type { WebhookDeliveries, WebhookEndpoints } from '../webhooks/index.js';
 
 export interface ManagementApiDeps {
   config: Pick<Config, 'issuer' | 'bodyLimitBytes'>;
@@ -30,8 +36,19 @@ export interface ManagementApiDeps {
   clients?: ClientService;
   /** the apps organizations' members authorized; without it the connected-apps routes are not served */
   connectedApps?: ConnectedApps;
+  /** webhook endpoints and deliveries; without them the webhooks routes are not served */
+  webhooks?: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
+  /** a person's own account (`/me`); without it those routes are not served */
+  accounts?: Accounts;
+  /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
+  scimTokens?: ScimTokens;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
+  /**
+   * the same for `/v1/me`, without the read-only rule: a person whose roles only read (a
+   * member) still changes their own password and factors (each change asks for the password)
+   */
+  authenticateSelf?: Middleware;
   requirePermissions: (...permissions: string[]) => Middleware;
 }
 
@@ -51,7 +68,7 @@ export interface ManagementApi {
 export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const { identity, audit } = deps;
   const routes: AnyRoute[] = [
-    ...organizationRoutes(identity.organizations),
+    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
     ...userRoutes(identity),
@@ -62,14 +79,18 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...vocabularyRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
+    ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
+    ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
     ...auditLogRoutes(audit),
+    ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];
 
   const router = new Router({ prefix: '/v1' });
   router.use(async (ctx, next) => {
     let authenticated = false;
+    const authenticate = deps.authenticateSelf && /^\/v1\/me(?:\/|$)/.test(ctx.path) ? deps.authenticateSelf : deps.authenticate;
     try {
-      await deps.authenticate(ctx, async () => {
+      await authenticate(ctx, async () => {
         authenticated = true;
         await next();
       });

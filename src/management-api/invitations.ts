@@ -8,7 +8,7 @@ import { roleNames } from './users.js';
 const invitationObject = z.object({
   object: z.literal('invitation'), id: z.string(), email: z.string(), roles: z.array(z.string()),
   status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
-  invited_by: z.string().describe('`user:<id>`, `api_key:<id>`, `client:<id>` or `cli`'),
+  invited_by: z.string().describe('`user:<id>`, `api_key:<id>`, `client:<id>`, `scim_token:<id>` (SCIM provisioning) or `cli`'),
   created_at: timestamp, expires_at: timestamp, accepted_at: timestamp.nullable(),
   accepted_by: z.string().nullable().describe('the user id of who accepted'), revoked_at: timestamp.nullable(),
 });
@@ -34,6 +34,7 @@ export function invitationRoutes(identity: Identity) {
       roles: roleNames.optional().describe('default `["member"]`; the caller must hold every permission of these roles'),
     }).strict(),
     summaries: { create: 'Invite someone by email (a single-use link, valid 7 days, is mailed)', delete: 'Revoke a pending invitation' },
-    auditMetadata: (body) => ({ roles: (body as { roles?: string[] }).roles ?? ['member'] }),
+    // an invitation is the `member.invited` event, audited with it
+    recordedByService: ['create'],
   });
 }

@@ -45,11 +45,12 @@ function operation(route: AnyRoute): Json {
   return {
     tags: [route.tag],
     summary: route.summary,
-    description: `Requires the permission \`${route.permission}\`${route.scope === 'server' ? ' and a server-scoped credential' : ''}.`,
+    description: route.scope === 'self' ? 'Requires a person\'s own access token (the person it concerns).'
+      : `Requires the permission \`${route.permission}\`${route.scope === 'server' ? ' and a server-scoped credential' : ''}.`,
     operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     'x-permission': route.permission,
     ...(route.serverScopeFields ? { 'x-server-scope-fields': route.serverScopeFields } : {}),
-    security: [{ bearerToken: [] }, { apiKey: [] }],
+    security: route.scope === 'self' ? [{ bearerToken: [] }] : [{ bearerToken: [] }, { apiKey: [] }],
     parameters,
     ...(route.body ? { requestBody: requestBody(schemaOf(route.body, 'input')) } : {}),
     responses,
@@ -64,7 +65,7 @@ export function buildOpenApi(routes: AnyRoute[], issuer: string): Json {
     openapi: '3.1.0',
     info: {
       title: 'Gatehouse management API', version: '1',
-      description: 'Organizations, users, roles, resources, OAuth clients, API keys and the audit log. '
+      description: 'Organizations, users, roles, resources, OAuth clients, API keys, webhooks and the audit log. '
         + 'Authenticate with an OAuth access token (audience `<issuer>/v1`) or an API key. JSON is snake_case; '
         + 'errors are application/problem+json (RFC 9457).',
     },

@@ -1,19 +1,28 @@
 import { z } from 'zod';
+import type { MfaRequirement } from '../accounts/mfa-requirement.js';
+import { problems } from '../http/problem.js';
 import type { Organizations } from '../identity/organizations.js';
 import type { Organization } from '../store/ports.js';
 import { orgRoute, serverRoute, type AnyRoute } from './route-kit.js';
 import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
 
 const organizationObject = z.object({
-  object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(), created_at: timestamp,
+  object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(),
+  mfa_required: z.boolean().describe('members sign in with a second factor (those without one enrol at their next sign-in)'),
+  created_at: timestamp,
 });
 
 export const organizationToJson = (o: Organization) => ({
-  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, created_at: o.createdAt.toISOString(),
+  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, mfa_required: o.mfaRequired,
+  created_at: o.createdAt.toISOString(),
 });
 
-/** Creating and listing organizations needs a server-scoped credential; reading and renaming one, membership; its plan, the server scope. */
-export function organizationRoutes(organizations: Organizations): AnyRoute[] {
+/**
+ * Creating and listing organizations needs a server-scoped credential; reading and renaming one,
+ * membership; its plan, the server scope; requiring a second factor of its members,
+ * `organizations:write` (and all an admin holds to stop requiring it: see `MfaRequirement`).
+ */
+export function organizationRoutes(organizations: Organizations, mfaRequirement?: MfaRequirement): AnyRoute[] {
   return [
     serverRoute({
       method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',
@@ -37,15 +46,27 @@ export function organizationRoutes(organizations: Organizations): AnyRoute[] {
     }),
     orgRoute({
       method: 'patch', path: '/organizations/{org}', tag: 'Organizations',
-      summary: 'Rename an organization, or change its plan (the plan: server scope only; permissions the new plan withholds leave its roles, keys and clients)',
+      summary: 'Rename an organization, require a second factor of its members, or change its plan (the plan: server scope only; permissions the new plan withholds leave its roles, keys and clients)',
       permission: 'organizations:write', response: organizationObject, serverScopeFields: ['plan'],
-      body: z.object({ name: displayName.optional(), plan: z.string().max(64).optional() }).strict(),
+      body: z.object({
+        name: displayName.optional(),
+        plan: z.string().max(64).optional(),
+        mfa_required: z.boolean().optional().describe('true: members sign in with a second factor; false needs all an admin holds'),
+      }).strict(),
       handle: async ({ caller, org, body, audit }) => {
-        const updated = await organizations.update(caller, org.id, body);
-        await audit('organization.updated', { type: 'organization', id: org.id }, {
-          ...(body.name !== undefined ? { name: updated.name } : {}),
-          ...(body.plan !== undefined ? { plan: updated.plan, previous_plan: org.plan } : {}),
-        });
+        const { mfa_required: mfaRequired, ...rest } = body;
+        if (mfaRequired !== undefined && !mfaRequirement) throw problems.validation([{ field: 'mfa_required', message: 'is not supported by this server' }]);
+        // both parts are checked before either is written
+        if (mfaRequired !== undefined) await mfaRequirement!.assertMayChange(caller, org.id, mfaRequired);
+        let updated = org;
+        if (rest.name !== undefined || rest.plan !== undefined) {
+          updated = await organizations.update(caller, org.id, rest);
+          await audit('organization.updated', { type: 'organization', id: org.id }, {
+            ...(rest.name !== undefined ? { name: updated.name } : {}),
+            ...(rest.plan !== undefined ? { plan: updated.plan, previous_plan: org.plan } : {}),
+          });
+        }
+        if (mfaRequired !== undefined) updated = await mfaRequirement!.set(caller, org.id, mfaRequired);
         return organizationToJson(updated);
       },
     }),

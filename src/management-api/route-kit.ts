@@ -32,8 +32,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   path: string;
   summary: string;
   tag: string;
-  /** the permission the route requires */
-  permission: string;
+  /** the permission the route requires (null: a `/me` route, for a person's own token, needs none) */
+  permission: string | null;
   body?: B;
   query?: Q;
   /** success status (default 200; 204 sends no body) */
@@ -56,7 +56,9 @@ export interface KitDeps {
 export type OrgRoute = RouteSpec<z.ZodType, z.ZodType, Organization> & { scope: 'organization' };
 /** Server routes: only server-scoped credentials (organization null). */
 export type ServerRoute = RouteSpec<z.ZodType, z.ZodType, null> & { scope: 'server' };
-export type AnyRoute = OrgRoute | ServerRoute;
+/** Routes about the caller themself (`/me`): a person's access token only; no `{org}`. */
+export type SelfRoute = RouteSpec<z.ZodType, z.ZodType, null> & { scope: 'self' };
+export type AnyRoute = OrgRoute | ServerRoute | SelfRoute;
 
 /** Declares an organization route (typing helper). */
 export const orgRoute = <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q, Organization>): AnyRoute =>
@@ -64,6 +66,10 @@ export const orgRoute = <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSp
 /** Declares a server route (typing helper). */
 export const serverRoute = <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q, null>): AnyRoute =>
   ({ ...spec, scope: 'server' }) as unknown as AnyRoute;
+
+/** Declares a route about the calling person (typing helper). */
+export const selfRoute = <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q, null>): AnyRoute =>
+  ({ ...spec, scope: 'self' }) as unknown as AnyRoute;
 
 /** A declarer for routes that serve both scopes alike (org id, or null for the server scope). */
 export const scopedRoute = (scope: AnyRoute['scope']) =>
@@ -78,14 +84,17 @@ export const scopedRoute = (scope: AnyRoute['scope']) =>
 export function mountRoutes(router: Router, routes: AnyRoute[], deps: KitDeps): void {
   for (const route of routes) {
     const koaPath = route.path.replace(/\{(\w+)\}/g, ':$1');
-    router[route.method](koaPath, scopeOf(route, deps), deps.requirePermissions(route.permission), handlerOf(route, deps));
+    const permission: Middleware = route.permission ? deps.requirePermissions(route.permission) : (_ctx, next) => next();
+    router[route.method](koaPath, scopeOf(route, deps), permission, handlerOf(route, deps));
   }
 }
 
 function scopeOf(route: AnyRoute, deps: KitDeps): Middleware {
   return async (ctx, next) => {
     const principal = ctx.state.principal as Principal;
-    if (route.scope === 'server') {
+    if (route.scope === 'self') {
+      if (principal.type !== 'user') throw problems.forbidden('user_token_required', 'This request needs a person\'s own access token (not an API key or a client\'s token).');
+    } else if (route.scope === 'server') {
       if (principal.organization !== null)
         throw problems.forbidden('server_scope_required', 'This request needs a server-scoped credential.');
     } else {

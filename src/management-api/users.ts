@@ -34,6 +34,8 @@ export function userRoutes(identity: Identity) {
     service: { get: members.get, list: members.list, update: members.update, delete: members.remove },
     idOf: (m) => m.userId, toJson: memberToJson, object: memberObject, updateBody,
     summaries: { update: 'Change a member\'s roles, or disable or enable them', delete: 'Remove a member (their API keys are revoked)' },
+    // a removal is the `member.removed` event, audited with it
+    recordedByService: ['delete'],
     auditMetadata: (body) => {
       const { roles, disabled } = body as z.output<typeof updateBody>;
       return { roles, disabled };

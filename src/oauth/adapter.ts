@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Secrets } from '../domain/secrets.js';
+import type { Events } from '../events/emitter.js';
 import type { Store } from '../store/ports.js';
 import { grantAlive } from './authorizations.js';
+import { organizationOfGrant } from './grant-ids.js';
 import type { ClientService } from './clients.js';
 import { toProviderMetadata } from './client-metadata.js';
 import { RefreshRetry, withinReuseInterval } from './refresh-reuse.js';
@@ -18,6 +20,10 @@ export interface AdapterDeps {
   idTokenAlg: () => string;
   /** `oauth.refreshReuseIntervalSeconds` in ms: a refresh token presented again this soon is a retry, not a reuse */
   refreshReuseIntervalMs?: number;
+  /** `refresh_token.reuse_detected`, stored with the revocation of the token family */
+  events: Events;
+  /** the provider request being served (to tell a refresh-token grant from other reads of a token) */
+  request?: () => KoaContextWithOIDC | undefined;
 }
 
 /** The HMAC the store keys a model's id by (ids of tokens and codes are bearer secrets). */
@@ -33,7 +39,9 @@ export function storageIdFunction(secrets: Secrets): (model: string, id: string)
  * `consume` is a compare-and-set: oidc-provider checks `consumed` and then consumes without a
  * lock, so two parallel requests with one refresh token (or code) would both pass its check.
  * The loser of the store's CAS is treated as a reuse (RFC 9700 §4.14.2): the whole grant is
- * revoked and the request fails with `invalid_grant`. Every authorization has a grant of its own
+ * revoked and the request fails with `invalid_grant`. A refresh token found consumed (a reuse the
+ * provider itself detects, then revokes) has its family revoked here already, so that either
+ * way the revocation and its `refresh_token.reuse_detected` event are one store write. Every authorization has a grant of its own
  * (a token family), so that revokes this authorization's tokens only; and within
  * `refreshReuseIntervalMs` of the first use a refresh token is a retry instead (its consume stamp
  * is hidden from the provider, and the lost CAS throws {@link RefreshRetry}, which the
@@ -75,6 +83,26 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     stored ? withSession(openField(stored, 'sealedJti', 'jti', jtiContext(model)),
       (session) => openField(session, 'sealedCookie', 'cookie', jtiContext('Session'))) as AdapterPayload : undefined;
 
+  /** Whether the provider is serving a refresh-token grant by the client this token was issued to. */
+  const presentedForRefresh = (payload: Fields): boolean => {
+    const ctx = deps.request?.();
+    return ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token'
+      && typeof payload.grantId === 'string' && ctx.oidc.client?.clientId === payload.clientId;
+  };
+
+  /** The event of a reused refresh token, for its family's organization (none for grants from before organizations). */
+  const reuseDetected = async (payload: Fields) => {
+    const organizationId = organizationOfGrant(String(payload.grantId));
+    const clientId = typeof payload.clientId === 'string' ? payload.clientId : null;
+    if (!organizationId || !clientId) return [];
+    const userId = typeof payload.accountId === 'string' ? payload.accountId : null;
+    return [deps.events.record('refresh_token.reuse_detected', {
+      organizationId, target: { type: 'client', id: clientId }, metadata: { user_id: userId },
+      caller: { principal: { type: 'client', subject: clientId, organization: organizationId, environment: null, permissions: [] } },
+      data: { app: { client_id: clientId, name: (await deps.clients.findById(clientId))?.name ?? null }, user_id: userId },
+    })];
+  };
+
   return class GatehouseAdapter implements Adapter {
     constructor(private readonly name: string) {}
 
@@ -96,6 +124,10 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
         const { consumed: _retry, ...unconsumed } = stored;
         return unconsumed as AdapterPayload;
       }
+      if (this.name === 'RefreshToken' && stored.consumed && presentedForRefresh(stored)) {
+        // a reuse: the provider revokes the family next; doing it here carries the event with the revocation
+        await store.oidc.revokeByGrantId(String(stored.grantId), await reuseDetected(stored));
+      }
       return stored;
     }
 
@@ -114,7 +146,8 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
       const payload = await store.oidc.find(this.name, key);
       if (this.name === 'RefreshToken' && withinReuseInterval(payload?.consumed, reuseMs)) throw new RefreshRetry();
       if (typeof payload?.grantId === 'string') {
-        await store.oidc.revokeByGrantId(payload.grantId);
+        const detected = this.name === 'RefreshToken' ? await reuseDetected(payload) : [];
+        await store.oidc.revokeByGrantId(payload.grantId, detected);
         await store.oidc.destroy('Grant', storageId('Grant', payload.grantId));
       }
       throw new errors.InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);

@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { AuditLog } from '../audit/audit-log.js';
 import { newId } from '../domain/ids.js';
+import type { Events } from '../events/emitter.js';
 import type { AppConnection, Store } from '../store/ports.js';
 import type { ActingOrganizations } from './acting-organization.js';
 import { newGrantId, parseGrantId } from './grant-ids.js';
@@ -26,7 +26,8 @@ export interface AuthorizationsDeps {
   store: Store;
   provider: () => Provider;
   acting: ActingOrganizations;
-  audit?: AuditLog;
+  /** `app.connected` (webhooks, audit log), stored with the first connection */
+  events: Events;
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
@@ -88,17 +89,22 @@ export function authorizations(deps: AuthorizationsDeps) {
         scopes: union(existing?.scopes ?? [], given.scopes), resources: [...resources].map(([indicator, scopes]) => ({ indicator, scopes })),
         createdAt: now, updatedAt: now,
       };
-      const connection = await store.appConnections.save(draft);
+      const permissions = [...new Set(draft.resources.flatMap((r) => r.scopes))];
+      // written by the store only if this save makes the connection (the first consent in the
+      // organization); the operator's own console is no app an organization connects
+      const connected = given.firstParty ? [] : [deps.events.record('app.connected', {
+        organizationId: given.organizationId, at: now,
+        caller: { principal: { type: 'user', subject: given.accountId, organization: given.organizationId, environment: null, permissions: [] } },
+        target: { type: 'client', id: given.clientId }, metadata: { scopes: [...draft.scopes, ...permissions] },
+        data: {
+          app: { client_id: given.clientId, name: (await store.clients.findById(given.clientId))?.name ?? null },
+          user_id: given.accountId, scopes: draft.scopes, permissions,
+        },
+      })];
+      const connection = await store.appConnections.save(draft, connected);
       const grant = await grantFrom(connection, given.claims);
       // the grant this authorization made from remembered consent has no tokens yet: the new one replaces it
       if (given.previousGrantId && parseGrantId(given.previousGrantId)) await deps.provider().Grant.adapter.destroy(given.previousGrantId);
-      if (connection.id === draft.id && !given.firstParty) {
-        await deps.audit?.record({
-          organizationId: given.organizationId, action: 'app.connected',
-          caller: { principal: { type: 'user', subject: given.accountId, organization: given.organizationId, environment: null, permissions: [] } },
-          target: { type: 'client', id: given.clientId }, metadata: { scopes: [...connection.scopes, ...connection.resources.flatMap((r) => r.scopes)] },
-        });
-      }
       return grant.jti;
     },
   };

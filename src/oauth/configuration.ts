@@ -1,4 +1,5 @@
 import { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { MfaRequirement } from '../accounts/mfa-requirement.js';
 import type { Config } from '../config/schema.js';
 import type { Identity } from '../identity/index.js';
 import { findAccount, CLAIMS } from './accounts.js';
@@ -8,6 +9,7 @@ import { jwksFetch } from './client-auth.js';
 import { CLIENT_ASSERTION_ALGS } from './client-keys.js';
 import { OIDC_SCOPES } from './clients.js';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './interactions/device.js';
+import { mfaRequiredCheck } from './mfa-check.js';
 import { send } from './interactions/html.js';
 import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
 import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
@@ -18,6 +20,8 @@ export interface ConfigurationDeps {
   identity: Identity;
   acting: ActingOrganizations;
   authorizations: Authorizations;
+  /** organizations that require a second factor: a session without one signs in again */
+  mfaRequirement: Pick<MfaRequirement, 'requiredByAny'>;
   adapter: NonNullable<Configuration['adapter']>;
   jwks: NonNullable<Configuration['jwks']>;
   cookieKeys: string[];
@@ -46,16 +50,18 @@ function grantedOidcScopes(ctx: KoaContextWithOIDC): string[] {
 }
 
 /**
- * The default prompts plus a login check (a session whose account `findAccount` no longer yields,
- * being disabled or outside the organization asked for, must sign in again) and, between login
+ * The default prompts plus login checks (a session whose account `findAccount` no longer yields,
+ * being disabled or outside the organization asked for, must sign in again; so must one without a
+ * second factor when the organization requires it) and, between login
  * and consent, `organization`: a person in several organizations picks the one a
  * multi-organization client acts for when the request named none.
  */
-function policy(acting: ActingOrganizations) {
+function policy(acting: ActingOrganizations, mfaRequirement: ConfigurationDeps['mfaRequirement']) {
   const { Check, Prompt } = interactionPolicy;
   const prompts = interactionPolicy.base();
   prompts.get('login')!.checks.add(new Check('account_unavailable', 'the signed-in account cannot use this client',
     (ctx) => (ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT)));
+  prompts.get('login')!.checks.add(mfaRequiredCheck({ acting, mfaRequirement }));
   prompts.add(new Prompt({ name: 'organization', requestable: false },
     new Check('organization_required', 'the person must choose the organization the application acts for', async (ctx) => {
       const accountId = ctx.oidc.account?.accountId;
@@ -120,7 +126,7 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
       },
     },
     loadExistingGrant: (ctx) => deps.authorizations.loadExistingGrant(ctx),
-    interactions: { policy: policy(acting), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: policy(acting, deps.mfaRequirement), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async renderError(ctx, out, error) {
       const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
       send(ctx, errorPage({

@@ -1,4 +1,5 @@
 import type { Caller } from '../audit/actor.js';
+import type { Events } from '../events/emitter.js';
 import { problems } from '../http/problem.js';
 import { loadControlled } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
@@ -23,6 +24,8 @@ export interface ConnectedApp {
 export interface ConnectedAppsDeps {
   store: Store;
   clients: ClientService;
+  /** `app.disconnected` (webhooks, audit log), stored with the removal */
+  events: Events;
 }
 
 /** The permissions (resource scopes) connections carry. */
@@ -52,8 +55,8 @@ export class ConnectedApps {
   }
 
   /**
-   * Ends the app's access to the organization: its connections go in one statement, and with
-   * them every grant made under them (the adapter serves a grant only while its connection
+   * Ends the app's access to the organization (an `app.disconnected` event): its connections go
+   * in one statement, and with them every grant made under them (the adapter serves a grant only while its connection
    * exists), so every refresh token and code of the app acting for this organization fails from
    * the next request on. Ending authorizations weakens the members who gave them, so the
    * authorization invariants apply (`identity/authority.ts`): refused (403) when they hold a
@@ -62,10 +65,16 @@ export class ConnectedApps {
    * @throws HttpProblem 404, 403 `permission_escalation` / `environment_escalation`
    */
   async disconnect(caller: Caller, organizationId: string, clientId: string): Promise<{ app: ConnectedApp; members: number }> {
-    const app = await loadControlled(caller, organizationId, () => this.get(organizationId, clientId), async () =>
-      permissionsOf(await this.deps.store.appConnections.listByClient(organizationId, clientId, MAX_CONNECTIONS)),
-    'You cannot disconnect an app whose authorizations hold');
-    const members = await this.deps.store.appConnections.deleteByClient(organizationId, clientId);
+    const { app, all } = await loadControlled(caller, organizationId, async () => ({
+      app: await this.get(organizationId, clientId),
+      all: await this.deps.store.appConnections.listByClient(organizationId, clientId, MAX_CONNECTIONS),
+    }), ({ all }) => permissionsOf(all), 'You cannot disconnect an app whose authorizations hold');
+    const disconnected = this.deps.events.record('app.disconnected', {
+      organizationId, caller, target: { type: 'client', id: clientId },
+      metadata: { members: all.length, owner_organization: app.client.organizationId },
+      data: { app: { client_id: clientId, name: app.client.name }, members: all.length },
+    });
+    const members = await this.deps.store.appConnections.deleteByClient(organizationId, clientId, [disconnected]);
     return { app, members };
   }
 

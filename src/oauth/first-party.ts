@@ -91,6 +91,21 @@ function asked(ctx: KoaContextWithOIDC, defaultResource: string) {
   return { oidc: scopes.filter((s) => !s.includes(':')), resource, permissions: scopes.filter((s) => s.includes(':')) };
 }
 
+/**
+ * A first-party sign-in to the management API stands for the acting organization's whole
+ * vocabulary (SPEC §2a: management, platform as the plan allows, the organization's own APIs),
+ * which the console cannot name before it knows the organization. The request's scope is widened
+ * to it here, once the organization is chosen, so the code, the grant and every refresh token
+ * carry it; each token still gets only what the person holds there (the resource-server info
+ * narrows it at issue and at every refresh). Without this the console could not give a key
+ * `pipelines:run`: delegating through the management API needs the permission in the token.
+ */
+function widenToVocabulary(ctx: KoaContextWithOIDC, want: ReturnType<typeof asked>, vocabulary: readonly string[]): ReturnType<typeof asked> {
+  const permissions = [...new Set([...want.permissions, ...vocabulary])];
+  ctx.oidc.params!.scope = [...want.oidc, ...permissions].join(' ');
+  return { ...want, permissions };
+}
+
 type Grant = NonNullable<Awaited<ReturnType<NonNullable<Configuration['loadExistingGrant']>>>>;
 
 const covers = (grant: Grant, want: ReturnType<typeof asked>) =>
@@ -103,6 +118,8 @@ export interface FirstPartyDeps {
   authorizations: Authorizations;
   /** the management API's identifier (the resource when a request names none) */
   defaultResource: string;
+  /** an organization's permission vocabulary (SPEC §2a) */
+  vocabulary(organizationId: string): Promise<readonly string[]>;
 }
 
 /**
@@ -110,7 +127,8 @@ export interface FirstPartyDeps {
  * (authorizations.ts): a connection for (person, console, organization) and a grant of this
  * authorization's own hanging from it, so the adapter serves, refreshes and revokes them like any
  * other; only the consent page is skipped, once the organization is known (the picker and the
- * login checks still apply). The grant covers what the console asks; every token is still
+ * login checks still apply). The grant covers what the console asks, widened to the acting
+ * organization's vocabulary at the management API ({@link widenToVocabulary}); every token is still
  * narrowed to the person's permissions in that organization at issue and at each refresh (the
  * resource-server info), so this grants nothing the person does not hold.
  * First-party clients also get refresh tokens without `offline_access` (which OpenID Connect
@@ -130,10 +148,11 @@ export function withFirstParty(configuration: Configuration, deps: FirstPartyDep
       const clientId = ctx.oidc.client?.clientId;
       const accountId = ctx.oidc.account?.accountId;
       if (!deps.firstParty.owns(clientId) || !accountId) return grant;
-      const want = asked(ctx, deps.defaultResource);
-      if (grant && covers(grant, want)) return grant;
       const acting = await deps.acting.forAccount(ctx, accountId);
       if (acting.kind !== 'chosen') return grant;
+      let want = asked(ctx, deps.defaultResource);
+      if (want.resource === deps.defaultResource) want = widenToVocabulary(ctx, want, await deps.vocabulary(acting.organizationId));
+      if (grant && covers(grant, want)) return grant;
       const grantId = await deps.authorizations.consent({
         accountId, clientId, organizationId: acting.organizationId, firstParty: true,
         scopes: want.oidc, claims: [], resources: want.permissions.length ? { [want.resource]: want.permissions } : {},

@@ -1,10 +1,12 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import compose from 'koa-compose';
 import type { Middleware } from 'koa';
-import Provider from 'oidc-provider';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { Accounts } from '../accounts/index.js';
 import type { Config } from '../config/schema.js';
 import type { Secrets } from '../domain/secrets.js';
+import type { Events } from '../events/emitter.js';
 import type { Identity } from '../identity/index.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/ports.js';
@@ -33,9 +35,11 @@ export interface OAuthOptions {
   secrets: Secrets;
   logger: Logger;
   identity: Identity;
+  /** sign-up links, second factors and passkeys at sign-in, organizations that require them */
+  accounts: Accounts;
   metrics?: Metrics;
-  /** where OAuth events (app.connected, app.disconnected) are recorded */
-  audit?: AuditLog;
+  /** OAuth's events (app.connected, app.disconnected, refresh_token.reuse_detected), each stored with its change */
+  events: Events;
   /** how often other instances' key rotations are picked up (ms); default `oauth.keyRefreshSeconds`, 0 disables polling */
   keyPollMs?: number;
 }
@@ -86,12 +90,17 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     return { alg: active.alg, kid: active.kid };
   };
   const reuseSeconds = config.oauth.refreshReuseIntervalSeconds;
-  const Adapter = createAdapterClass({ store, secrets, clients: served, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000 });
+  // the provider request each adapter call serves (the adapter interface has no context of its own)
+  const requests = new AsyncLocalStorage<KoaContextWithOIDC>();
+  const Adapter = createAdapterClass({
+    store, secrets, clients: served, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
+    request: () => requests.getStore(),
+  });
   const cookieKeys = [secrets.key('cookies').toString('base64url')];
   const acting = actingOrganizations({ identity, store });
   // read at request time, once `host` below holds the running provider
   const provider = () => host.current;
-  const families = authorizations({ store, provider, acting, audit: options.audit });
+  const families = authorizations({ store, provider, acting, events: options.events });
 
   const build = () => {
     const jwks = signingKeys.privateJwks();
@@ -99,10 +108,13 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     const configuration = providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
       dpopNonceSecret: secrets.key('dpop-nonce'),
+      mfaRequirement: options.accounts.mfaRequirement,
     });
     const built = new Provider(config.issuer, withFirstParty(configuration, {
       firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
+      vocabulary: (organizationId) => identity.permissions.vocabulary(organizationId),
     }));
+    built.use((ctx, next) => requests.run(ctx as KoaContextWithOIDC, next));
     checkClientSecretsWith(built, served);
     explainDpopRequired(built);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
@@ -124,7 +136,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
   const middleware = compose([
     throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
-      provider, identity, clients: served, store, config, logger, acting, authorizations: families,
+      provider, identity, clients: served, store, config, logger, acting, authorizations: families, accounts: options.accounts,
       csrfKey: secrets.key('csrf'), metrics: options.metrics,
     }),
     host.middleware(async (ctx) => {
@@ -157,7 +169,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     get provider() { return host.current; },
     middleware, signingKeys, clients, firstParty,
     // registered apps only: the console is part of Gatehouse, not an app an organization connects
-    connectedApps: new ConnectedApps({ store, clients }),
+    connectedApps: new ConnectedApps({ store, clients, events: options.events }),
     refreshKeys,
     async close() {
       if (timer) clearInterval(timer);

@@ -103,7 +103,6 @@ export function jwtUserinfo(deps: UserinfoDeps) {
       invalidToken(ctx, 'the account is no longer available');
       return true;
     }
-    const emailVerified = (user as { emailVerified?: boolean }).emailVerified ?? false;
     const origin = ctx.get('origin');
     if (origin && principal.client_id && (await deps.corsAllowed?.(principal.client_id, origin))) {
       ctx.set('Access-Control-Allow-Origin', origin);
@@ -112,7 +111,7 @@ export function jwtUserinfo(deps: UserinfoDeps) {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       sub: user.id,
-      ...(scopes.has('email') ? { email: user.email, email_verified: emailVerified } : {}),
+      ...(scopes.has('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
       ...(scopes.has('profile') && user.name ? { name: user.name } : {}),
     };
     return true;

@@ -20,9 +20,10 @@ const SECRET_PARAMS = new Set(['api_key', 'apikey', 'key', 'code', 'token', 'acc
 
 /**
  * What a credential looks like wherever it appears: an API key (`<prefix>_live_…`/`_test_…`, any
- * prefix) or a JWT/JWS/JWE (base64url JSON header `eyJ…` and dot-separated parts). Linear-time patterns.
+ * prefix), a SCIM token (`scim_…`) or a JWT/JWS/JWE (base64url JSON header `eyJ…` and
+ * dot-separated parts). Linear-time patterns.
  */
-const KEY_LIKE = /\b[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{16,}/g;
+const KEY_LIKE = /\b(?:[a-z][a-z0-9]{1,15}_(?:live|test)_[0-9A-Za-z]{16,}|scim_[0-9A-Za-z]{32,})/g;
 const JWT_LIKE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,3}/g;
 const REDACTED = '[REDACTED]';
 

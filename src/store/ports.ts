@@ -6,6 +6,10 @@
  * last id of the previous page.
  */
 
+import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+
+export * from './event-ports.js';
+
 export interface PageRequest {
   /** 1..200 */
   limit: number;
@@ -48,6 +52,8 @@ export interface Organization {
   slug: string;
   name: string;
   plan: string;
+  /** its members must sign in with a second factor; those without one enrol at their next sign-in */
+  mfaRequired: boolean;
   createdAt: Date;
 }
 
@@ -57,7 +63,7 @@ export interface OrganizationStore {
   findById(id: string): Promise<Organization | null>;
   findBySlug(slug: string): Promise<Organization | null>;
   list(page: PageRequest): Promise<Page<Organization>>;
-  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan'>>): Promise<Organization | null>;
+  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired'>>): Promise<Organization | null>;
 }
 
 export interface User {
@@ -68,6 +74,11 @@ export interface User {
   /** argon2id PHC string */
   passwordHash: string;
   disabled: boolean;
+  /**
+   * the person showed they receive mail at `email` (a verification or reset link, an accepted
+   * invitation); accounts the operator made count as verified. No token is issued before.
+   */
+  emailVerified: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -77,7 +88,7 @@ export interface UserStore {
   create(user: User): Promise<void>;
   findById(id: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
-  update(id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'disabled' | 'updatedAt'>>): Promise<User | null>;
+  update(id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'disabled' | 'emailVerified' | 'updatedAt'>>): Promise<User | null>;
 }
 
 export interface Membership {
@@ -101,8 +112,11 @@ export type MembershipChange =
   | { outcome: 'changed' };
 
 export interface MembershipStore {
-  /** @throws UniqueViolation('membership') when the user is already a member */
-  create(m: Membership): Promise<void>;
+  /**
+   * `events` (`member.joined`) are written in the same transaction (see {@link EventRecord}).
+   * @throws UniqueViolation('membership') when the user is already a member (and nothing is written)
+   */
+  create(m: Membership, events?: readonly EventRecord[]): Promise<void>;
   find(organizationId: string, userId: string): Promise<Membership | null>;
   listByOrganization(organizationId: string, page: PageRequest): Promise<Page<Membership>>;
   listByUser(userId: string): Promise<Membership[]>;
@@ -115,8 +129,9 @@ export interface MembershipStore {
    */
   update(organizationId: string, userId: string, patch: { roles?: string[]; disabled?: boolean },
     expectedRoles?: readonly string[]): Promise<MembershipChange>;
-  /** Removes the membership, under the same guards as `update`. */
-  delete(organizationId: string, userId: string, expectedRoles?: readonly string[]): Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
+  /** Removes the membership, under the same guards as `update`; `events` are written with it, only when it answers `deleted`. */
+  delete(organizationId: string, userId: string, expectedRoles?: readonly string[], events?: readonly EventRecord[]):
+    Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'>;
 }
 
 export interface Role {
@@ -177,13 +192,14 @@ export interface RemovedPermissions {
   /** the API keys changed (their caches must drop them) */
   apiKeyIds: string[];
   clients: number;
+  scimTokens: number;
 }
 
-/** The things that hold permissions (custom roles, API keys, OAuth clients), changed together. */
+/** The things that hold permissions (custom roles, API keys, OAuth clients, SCIM tokens), changed together. */
 export interface PermissionHolderStore {
   /**
-   * Removes each of `permissions` (exact strings) from every custom role, API key and OAuth
-   * client of the organizations named (null: of every organization, server-scoped keys
+   * Removes each of `permissions` (exact strings) from every custom role, API key, OAuth
+   * client and SCIM token of the organizations named (null: of every organization, server-scoped keys
    * included), in one transaction: no reader sees some holders without them and others still
    * with them. Each thing changed gets `updatedAt = at` (so other instances' API-key caches see
    * the change through `apiKeys.changedSince`). Rare: adapters may scan.
@@ -271,8 +287,13 @@ export interface OidcPayloadStore {
    */
   consume(model: string, id: string, at: number): Promise<boolean>;
   destroy(model: string, id: string): Promise<void>;
-  /** removes every payload of every model whose `grantId` matches */
-  revokeByGrantId(grantId: string): Promise<void>;
+  /** removes every payload of every model whose `grantId` matches; `events` are written when it removed any */
+  revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void>;
+  /**
+   * removes every payload of every model whose own `accountId` matches (sessions, grants, codes,
+   * refresh and device codes of one person): how many
+   */
+  revokeByAccountId(accountId: string): Promise<number>;
 }
 
 /**
@@ -299,16 +320,17 @@ export interface AppConnectionStore {
   /**
    * Inserts the connection or, when (organization, client, user) has one already, sets its
    * scopes, resources and `updatedAt`, keeping its id and `createdAt`. Returns what is stored.
+   * `events` are written only when this call inserted it (see {@link EventRecord}).
    */
-  save(connection: AppConnection): Promise<AppConnection>;
+  save(connection: AppConnection, events?: readonly EventRecord[]): Promise<AppConnection>;
   findById(id: string): Promise<AppConnection | null>;
   find(organizationId: string, clientId: string, userId: string): Promise<AppConnection | null>;
   /** the ids of the clients connected in the organization, descending, paged by client id */
   listClients(organizationId: string, page: PageRequest): Promise<Page<string>>;
   /** the organization's connections to one client, newest first, at most `limit` */
   listByClient(organizationId: string, clientId: string, limit: number): Promise<AppConnection[]>;
-  /** removes every connection of the client in the organization (one statement); how many */
-  deleteByClient(organizationId: string, clientId: string): Promise<number>;
+  /** removes every connection of the client in the organization (one statement); how many. `events`: when it removed any */
+  deleteByClient(organizationId: string, clientId: string, events?: readonly EventRecord[]): Promise<number>;
   /**
    * removes every connection of the user in the organization, whatever the client (one
    * statement): a member who leaves or is disabled; how many. Rare: adapters may scan the
@@ -368,6 +390,8 @@ export interface KeyRotation {
   successor: ApiKeyRecord;
   /** the organization's cap on active keys, the old key counted as active (see `create`) */
   cap?: { maxActive: number; now: Date };
+  /** written with the rotation, when it happens (see {@link EventRecord}) */
+  events?: readonly EventRecord[];
 }
 
 /**
@@ -377,16 +401,39 @@ export interface KeyRotation {
  */
 export type RotationOutcome = 'rotated' | 'conflict' | 'cap_reached';
 
+/** See {@link ApiKeyStore.listForReminder}. */
+export interface KeyReminderWindow {
+  field: 'expiresAt' | 'createdAt';
+  after: Date | null;
+  upTo: Date;
+  now: Date;
+}
+
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
    * not expired at `now`). Atomic with respect to concurrent creates in the same organization.
    */
-  create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }): Promise<'created' | 'cap_reached'>;
+  create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'>;
   findById(id: string): Promise<ApiKeyRecord | null>;
   /** organizationId null lists server-scoped keys */
   list(organizationId: string | null, filter: ApiKeyListFilter, page: PageRequest): Promise<Page<ApiKeyRecord>>;
-  update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null>;
+  /** `events` are written with the change when the key exists (see {@link EventRecord}) */
+  update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>,
+    events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
+  /**
+   * Revokes the key at `at` (`revokedAt` and `updatedAt`) only if it is not revoked yet: a
+   * compare-and-set, so of concurrent revocations of one key, on any number of connections,
+   * exactly one gets the key back and writes `events` with it; the others get null and write
+   * nothing. @returns the key as revoked by this call, or null (missing or revoked already)
+   */
+  revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null>;
+  /**
+   * Organization keys (not server-scoped) neither revoked nor rotated nor expired at `window.now`
+   * whose `field` lies in (`after`, `upTo`] (`after` null: no lower bound), newest first: the
+   * candidates of the reminder sweep (`api_key.expiring`, `api_key.rotation_due`).
+   */
+  listForReminder(window: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>>;
   /**
    * Rotates a key as one compare-and-set: if the old key is still the version read, not revoked
    * and not rotated, inserts the successor (within the cap) and sets the old key's `rotatedTo`,
@@ -427,7 +474,8 @@ export interface AuditEvent {
   organizationId: string | null;
   /** e.g. `api_key.created`, `api_key.revoked`, `auth.failed` */
   action: string;
-  actor: { type: 'user' | 'api_key' | 'client' | 'cli' | 'anonymous'; id: string | null };
+  /** `system`: Gatehouse itself (a sweep, the webhook worker) */
+  actor: { type: 'user' | 'api_key' | 'client' | 'scim_token' | 'cli' | 'anonymous' | 'system'; id: string | null };
   target: { type: string; id: string } | null;
   ip: string | null;
   at: Date;
@@ -509,8 +557,8 @@ export interface Invitation {
 }
 
 export interface InvitationStore {
-  /** @throws UniqueViolation('token_digest') */
-  create(invitation: Invitation): Promise<void>;
+  /** `events` (`member.invited`) are written in the same transaction. @throws UniqueViolation('token_digest') */
+  create(invitation: Invitation, events?: readonly EventRecord[]): Promise<void>;
   findById(organizationId: string, id: string): Promise<Invitation | null>;
   findByTokenDigest(tokenDigest: string): Promise<Invitation | null>;
   /** newest first */
@@ -544,13 +592,19 @@ export interface OutboxMail {
   createdAt: Date;
   /** when it was sent or given up; finished messages are removed {@link FINISHED_MAIL_RETENTION_SECONDS} later */
   finishedAt: Date | null;
+  /**
+   * Makes the mail happen at most once whatever retries do (an alert: `alert:<event id>:<recipient>`):
+   * enqueuing a second mail with the same key stores nothing, while the first is kept
+   */
+  dedupeKey: string | null;
 }
 
 /** How long a sent or given-up message (its body already erased) stays for operators to see. */
 export const FINISHED_MAIL_RETENTION_SECONDS = 30 * 86_400;
 
 export interface MailOutboxStore {
-  enqueue(mail: OutboxMail): Promise<void>;
+  /** @returns false when a mail with the same `dedupeKey` is stored already (and nothing was written) */
+  enqueue(mail: OutboxMail): Promise<boolean>;
   findById(id: string): Promise<OutboxMail | null>;
   /**
    * Claims up to `limit` pending messages due at `now` whose lease is free or expired, for
@@ -565,6 +619,96 @@ export interface MailOutboxStore {
    * holds the lease: retried at `nextAttemptAt`, or given up (`failed`, body erased) when it is null.
    */
   markFailed(id: string, owner: string, at: Date, error: string, nextAttemptAt: Date | null): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------- accounts: links, challenges, factors
+
+export type AccountTokenKind = 'email_verification' | 'password_reset' | 'webauthn_registration' | 'webauthn_authentication';
+
+/**
+ * A single-use, short-lived secret of an account: a mailed link's token (email verification,
+ * password reset) or a WebAuthn challenge. Only its digest is stored.
+ */
+export interface AccountToken {
+  id: string;
+  kind: AccountTokenKind;
+  /** the person it acts for; null for a passkey sign-in challenge (any passkey may answer it) */
+  userId: string | null;
+  /** SHA-256 (base64url) of the token; the token itself is never stored */
+  digest: string;
+  /** what else it belongs to (a challenge's sign-in interaction), or null */
+  binding: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface AccountTokenStore {
+  /** @throws UniqueViolation('digest') */
+  create(token: AccountToken): Promise<void>;
+  findByDigest(digest: string): Promise<AccountToken | null>;
+  /**
+   * Marks the token used, only while it is unused and unexpired at `at` (a compare-and-set: of
+   * concurrent callers exactly one gets it). @returns the token as it was before, else null
+   */
+  consume(digest: string, at: Date): Promise<AccountToken | null>;
+  /** Marks every unused token of this kind of the person used (a newer link supersedes them). @returns how many */
+  revokeAll(userId: string, kind: AccountTokenKind, at: Date): Promise<number>;
+}
+
+export type FactorType = 'totp' | 'passkey';
+
+/** A second factor of a person: an authenticator app (TOTP, RFC 6238) or a passkey (WebAuthn). */
+export interface Factor {
+  id: string;
+  userId: string;
+  type: FactorType;
+  /** what the person calls it */
+  name: string;
+  /** TOTP: the shared secret sealed with GATEHOUSE_SECRET; null for passkeys */
+  sealedSecret: string | null;
+  /** passkey: the credential id (base64url), unique per deployment; null for TOTP */
+  credentialId: string | null;
+  /** passkey: the COSE public key (base64url); null for TOTP */
+  publicKey: string | null;
+  /** passkey: how the browser may reach the authenticator (`internal`, `usb`, …) */
+  transports: string[];
+  /** TOTP: the last time step accepted (codes of it and before are refused); passkey: the signature counter */
+  counter: number;
+  /** null while a TOTP enrolment waits for its first code */
+  confirmedAt: Date | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface FactorStore {
+  /** @throws UniqueViolation('credential_id') */
+  create(factor: Factor): Promise<void>;
+  findById(userId: string, id: string): Promise<Factor | null>;
+  findByCredentialId(credentialId: string): Promise<Factor | null>;
+  /** oldest first, confirmed or not */
+  listByUser(userId: string): Promise<Factor[]>;
+  /** Confirms a pending factor (a compare-and-set on `confirmedAt` null), setting its counter. @returns false when it was not pending */
+  confirm(userId: string, id: string, counter: number, at: Date): Promise<boolean>;
+  /**
+   * Moves the counter from `from` to `to` and sets `lastUsedAt`, only while it is still `from` (a
+   * compare-and-set): of two uses of one TOTP step, or two replays of one passkey signature, one wins.
+   */
+  advance(id: string, from: number, to: number, at: Date): Promise<boolean>;
+  delete(userId: string, id: string): Promise<boolean>;
+  /** removes the person's factors of this type still waiting for confirmation; how many */
+  deletePending(userId: string, type: FactorType): Promise<number>;
+}
+
+/** Single-use recovery codes of a person, stored as keyed digests. */
+export interface RecoveryCodeStore {
+  /** Replaces every code of the person with these, all or nothing. */
+  replace(userId: string, digests: string[], at: Date): Promise<void>;
+  /** Marks the code used, only while it is unused (a compare-and-set). @returns whether this call used it */
+  consume(userId: string, digest: string, at: Date): Promise<boolean>;
+  countUnused(userId: string): Promise<number>;
+  /** removes every code of the person */
+  deleteAll(userId: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- schema migrations
@@ -638,6 +782,102 @@ export interface ConsoleSessionStore {
   delete(id: string): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- SCIM provisioning
+
+/**
+ * A SCIM token (`scim_…`): an identity provider's credential for `/scim/v2` of one organization,
+ * never accepted anywhere else. It acts with `permissions`, fixed at creation within its creator's.
+ */
+export interface ScimTokenRecord {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** keyed digest (HMAC-SHA-256 with a key derived from GATEHOUSE_SECRET) of the whole token, base64url */
+  digest: string;
+  /** first characters after `scim_`, for recognition */
+  start: string;
+  permissions: string[];
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** within a minute of the last request it authenticated */
+  lastUsedAt: Date | null;
+}
+
+export interface ScimTokenStore {
+  /** @throws UniqueViolation('digest' | 'id') */
+  create(token: ScimTokenRecord): Promise<void>;
+  findById(organizationId: string, id: string): Promise<ScimTokenRecord | null>;
+  findByDigest(digest: string): Promise<ScimTokenRecord | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<ScimTokenRecord>>;
+  /** Marks the token revoked (and `updatedAt`), only if it is not already: a compare-and-set. */
+  revoke(id: string, at: Date): Promise<boolean>;
+  /** Raises `lastUsedAt` to `at` (never lowers it). */
+  touch(id: string, at: Date): Promise<void>;
+}
+
+/** What an identity provider said about a person: the name it keeps for them in this organization. */
+export interface ScimName {
+  givenName: string | null;
+  familyName: string | null;
+  formatted: string | null;
+}
+
+/**
+ * A person an identity provider provisioned in an organization over SCIM: first invited (an
+ * invitation mailed to `email`; `userId` null), then a member once they accept (`userId` set).
+ * The SCIM-only attributes (external id, name, display name) are the organization's own view
+ * and never change the person's account, which other organizations may share.
+ */
+export interface ScimUser {
+  /** the SCIM resource id: time-ordered `scu_…`, or the user id of a member provisioned before */
+  id: string;
+  organizationId: string;
+  /** the member, once they joined; null while invited */
+  userId: string | null;
+  /** lower-cased: the invited address (unique among the organization's invited people) */
+  email: string;
+  /** the identity provider's id for the person, unique per organization */
+  externalId: string | null;
+  name: ScimName | null;
+  displayName: string | null;
+  /** while invited: false once deprovisioned (the invitation is revoked); a member's is their membership's */
+  active: boolean;
+  /** while invited: the roles they join with (the identity provider's group assignments meanwhile) */
+  roles: string[];
+  /** the invitation that stands for them (the latest one) */
+  invitationId: string | null;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ScimUserStore {
+  /** @throws UniqueViolation('email' (an invited one), 'external_id', 'user_id' or 'id') */
+  create(user: ScimUser): Promise<void>;
+  findById(organizationId: string, id: string): Promise<ScimUser | null>;
+  findByUserId(organizationId: string, userId: string): Promise<ScimUser | null>;
+  findByExternalId(organizationId: string, externalId: string): Promise<ScimUser | null>;
+  /** the invited (not yet joined) person of that address */
+  findInvitedByEmail(organizationId: string, email: string): Promise<ScimUser | null>;
+  findByInvitation(organizationId: string, invitationId: string): Promise<ScimUser | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<ScimUser>>;
+  /**
+   * Writes the patch (and `version + 1`) only if the stored version is still `expectedVersion`:
+   * the updated record, else null (changed meanwhile, or gone). Of concurrent updates from one
+   * version exactly one wins. @throws UniqueViolation as `create`
+   */
+  update(organizationId: string, id: string, expectedVersion: number,
+    patch: Partial<Omit<ScimUser, 'id' | 'organizationId' | 'version' | 'createdAt'>>): Promise<ScimUser | null>;
+  delete(organizationId: string, id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -659,11 +899,21 @@ export interface Store {
   singleUse: SingleUseStore;
   invitations: InvitationStore;
   mailOutbox: MailOutboxStore;
+  /** the events outbox (webhooks, alerts) */
+  events: EventStore;
+  webhookEndpoints: WebhookEndpointStore;
+  webhookDeliveries: WebhookDeliveryStore;
+  jobLeases: JobLeaseStore;
+  accountTokens: AccountTokenStore;
+  factors: FactorStore;
+  recoveryCodes: RecoveryCodeStore;
   migrations: MigrationPort;
   consoleSessions: ConsoleSessionStore;
+  scimTokens: ScimTokenStore;
+  scimUsers: ScimUserStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
-  /** removes expired rows/documents where the backend has no TTL of its own */
+  /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */
   sweepExpired(now: Date): Promise<void>;
   close(): Promise<void>;
 }

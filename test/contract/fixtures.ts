@@ -1,5 +1,8 @@
 import { newId } from '../../src/domain/ids.js';
-import type { ApiKeyRecord, Client, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource, User } from '../../src/store/ports.js';
+import type {
+  AccountToken, ApiKeyRecord, Client, Factor, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource,
+  ScimTokenRecord, ScimUser, User,
+} from '../../src/store/ports.js';
 
 /** Dates with whole milliseconds a little in the past, like the services make them. */
 export const at = (msAgo = 0): Date => new Date(Date.now() - msAgo);
@@ -7,13 +10,13 @@ const unique = () => newId('t').slice(2);
 
 export function organization(over: Partial<Organization> = {}): Organization {
   const id = newId('org');
-  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', createdAt: at(), ...over };
+  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, createdAt: at(), ...over };
 }
 
 export function user(over: Partial<User> = {}): User {
   return {
     id: newId('usr'), email: `u-${unique()}@example.com`, name: 'Ada', passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$x$y',
-    disabled: false, createdAt: at(), updatedAt: at(), ...over,
+    disabled: false, emailVerified: true, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 
@@ -61,11 +64,41 @@ export function invitation(organizationId: string, over: Partial<Invitation> = {
   };
 }
 
+export function scimToken(organizationId: string, over: Partial<ScimTokenRecord> = {}): ScimTokenRecord {
+  return {
+    id: newId('sct'), organizationId, name: 'Okta', digest: `digest-${unique()}`, start: 'XyZ789', permissions: ['users:read', 'users:write'],
+    createdBy: 'cli', createdAt: at(), updatedAt: at(), expiresAt: null, revokedAt: null, lastUsedAt: null, ...over,
+  };
+}
+
+/** An invited person (no user yet); pass `userId` for a member. */
+export function scimUser(organizationId: string, over: Partial<ScimUser> = {}): ScimUser {
+  return {
+    id: newId('scu'), organizationId, userId: null, email: `s-${unique()}@example.com`, externalId: `ext-${unique()}`,
+    name: { givenName: 'Grace', familyName: 'Hopper', formatted: 'Grace Hopper' }, displayName: 'Grace', active: true,
+    roles: ['member'], invitationId: newId('inv'), version: 1, createdAt: at(), updatedAt: at(), ...over,
+  };
+}
+
 export function outboxMail(over: Partial<OutboxMail> = {}): OutboxMail {
   return {
     id: newId('mail'), kind: 'invitation', organizationId: newId('org'), sealed: `v1.sealed.${unique()}`, status: 'pending',
     attempts: 0, nextAttemptAt: at(1000), leaseOwner: null, leaseExpiresAt: null, lastError: null, createdAt: at(1000),
-    finishedAt: null, ...over,
+    finishedAt: null, dedupeKey: null, ...over,
+  };
+}
+
+export function accountToken(over: Partial<AccountToken> = {}): AccountToken {
+  return {
+    id: newId('tok'), kind: 'password_reset', userId: newId('usr'), digest: `digest-${unique()}`, binding: null, createdAt: at(),
+    expiresAt: at(-30 * 60_000), usedAt: null, ...over,
+  };
+}
+
+export function factor(userId: string, over: Partial<Factor> = {}): Factor {
+  return {
+    id: newId('mfa'), userId, type: 'passkey', name: 'Laptop', sealedSecret: null, credentialId: `cred-${unique()}`,
+    publicKey: 'pQECAyYgASFYIA', transports: ['internal', 'hybrid'], counter: 0, confirmedAt: at(), createdAt: at(), lastUsedAt: null, ...over,
   };
 }
 

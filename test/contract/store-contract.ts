@@ -1,4 +1,5 @@
 import type { Store } from '../../src/store/ports.js';
+import { accountsContract } from './aggregates/accounts.js';
 import { apiKeysContract } from './aggregates/api-keys.js';
 import { appConnectionsContract } from './aggregates/app-connections.js';
 import { auditContract } from './aggregates/audit.js';
@@ -15,7 +16,11 @@ import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
+import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
 import { usageContract } from './aggregates/usage.js';
+import { eventsContract } from './aggregates/events.js';
+import { keyRemindersContract } from './aggregates/key-reminders.js';
+import { jobLeasesContract, webhookDeliveriesContract, webhookEndpointsContract } from './aggregates/webhooks.js';
 
 /** One opened backend: the store under test and, where the backend allows, a second connection to the same data. */
 export interface OpenedStore {
@@ -77,8 +82,16 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('single-use claims', () => singleUseContract(useStore(factory)));
     describe('invitations', () => invitationsContract(useStore(factory)));
     describe('mail outbox', () => mailOutboxContract(useStore(factory)));
+    describe('accounts', () => accountsContract(useStore(factory)));
     describe('lifecycle', () => lifecycleContract(useStore(factory)));
     describe('migrations', () => migrationsContract(useStore(factory)));
     describe('console sessions', () => consoleSessionsContract(useStore(factory)));
+    describe('events outbox', () => eventsContract(useStore(factory)));
+    describe('api key reminders', () => keyRemindersContract(useStore(factory)));
+    describe('webhook endpoints', () => webhookEndpointsContract(useStore(factory)));
+    describe('webhook deliveries', () => webhookDeliveriesContract(useStore(factory)));
+    describe('job leases', () => jobLeasesContract(useStore(factory)));
+    describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
+    describe('SCIM users', () => scimUsersContract(useStore(factory)));
   });
 }

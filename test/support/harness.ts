@@ -37,13 +37,15 @@ export interface RunningGatehouse {
 
 /**
  * A Gatehouse listening on 127.0.0.1 on a free port, with the issuer set to that address (so
- * discovery, redirects and token `iss` match what a real client sees).
+ * discovery, redirects and token `iss` match what a real client sees). `issuerHost: 'localhost'`
+ * names it `http://localhost:<port>` instead (WebAuthn takes a domain as its RP ID, never an IP).
  */
-export async function startTestServer(overrides: Record<string, unknown> = {}, options: GatehouseOptions = {}): Promise<RunningGatehouse> {
+export async function startTestServer(overrides: Record<string, unknown> = {},
+  options: GatehouseOptions & { issuerHost?: 'localhost' } = {}): Promise<RunningGatehouse> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${options.issuerHost ?? '127.0.0.1'}:${port}`;
   const gatehouse = await createTestGatehouse({ port, issuer: url, ...overrides }, options);
   server.on('request', gatehouse.app.callback());
   return {

@@ -15,6 +15,8 @@ export interface SmtpSink {
   next(timeoutMs?: number): Promise<ParsedMail>;
   /** answer the next `count` messages with a temporary failure (451) */
   failNext(count: number): void;
+  /** marks every message received so far as taken (`next` then waits for a new one) */
+  discard(): void;
   close(): Promise<void>;
 }
 
@@ -54,16 +56,24 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     next(timeoutMs = 5000) {
       if (taken < received.length) return Promise.resolve(received[taken++]);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no mail within ${timeoutMs} ms`)), timeoutMs);
-        waiting.push((mail) => {
+        const waiter = (mail: ParsedMail) => {
           clearTimeout(timer);
           taken++;
           resolve(mail);
-        });
+        };
+        // a waiter that gave up leaves the queue, so the next mail goes to the next caller
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(new Error(`no mail within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.push(waiter);
       });
     },
     failNext(count) {
       failures = count;
+    },
+    discard() {
+      taken = received.length;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -7,8 +7,10 @@ import type { GatehouseCalls } from '../api/calls.js';
 import type { Origin } from '../api/dispatch.js';
 
 /**
- * What the console asks for: identity and every management permission (the token gets those the
- * person holds). First-party clients get refresh tokens without `offline_access`.
+ * What the console asks for: identity and every management permission; the first-party client
+ * widens it to the acting organization's whole vocabulary once the organization is known
+ * (src/oauth/first-party.ts), and the token gets those the person holds. First-party clients get
+ * refresh tokens without `offline_access`.
  */
 export const CONSOLE_SCOPE = ['openid', 'email', 'profile', ...MANAGEMENT_PERMISSIONS].join(' ');
 

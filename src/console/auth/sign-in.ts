@@ -42,7 +42,7 @@ export interface SignInDeps {
 export function signInPage(): Outcome {
   return pageOf('Sign in', html`<section class="panel narrow">
 <h1 id="page-title">Sign in to the console</h1>
-<p class="lead">Manage your organization's API keys, roles, OAuth apps, connected apps and audit log.</p>
+<p class="lead">Manage your organization's API keys, members, roles, OAuth apps, connected apps, webhooks and audit log.</p>
 <form method="get" action="/console/sign-in">
 <button type="submit" class="button primary">Sign in</button>
 </form>

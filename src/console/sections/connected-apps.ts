@@ -1,11 +1,10 @@
-import { MANAGEMENT_PERMISSIONS, missing } from '../../domain/permissions.js';
+import { missing } from '../../domain/permissions.js';
 import { html, type Raw } from '../../oauth/interactions/html.js';
 import { problemOf } from '../api/calls.js';
 import { hidden, when } from '../ui/format.js';
-import { csrfField } from '../ui/forms.js';
 import { pageOf, redirectTo, type Outcome } from '../ui/view.js';
 import type { OrgPage, Section } from './section.js';
-import { apiFailure, fetchListing, flash, pager } from './shared.js';
+import { apiFailure, confirmation, fetchListing, flash, pager } from './shared.js';
 
 interface ConnectedAppJson {
   client_id: string;
@@ -25,13 +24,12 @@ const owner = (a: ConnectedAppJson) => a.owner_organization ? html`${a.owner_org
 
 /**
  * Why this person cannot disconnect the app (null: they can); the API refuses it anyway. The
- * console's token is for the management API, so it never carries another API's permissions.
+ * console's token carries every permission of the organization's vocabulary the person holds,
+ * other APIs' included.
  */
 function refusal(page: OrgPage, app: ConnectedAppJson): string | null {
   if (!page.can(WRITE)) return `Disconnecting needs ${WRITE}.`;
   const lacking = missing(page.permissions, app.permissions);
-  const elsewhere = lacking.filter((p) => !MANAGEMENT_PERMISSIONS.includes(p));
-  if (elsewhere.length) return `It holds permissions of other APIs (${elsewhere.join(', ')}): disconnect it with an API key that holds them.`;
   return lacking.length ? `It holds permissions you lack (${lacking.join(', ')}), so you cannot disconnect it.` : null;
 }
 
@@ -67,12 +65,12 @@ async function confirmDisconnect(page: OrgPage): Promise<Outcome> {
   const why = refusal(page, app);
   if (why !== null) return apiFailure('Disconnect app', { status: 403, detail: why });
   const who = app.members.map((m) => html`<li>${m.email ?? m.user_id}</li>`);
-  return pageOf('Disconnect app', html`<section class="panel form-panel"><h1 id="page-title">Disconnect “${app.name}” from ${page.org.name}?</h1>
-<p>${app.name} stops acting for ${page.org.name} at once: the refresh tokens of the ${members(app)} who authorized it stop working, and access tokens
+  return confirmation(page, {
+    title: 'Disconnect app', question: `Disconnect “${app.name}” from ${page.org.name}?`, submit: 'Disconnect app', action: `${appPath(page)}/disconnect`, back: '/connected-apps',
+    body: html`<p>${app.name} stops acting for ${page.org.name} at once: the refresh tokens of the ${members(app)} who authorized it stop working, and access tokens
 already issued expire within their lifetime (an hour at most). Its access to other organizations is not affected. A member can authorize it again later, and is asked for consent again.</p>
-<h2>Authorized by</h2><ul>${who}</ul>${app.members_truncated ? html`<p class="muted">and more.</p>` : ''}
-<form method="post" action="${page.base}${appPath(page)}/disconnect" data-dialog>${csrfField(page.csrf)}
-<div class="form-actions"><button type="submit" class="button danger">Disconnect app</button><a class="button" href="${page.base}/connected-apps" data-close autofocus>Cancel</a></div></form></section>`);
+<h2>Authorized by</h2><ul>${who}</ul>${app.members_truncated ? html`<p class="muted">and more.</p>` : ''}`,
+  });
 }
 
 async function disconnect(page: OrgPage): Promise<Outcome> {

@@ -1,15 +1,17 @@
 import { apiKeysSection } from './api-keys/index.js';
 import { auditSection } from './audit.js';
 import { connectedAppsSection } from './connected-apps.js';
+import { membersSection } from './members/index.js';
 import { oauthAppsSection } from './oauth-apps/index.js';
 import { rolesSection } from './roles.js';
 import type { Section } from './section.js';
 import { settingsSection } from './settings.js';
+import { webhooksSection } from './webhooks/index.js';
 
 /**
- * The console's pages, in navigation order. Pages whose API is still to come (usage, members and
- * invitations, webhooks, security) join this list as one module each.
+ * The console's pages, in navigation order. Pages whose API is still to come (usage, security)
+ * join this list as one module each.
  */
 export const SECTIONS: readonly Section[] = [
-  apiKeysSection, rolesSection, oauthAppsSection, connectedAppsSection, auditSection, settingsSection,
+  apiKeysSection, membersSection, rolesSection, oauthAppsSection, connectedAppsSection, webhooksSection, auditSection, settingsSection,
 ];

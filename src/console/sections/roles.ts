@@ -6,7 +6,7 @@ import { permissionPicker } from '../ui/permission-picker.js';
 import { pageOf, redirectTo, type Outcome } from '../ui/view.js';
 import { grantablePermissions } from './grantable.js';
 import type { OrgPage, Section } from './section.js';
-import { apiFailure, fetchListing, flash, pager } from './shared.js';
+import { apiFailure, confirmation, fetchListing, flash, pager } from './shared.js';
 
 interface RoleJson { id: string; name: string; description: string | null; permissions: string[] }
 
@@ -69,10 +69,10 @@ async function update(page: OrgPage): Promise<Outcome> {
 async function confirmDelete(page: OrgPage): Promise<Outcome> {
   const answer = await page.api.get<RoleJson>(rolePath(page));
   if (answer.status !== 200) return apiFailure('Delete role', problemOf(answer));
-  return pageOf('Delete role', html`<section class="panel form-panel"><h1 id="page-title">Delete role “${answer.body.name}”?</h1>
-<p>A role still held by a member cannot be deleted: take it away from them first.</p>
-<form method="post" action="${page.base}${rolePath(page)}/delete" data-dialog>${csrfField(page.csrf)}
-<div class="form-actions"><button type="submit" class="button danger">Delete role</button><a class="button" href="${page.base}/roles" data-close autofocus>Cancel</a></div></form></section>`);
+  return confirmation(page, {
+    title: 'Delete role', question: `Delete role “${answer.body.name}”?`, submit: 'Delete role', action: `${rolePath(page)}/delete`, back: '/roles',
+    body: html`<p>A role still held by a member cannot be deleted: take it away from them first.</p>`,
+  });
 }
 
 async function remove(page: OrgPage): Promise<Outcome> {

@@ -15,6 +15,8 @@ export interface OrgApi {
 export interface OrgPage {
   ctx: Context;
   org: { id: string; slug: string; name: string };
+  /** the signed-in person */
+  me: { userId: string; email: string };
   /** whether the person's token holds the permission (controls it does not are not offered) */
   can(permission: string): boolean;
   permissions: readonly string[];
@@ -26,6 +28,8 @@ export interface OrgPage {
   form: FormFields | null;
   params: Record<string, string>;
   query: Record<string, string | undefined>;
+  /** keeps the organization's new name in the session (the header and switcher show it) */
+  renamed(name: string): Promise<void>;
 }
 
 export interface SectionRoute {

@@ -1,31 +1,65 @@
-import { html } from '../../oauth/interactions/html.js';
-import { problemOf } from '../api/calls.js';
+import { html, type Raw } from '../../oauth/interactions/html.js';
+import { problemOf, type Problem } from '../api/calls.js';
 import { when } from '../ui/format.js';
-import { pageOf, type Outcome } from '../ui/view.js';
+import { csrfField, field, fieldProblems, problemAlert } from '../ui/forms.js';
+import { pageOf, redirectTo, type Outcome } from '../ui/view.js';
+import { vocabularyOf, type VocabularyJson } from './grantable.js';
 import type { OrgPage, Section } from './section.js';
-import { apiFailure } from './shared.js';
+import { apiFailure, flash } from './shared.js';
 
 interface OrganizationJson { id: string; slug: string; name: string; plan: string; created_at: string }
 
-async function show(page: OrgPage): Promise<Outcome> {
-  const answer = await page.api.get<OrganizationJson>('');
+const WRITE = 'organizations:write';
+const FLASHES = { renamed: 'The organization was renamed.' };
+const chips = (items: readonly string[]): Raw => html`<ul class="chips">${items.map((p) => html`<li><code>${p}</code></li>`)}</ul>`;
+
+function renameForm(page: OrgPage, name: string, problem: Problem | null): Raw {
+  return html`<section class="panel" aria-labelledby="rename-title"><h2 id="rename-title">Rename</h2>${problemAlert(problem)}
+<form method="post" action="${page.base}/settings" class="inline-form" novalidate>${csrfField(page.csrf)}
+${field({ id: 'org-name', name: 'name', label: 'Organization name', value: name, required: true, error: fieldProblems(problem).get('name'), attrs: 'maxlength="200" autocomplete="organization"' })}
+<button type="submit" class="button primary">Save name</button></form>
+<p class="hint">The slug <code>${page.org.slug}</code> and the id stay: links and API calls keep working.</p></section>`;
+}
+
+/** The plan, and what it withholds of the platform APIs (the vocabulary's `withheld`), when the person may read it. */
+function planFacts(o: OrganizationJson, vocabulary: VocabularyJson | null): Raw {
+  if (!vocabulary) return html`<dt>Plan</dt><dd>${o.plan}</dd>`;
+  const platform = vocabulary.platform_resources.filter((r) => r.permissions.length);
+  return html`<dt>Plan</dt><dd>${o.plan}</dd>
+<dt>Platform APIs</dt><dd>${platform.length ? html`<ul class="plain">${platform.map((r) => html`<li>${r.name || r.identifier}: ${chips(r.permissions)}</li>`)}</ul>` : html`<span class="muted">none</span>`}</dd>
+<dt>Withheld by the plan</dt><dd>${vocabulary.withheld.length ? chips(vocabulary.withheld) : html`<span class="muted">nothing</span>`}</dd>`;
+}
+
+async function show(page: OrgPage, draft: string | null = null, problem: Problem | null = null): Promise<Outcome> {
+  const [answer, vocabulary] = await Promise.all([page.api.get<OrganizationJson>(''), vocabularyOf(page)]);
   if (answer.status !== 200) return apiFailure('Organization', problemOf(answer));
   const o = answer.body;
   return pageOf('Organization', html`<div class="page-head"><div><h1 id="page-title">Organization</h1>
 <p class="lead">Settings of ${o.name}.</p></div></div>
+${flash(page, FLASHES)}
 <section class="panel"><dl class="facts">
 <dt>Name</dt><dd>${o.name}</dd>
 <dt>Slug</dt><dd><code>${o.slug}</code></dd>
 <dt>ID</dt><dd><code>${o.id}</code></dd>
-<dt>Plan</dt><dd>${o.plan}</dd>
+${planFacts(o, vocabulary)}
 <dt>Created</dt><dd>${when(o.created_at)}</dd>
-</dl></section>
+</dl><p class="hint">The plan is changed by the operator.</p></section>
+${page.can(WRITE) ? renameForm(page, draft ?? o.name, problem) : ''}
 <section class="panel"><h2>Your access</h2><p>You hold these permissions in ${o.name}:</p>
-<ul class="chips">${page.permissions.map((p) => html`<li><code>${p}</code></li>`)}</ul></section>`);
+${chips(page.permissions)}</section>`, problem ? problem.status : 200);
 }
 
-/** The organization as the API describes it, and what the signed-in person may do in it. */
+/** `PATCH …/organizations/{org}` `{name}`. */
+async function rename(page: OrgPage): Promise<Outcome> {
+  const name = page.form!.get('name').trim();
+  const answer = await page.api.patch<OrganizationJson>('', { name });
+  if (answer.status !== 200) return show(page, name, problemOf(answer));
+  await page.renamed(answer.body.name);
+  return redirectTo(`${page.base}/settings?done=renamed`);
+}
+
+/** The organization as the API describes it (plan and what it withholds), renaming, and what the signed-in person may do in it. */
 export const settingsSection: Section = {
   path: 'settings', title: 'Organization', permission: 'organizations:read',
-  routes: [{ method: 'GET', path: '', handle: show }],
+  routes: [{ method: 'GET', path: '', handle: (page) => show(page) }, { method: 'POST', path: '', handle: rename }],
 };

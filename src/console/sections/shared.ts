@@ -1,6 +1,7 @@
 import { html, type Raw } from '../../oauth/interactions/html.js';
 import type { ApiAnswer, Problem } from '../api/calls.js';
 import { messagePage } from '../http/respond.js';
+import { csrfField, problemAlert } from '../ui/forms.js';
 import { pageOf, type Outcome } from '../ui/view.js';
 import type { OrgPage } from './section.js';
 
@@ -34,4 +35,31 @@ export function pager(page: OrgPage, path: string, nextCursor: string | null): R
 export function fetchListing<T>(page: OrgPage, path: string, limit: number): Promise<ApiAnswer<Listing<T>>> {
   const cursor = page.query.cursor ? `&cursor=${encodeURIComponent(page.query.cursor)}` : '';
   return page.api.get<Listing<T>>(`${path}?limit=${limit}${cursor}`);
+}
+
+/** What a confirmation page says and does. */
+export interface Confirmation {
+  title: string;
+  /** the heading: the question asked */
+  question: string;
+  /** what follows from it */
+  body: Raw;
+  /** the form's path below the organization's base */
+  action: string;
+  /** the button that does it, e.g. "Remove member" */
+  submit: string;
+  /** where Cancel goes, below the organization's base */
+  back: string;
+  /** the API's refusal of an earlier attempt, shown above the form */
+  problem?: Problem | null;
+}
+
+/** A page (or dialog) asking before a destructive step; the API's refusal, if any, is shown in it. */
+export function confirmation(page: OrgPage, c: Confirmation): Outcome {
+  return pageOf(c.title, html`<section class="panel form-panel"><h1 id="page-title">${c.question}</h1>
+${problemAlert(c.problem ?? null)}
+${c.body}
+<form method="post" action="${page.base}${c.action}" data-dialog>${csrfField(page.csrf)}
+<div class="form-actions"><button type="submit" class="button danger">${c.submit}</button>
+<a class="button" href="${page.base}${c.back}" data-close autofocus>Cancel</a></div></form></section>`, c.problem ? c.problem.status : 200);
 }

@@ -37,7 +37,7 @@ const STYLE = `
 background:#f3f4f6;color:#111827;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 main{width:100%;max-width:400px;margin:24px;background:#fff;border-radius:12px;padding:32px;
 box-shadow:0 1px 3px rgba(0,0,0,.1),0 8px 24px rgba(0,0,0,.06)}
-h1{font-size:1.4rem;margin:0 0 4px}p.lead{margin:0 0 24px;color:#4b5563}
+h1{font-size:1.4rem;margin:0 0 4px}h2{font-size:1.1rem;margin:24px 0 4px}p.lead{margin:0 0 24px;color:#4b5563}
 label{display:block;font-weight:600;margin:16px 0 6px}
 input[type=email],input[type=password]{width:100%;padding:10px 12px;font-size:1rem;border:1px solid #9ca3af;border-radius:8px}
 input:focus,button:focus{outline:3px solid #2563eb;outline-offset:2px}
@@ -53,16 +53,29 @@ ul.scopes code{display:block;font-size:.8rem;color:#6b7280}
 fieldset{border:0;padding:0;margin:0}legend{font-weight:600;margin:0 0 6px}
 .choice{display:flex;align-items:center;gap:10px;padding:10px 0;border-bottom:1px solid #e5e7eb}
 .choice label{margin:0;font-weight:500}.slug{color:#6b7280;font-size:.85rem}
-input[type=text]{width:100%;padding:10px 12px;font-size:1.2rem;letter-spacing:.1em;text-transform:uppercase;border:1px solid #9ca3af;border-radius:8px}`;
+input[type=text]{width:100%;padding:10px 12px;font-size:1.2rem;letter-spacing:.1em;text-transform:uppercase;border:1px solid #9ca3af;border-radius:8px}
+a{color:#1d4ed8}a:focus{outline:3px solid #2563eb;outline-offset:2px}
+input.plain{font-size:1rem;letter-spacing:normal;text-transform:none}
+p.links{display:flex;flex-wrap:wrap;justify-content:space-between;gap:8px;margin:16px 0 0;font-size:.95rem}
+.hint{margin:4px 0 0;font-size:.85rem;color:#4b5563}.field-error{margin:4px 0 0;font-size:.9rem;color:#991b1b}.field-error:empty{display:none}
+.check{display:flex;align-items:flex-start;gap:10px;margin:16px 0 0}.check label{margin:0;font-weight:500}.check input{margin-top:5px}
+.divider{margin:24px 0 0;padding-top:16px;border-top:1px solid #e5e7eb}
+.qr svg{display:block;width:100%;max-width:220px;height:auto;margin:0 auto}
+code.secret{display:block;margin:8px 0 0;padding:8px;background:#f3f4f6;border-radius:6px;font-size:.95rem;word-break:break-all}
+ol.codes{columns:2;gap:16px;padding-left:1.6em;font:1rem/1.8 ui-monospace,Menlo,Consolas,monospace}
+.notice{margin:0 0 16px;padding:12px 14px;border-radius:8px;background:#eff6ff;color:#1e3a8a;border:1px solid #bfdbfe}`;
 
 /**
- * A whole page: `lang`, viewport, the stylesheet inline under a per-response nonce, no script
- * at all. The CSP forbids framing; `formAction` lists where forms may go (Chromium applies
- * form-action to the redirects that follow a submission, so the client's origin must be there).
+ * A whole page: `lang`, viewport, the stylesheet inline under a per-response nonce, and no script
+ * unless `script` names one of ours (the WebAuthn ceremony's, `/assets/webauthn.js`), which then
+ * alone may run, under the same nonce, and fetch from this origin only. The CSP forbids framing;
+ * `formAction` lists where forms may go (Chromium applies form-action to the redirects that follow
+ * a submission, so the client's origin must be there).
  */
-export function page(options: { title: string; body: Raw; status?: number; formAction?: string[] }): RenderedPage {
+export function page(options: { title: string; body: Raw; status?: number; formAction?: string[]; script?: string }): RenderedPage {
   const nonce = randomBytes(16).toString('base64');
   const formAction = ["'self'", ...(options.formAction ?? [])].join(' ');
+  const script = options.script ? `; script-src 'nonce-${nonce}'; connect-src 'self'` : '';
   const doc = html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -71,6 +84,7 @@ export function page(options: { title: string; body: Raw; status?: number; formA
 <meta name="robots" content="noindex">
 <title>${options.title} · Gatehouse</title>
 <style nonce="${nonce}">${new Raw(STYLE)}</style>
+${options.script ? html`<script nonce="${nonce}" src="${options.script}" defer></script>` : ''}
 </head>
 <body>
 <main>
@@ -82,7 +96,7 @@ ${options.body}
     status: options.status ?? 200,
     html: doc.value,
     headers: {
-      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+      'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'${script}; img-src 'self'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
       'X-Frame-Options': 'DENY',
       'Cache-Control': 'no-store',
       Pragma: 'no-cache',

@@ -1,13 +1,15 @@
 import type { Context } from 'koa';
-import type { InteractionResults } from 'oidc-provider';
 import type { Config } from '../../config/schema.js';
 import type { Identity } from '../../identity/index.js';
 import type { Metrics } from '../../ops/metrics.js';
-import type { Store } from '../../store/ports.js';
+import type { Store, User } from '../../store/ports.js';
 import type { ActingOrganizations } from '../acting-organization.js';
-import { loginPage } from './pages.js';
+import { loginPage, type LoginView } from './pages.js';
 import { actingInput, type InteractionContext } from './context.js';
 import { takeLoginAttempt } from './login-throttle.js';
+import { FORGOT_PASSWORD_PATH } from '../../accounts/password-reset.js';
+import { SIGNUP_PATH } from './account-routes.js';
+import { WEBAUTHN_SCRIPT_PATH } from './webauthn-script.js';
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
 /** Why this account cannot use the client: the organization it was to act for, in words. */
@@ -17,6 +19,12 @@ function notMember(input: { multiOrganization: boolean; requested?: string }): s
   return `This account does not belong to ${which}. Sign in with another account.`;
 }
 
+/** Why this person cannot sign in to this interaction's client (not a member where it acts), or null when they can. */
+export async function membershipRefusal(ic: InteractionContext, userId: string, acting: ActingOrganizations): Promise<string | null> {
+  const input = actingInput(ic, userId);
+  return (await acting.resolve(input)).kind === 'none' ? notMember(input) : null;
+}
+
 export interface LoginDeps {
   identity: Identity;
   store: Store;
@@ -24,18 +32,34 @@ export interface LoginDeps {
   acting: ActingOrganizations;
   /** counts sign-ins by outcome (`gatehouse_authentications_total{kind="password"}`) */
   metrics?: Metrics;
+  /** what follows a right password: email verification, a second factor, enrolment, or the end (sign-in.ts) */
+  continueSignIn(ctx: Context, ic: InteractionContext, user: User, amr: string[]): Promise<void>;
 }
 
-/** Renders the login form for this interaction. */
-export function showLogin(ic: InteractionContext, extra: { email?: string; error?: string; status?: number } = {}) {
-  return loginPage({ action: `/interaction/${ic.uid}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, ...extra });
+/**
+ * Renders the login form for this interaction: "Forgot password?", "Create an account" (with
+ * `accounts.selfSignup`) and "Sign in with a passkey" beside it, and, when the organization now
+ * requires a second factor of a session that signed in without one, why it is asked again.
+ */
+export function showLogin(ic: InteractionContext, extra: Pick<LoginView, 'email' | 'error' | 'status'> = {}, accounts?: Config['accounts']) {
+  const base = `/interaction/${ic.uid}`;
+  const reasons = ic.interaction.prompt.reasons ?? [];
+  return loginPage({
+    action: `${base}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, ...extra,
+    notice: reasons.includes('mfa_required') ? 'This organization requires two-step verification. Sign in again to continue.' : undefined,
+    links: {
+      forgotPassword: `${FORGOT_PASSWORD_PATH}?interaction=${ic.uid}`,
+      signup: accounts?.selfSignup ? `${SIGNUP_PATH}?interaction=${ic.uid}` : undefined,
+    },
+    passkey: { options: `${base}/passkey-options`, action: `${base}/passkey`, script: WEBAUTHN_SCRIPT_PATH },
+  });
 }
 
 /**
  * POST of the login form: throttled per account and per IP before any password check, one
  * generic message for an unknown email and a wrong password, membership required (of the
  * client's organization, or for a multi-organization client of the one the request names, or of
- * any). Success finishes the login prompt and redirects back to /auth.
+ * any). A right password goes on to `continueSignIn`.
  */
 export async function submitLogin(ctx: Context, ic: InteractionContext, form: Record<string, string>, deps: LoginDeps): Promise<void> {
   const email = (form.email ?? '').trim().toLowerCase().slice(0, 254);
@@ -47,20 +71,18 @@ export async function submitLogin(ctx: Context, ic: InteractionContext, form: Re
     ctx.set('Retry-After', String(wait));
     return ic.send(ctx, showLogin(ic, {
       email, status: 429, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
-    }));
+    }, deps.config.accounts));
   }
   const user = email && password ? await deps.identity.users.verifyPassword(email, password) : null;
   if (!user) {
     count('failed');
-    return ic.send(ctx, showLogin(ic, { email, status: 200, error: GENERIC_FAILURE }));
+    return ic.send(ctx, showLogin(ic, { email, status: 200, error: GENERIC_FAILURE }, deps.config.accounts));
   }
-  const input = actingInput(ic, user.id);
-  if ((await deps.acting.resolve(input)).kind === 'none') {
+  const refusal = await membershipRefusal(ic, user.id, deps.acting);
+  if (refusal) {
     count('not_member');
-    return ic.send(ctx, showLogin(ic, { email, status: 403, error: notMember(input) }));
+    return ic.send(ctx, showLogin(ic, { email, status: 403, error: refusal }, deps.config.accounts));
   }
   count('success');
-  await deps.store.rateLimits.reset(`login:${email}`);
-  const result: InteractionResults = { login: { accountId: user.id, amr: ['pwd'] } };
-  await ic.finish(ctx, result);
+  return deps.continueSignIn(ctx, ic, user, ['pwd']);
 }

@@ -9,15 +9,33 @@ export interface LoginView {
   error?: string;
   status?: number;
   formAction?: string[];
+  /** why this sign-in is asked again (e.g. the organization requires a second factor), shown above the form */
+  notice?: string;
+  /** "Forgot password?" and, with self sign-up, "Create an account" */
+  links?: { forgotPassword: string; signup?: string };
+  /** sign-in with a passkey, no password: the ceremony's options URL and the form's action (loads the WebAuthn script) */
+  passkey?: { options: string; action: string; script: string };
+}
+
+/** The "Sign in with a passkey" form: hidden until the WebAuthn script runs, so without script it is not there. */
+export function passkeyForm(v: { action: string; options: string; csrf: string; label: string; id: string; pending?: string;
+  mode?: 'authenticate' | 'register'; secondary?: boolean }): Raw {
+  return html`<form method="post" action="${v.action}" data-webauthn="${v.mode ?? 'authenticate'}" data-options="${v.options}" hidden class="divider">
+<input type="hidden" name="csrf" value="${v.csrf}">${v.pending ? html`<input type="hidden" name="pending" value="${v.pending}">` : ''}
+<input type="hidden" name="response" value="">
+<div id="${v.id}-error" class="alert" role="alert"></div>
+<button type="submit"${v.secondary === false ? '' : html` class="secondary"`}>${v.label}</button>
+</form>`;
 }
 
 /** The sign-in page: a plain POST form (email, password), errors announced in an alert region. */
 export function loginPage(v: LoginView): RenderedPage {
   const invalid = v.error ? 'true' : 'false';
   return page({
-    title: 'Sign in', status: v.status, formAction: v.formAction,
+    title: 'Sign in', status: v.status, formAction: v.formAction, script: v.passkey?.script,
     body: html`<h1>Sign in</h1>
 <p class="lead">to continue to <strong>${v.clientName}</strong></p>
+${v.notice ? html`<p class="notice">${v.notice}</p>` : ''}
 <div id="form-error" class="alert" role="alert">${v.error ?? ''}</div>
 <form method="post" action="${v.action}" novalidate>
 <input type="hidden" name="csrf" value="${v.csrf}">
@@ -27,7 +45,9 @@ export function loginPage(v: LoginView): RenderedPage {
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required aria-invalid="${invalid}">
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+${v.links ? html`<p class="links"><a href="${v.links.forgotPassword}">Forgot password?</a>${v.links.signup ? html`<a href="${v.links.signup}">Create an account</a>` : ''}</p>` : ''}
+${v.passkey ? passkeyForm({ ...v.passkey, csrf: v.csrf, label: 'Sign in with a passkey', id: 'passkey' }) : ''}`,
   });
 }
 

@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import type { Accounts } from '../../accounts/index.js';
 import type { Config } from '../../config/schema.js';
 import type { Identity } from '../../identity/index.js';
 import type { Metrics } from '../../ops/metrics.js';
@@ -15,8 +17,10 @@ import { send } from './html.js';
 import { showLogin, submitLogin } from './login.js';
 import { showOrganizationPicker, submitOrganization } from './organization.js';
 import { errorPage } from './pages.js';
+import { PendingSignIns } from './pending-sign-in.js';
+import { signIn } from './sign-in.js';
 
-const PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|organization|consent))?$/;
+const PATH = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/([a-z-]{1,32}))?$/;
 
 export interface InteractionRoutesDeps {
   provider: () => Provider;
@@ -28,6 +32,8 @@ export interface InteractionRoutesDeps {
   csrfKey: Buffer;
   acting: ActingOrganizations;
   authorizations: Authorizations;
+  /** sign-up links, second factors, passkeys, email verification at sign-in */
+  accounts: Accounts;
   metrics?: Metrics;
 }
 
@@ -40,10 +46,15 @@ const expired = () => errorPage({
  * The login, organization picker and consent pages at oidc-provider's interaction URLs:
  * `GET /interaction/:uid` shows the page the current prompt needs;
  * `POST /interaction/:uid/login|organization|consent` takes the form (CSRF token bound to the
- * interaction checked first).
+ * interaction checked first), and so do the login prompt's later steps (sign-in.ts: `mfa`,
+ * `passkey`, `passkey-options`, `enrol-totp`, `enrol-passkey`, `enrol-passkey-options`,
+ * `continue`, `resend`).
  */
 export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
   const csrf = new CsrfTokens(deps.csrfKey);
+  const pending = new PendingSignIns(createHmac('sha256', deps.csrfKey).update('pending sign-ins').digest());
+  const { continueSignIn, steps: signInSteps } = signIn({ ...deps, pending });
+  const loginDeps = { ...deps, continueSignIn };
   return async (ctx, next) => {
     const match = PATH.exec(ctx.path);
     if (!match) return next();
@@ -56,7 +67,7 @@ export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
     if (!ic) return send(ctx, expired());
     const prompt = ic.interaction.prompt.name;
     if (!step) {
-      if (prompt === 'login') return send(ctx, showLogin(ic));
+      if (prompt === 'login') return send(ctx, showLogin(ic, {}, deps.config.accounts));
       if (prompt === 'organization') return showOrganizationPicker(ctx, ic, deps);
       if (prompt === 'consent') return showConsent(ctx, ic, deps);
       deps.logger.warn({ prompt }, 'unsupported interaction prompt');
@@ -66,9 +77,13 @@ export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
     if (!csrf.check(uid, form.csrf)) {
       return send(ctx, errorPage({ status: 403, title: 'Request refused', message: 'The form was not submitted from this sign-in page. Go back and try again.' }));
     }
-    if (step !== prompt) return send(ctx, expired());
-    if (step === 'login') return submitLogin(ctx, ic, form, deps);
+    // the steps after a first factor (second factor, enrolment, passkeys) belong to the login prompt
+    const signInStep = Object.hasOwn(signInSteps, step) ? signInSteps[step] : undefined;
+    if ((signInStep ? 'login' : step) !== prompt) return send(ctx, expired());
+    if (signInStep) return signInStep(ctx, ic, form);
+    if (step === 'login') return submitLogin(ctx, ic, form, loginDeps);
     if (step === 'organization') return submitOrganization(ctx, ic, form, deps);
-    return submitConsent(ctx, ic, form, deps);
+    if (step === 'consent') return submitConsent(ctx, ic, form, deps);
+    return send(ctx, errorPage({ status: 404, title: 'Not found', message: 'There is no such sign-in step.' }));
   };
 }

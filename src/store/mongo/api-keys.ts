@@ -1,5 +1,6 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
+import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
+import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, EventRecord, KeyEnvironment, KeyReminderWindow, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
+import type { MongoEvents } from './events.js';
 import { SCHEMA_OPTIONS, isDuplicate, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
 import { inTransaction } from './transactions.js';
 
@@ -28,6 +29,8 @@ const schema = new Schema<Doc>({
 }, SCHEMA_OPTIONS);
 schema.index({ organizationId: 1, _id: -1 });
 schema.index({ updatedAt: 1 });
+schema.index({ expiresAt: 1 }, { partialFilterExpression: { expiresAt: { $type: 'date' } } });
+schema.index({ createdAt: 1 });
 
 /**
  * One document per organization (or `__server__`) that every capped create increments inside its
@@ -72,16 +75,23 @@ export class MongoApiKeys implements ApiKeyStore {
   readonly model: Model<Doc>;
   readonly capLocks: Model<CapLockDoc>;
 
-  constructor(private readonly conn: Connection) {
+  constructor(private readonly conn: Connection, private readonly events: Pick<MongoEvents, 'writeInSession'>) {
     this.model = conn.model<Doc>('ApiKey', schema, 'api_keys');
     this.capLocks = conn.model<CapLockDoc>('ApiKeyCapLock', capLockSchema, 'api_key_cap_locks');
   }
 
-  async create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }): Promise<'created' | 'cap_reached'> {
+  async create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'> {
     try {
-      if (!cap) {
+      if (!cap && !events?.length) {
         await this.model.create(toDoc(key));
         return 'created';
+      }
+      if (!cap) {
+        return await inTransaction(this.conn, async (session) => {
+          await this.model.create([toDoc(key)], { session });
+          await this.events.writeInSession(events, session);
+          return 'created' as const;
+        });
       }
       const lockId = await this.ensureCapLock(key.organizationId);
       return await inTransaction(this.conn, async (session) => {
@@ -92,6 +102,7 @@ export class MongoApiKeys implements ApiKeyStore {
         const active = await this.model.countDocuments({ organizationId: key.organizationId, ...statusFilter('active', cap.now) }).session(session);
         if (active >= cap.maxActive) return 'cap_reached' as const;
         await this.model.create([toDoc(key)], { session });
+        await this.events.writeInSession(events, session);
         return 'created' as const;
       });
     } catch (err) {
@@ -125,6 +136,7 @@ export class MongoApiKeys implements ApiKeyStore {
           if (others + 1 >= r.cap.maxActive) throw new CapReached();
         }
         await this.model.create([toDoc(r.successor)], { session });
+        await this.events.writeInSession(r.events, session);
         return 'rotated' as const;
       });
     } catch (err) {
@@ -156,10 +168,39 @@ export class MongoApiKeys implements ApiKeyStore {
   }
 
   /** `updatedAt` defaults to now when the patch does not set it (see the SQLite adapter). */
-  async update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null> {
+  async update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>,
+    events?: readonly EventRecord[]): Promise<ApiKeyRecord | null> {
     const set = setOf({ ...patch, updatedAt: patch.updatedAt ?? new Date() });
-    const doc = await this.model.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }).lean<Doc | null>();
+    const change = (session?: ClientSession) =>
+      this.model.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after', session }).lean<Doc | null>();
+    const doc = !events?.length ? await change() : await inTransaction(this.conn, async (session) => {
+      const updated = await change(session);
+      if (updated) await this.events.writeInSession(events, session);
+      return updated;
+    });
     return doc ? fromDoc(doc) : null;
+  }
+
+  /** The compare-and-set is one conditional update on `revokedAt: null`; with events, in their transaction. */
+  async revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null> {
+    const claim = (session?: ClientSession) => this.model.findOneAndUpdate({ _id: id, revokedAt: null },
+      { $set: { revokedAt: at, updatedAt: at } }, { returnDocument: 'after', session }).lean<Doc | null>();
+    const doc = !events?.length ? await claim() : await inTransaction(this.conn, async (session) => {
+      const revoked = await claim(session);
+      if (revoked) await this.events.writeInSession(events, session);
+      return revoked;
+    });
+    return doc ? fromDoc(doc) : null;
+  }
+
+  async listForReminder(w: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    const unexpired = { $or: [{ expiresAt: null }, { expiresAt: { $gt: w.now } }] };
+    const range: Record<string, Date> = { $lte: w.upTo };
+    if (w.after) range.$gt = w.after;
+    // keys by expiry: the range's lower bound is also "not expired yet"
+    if (w.field === 'expiresAt') range.$gt = w.after && w.after > w.now ? w.after : w.now;
+    const filter = { organizationId: { $ne: null }, revokedAt: null, rotatedTo: null, [w.field]: range, ...(w.field === 'createdAt' ? unexpired : {}) };
+    return pageOf(this.model, filter, page, fromDoc, (k) => k.id);
   }
 
   async countActive(organizationId: string, now: Date): Promise<number> {

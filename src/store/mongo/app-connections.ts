@@ -1,5 +1,7 @@
-import { Schema, type Connection, type Model } from 'mongoose';
-import type { AppConnection, AppConnectionStore, Page, PageRequest } from '../ports.js';
+import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
+import type { AppConnection, AppConnectionStore, EventRecord, Page, PageRequest } from '../ports.js';
+import type { MongoEvents } from './events.js';
+import { inTransaction } from './transactions.js';
 import { pageLimit } from '../paging.js';
 import { SCHEMA_OPTIONS, isDuplicate, stringId } from './support.js';
 
@@ -27,30 +29,36 @@ const fromDoc = (d: Doc): AppConnection => ({
   createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
-/** Connected apps in MongoDB (`app_connections`; one document per organization, client and user). */
+/**
+ * Connected apps in MongoDB (`app_connections`; one document per organization, client and user).
+ * A save or removal with events is one transaction with them.
+ */
 export class MongoAppConnections implements AppConnectionStore {
   readonly model: Model<Doc>;
 
-  constructor(conn: Connection) {
+  constructor(private readonly conn: Connection, private readonly events: Pick<MongoEvents, 'writeInSession'>) {
     this.model = conn.model<Doc>('AppConnection', schema, 'app_connections');
   }
 
-  async save(c: AppConnection): Promise<AppConnection> {
+  async save(c: AppConnection, events?: readonly EventRecord[]): Promise<AppConnection> {
     const filter = { organizationId: c.organizationId, clientId: c.clientId, userId: c.userId };
     const update = {
       $set: { scopes: c.scopes, resources: c.resources, updatedAt: c.updatedAt },
       $setOnInsert: { _id: c.id, createdAt: c.createdAt },
     };
-    const upsert = () => this.model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean<Doc | null>();
-    let doc: Doc | null;
+    const upsert = async (session?: ClientSession) => {
+      const doc = await this.model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', session }).lean<Doc>();
+      if (session && doc._id === c.id) await this.events.writeInSession(events, session);
+      return doc;
+    };
+    const attempt = () => (events?.length ? inTransaction(this.conn, (session) => upsert(session)) : upsert());
     try {
-      doc = await upsert();
+      return fromDoc(await attempt());
     } catch (err) {
       // two concurrent upserts of one key: the loser of the unique index now finds the winner's document
       if (!isDuplicate(err)) throw err;
-      doc = await upsert();
+      return fromDoc(await attempt());
     }
-    return fromDoc(doc!);
   }
 
   async findById(id: string): Promise<AppConnection | null> {
@@ -79,8 +87,13 @@ export class MongoAppConnections implements AppConnectionStore {
     return docs.map(fromDoc);
   }
 
-  async deleteByClient(organizationId: string, clientId: string): Promise<number> {
-    return (await this.model.deleteMany({ organizationId, clientId })).deletedCount;
+  async deleteByClient(organizationId: string, clientId: string, events?: readonly EventRecord[]): Promise<number> {
+    if (!events?.length) return (await this.model.deleteMany({ organizationId, clientId })).deletedCount;
+    return inTransaction(this.conn, async (session) => {
+      const removed = (await this.model.deleteMany({ organizationId, clientId }, { session })).deletedCount;
+      if (removed > 0) await this.events.writeInSession(events, session);
+      return removed;
+    });
   }
 
   /** The unique index's organization prefix bounds the scan to the organization's connections. */

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { AuditEvent, AuditStore, Page, PageRequest } from '../ports.js';
 import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, stringId } from './support.js';
 
@@ -24,6 +24,13 @@ const fromDoc = (d: Doc): AuditEvent => ({
   ip: d.ip ?? null, at: d.at, metadata: d.metadata ?? {},
 });
 
+// through JSON like the SQLite adapter, so metadata reads back exactly as SQLite's does
+function toDoc(e: AuditEvent): Doc {
+  const plain = JSON.parse(JSON.stringify({ actor: e.actor, target: e.target, metadata: e.metadata ?? {} })) as
+    Pick<Doc, 'actor' | 'target' | 'metadata'>;
+  return { _id: e.id, organizationId: e.organizationId, action: e.action, ip: e.ip, at: e.at, ...plain };
+}
+
 /** The audit log in MongoDB (`audit_events`), newest first by time-ordered id. */
 export class MongoAudit implements AuditStore {
   readonly model: Model<Doc>;
@@ -34,13 +41,15 @@ export class MongoAudit implements AuditStore {
 
   async append(e: AuditEvent): Promise<void> {
     try {
-      // through JSON like the SQLite adapter, so metadata reads back exactly as SQLite's does
-      const plain = JSON.parse(JSON.stringify({ actor: e.actor, target: e.target, metadata: e.metadata ?? {} })) as
-        Pick<Doc, 'actor' | 'target' | 'metadata'>;
-      await this.model.create({ _id: e.id, organizationId: e.organizationId, action: e.action, ip: e.ip, at: e.at, ...plain });
+      await this.model.create(toDoc(e));
     } catch (err) {
       rethrowDuplicate(err, { _id: 'id' });
     }
+  }
+
+  /** Appends inside a transaction: the events adapter writes an event's entry with its change. */
+  async appendInSession(entries: readonly AuditEvent[], session: ClientSession): Promise<void> {
+    if (entries.length) await this.model.insertMany(entries.map(toDoc), { session });
   }
 
   /** `organizationId` null lists the server-level events */

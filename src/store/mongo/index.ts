@@ -1,10 +1,13 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Store, StoreMigrations } from '../ports.js';
+import { OUTBOX_RETENTION_MS } from '../outbox-retention.js';
+import { MongoAccountTokens } from './account-tokens.js';
 import { MongoApiKeys } from './api-keys.js';
 import { MongoAppConnections } from './app-connections.js';
 import { MongoAudit } from './audit.js';
 import { MongoClients } from './clients.js';
+import { MongoFactors } from './factors.js';
 import { MongoInvitations } from './invitations.js';
 import { MongoMailOutbox } from './mail-outbox.js';
 import { MongoConsoleSessions } from './console-sessions.js';
@@ -15,13 +18,20 @@ import { MongoOidcPayloads } from './oidc-payloads.js';
 import { MongoOrganizations } from './organizations.js';
 import { MongoPermissionHolders } from './permission-holders.js';
 import { MongoRateLimits } from './rate-limits.js';
+import { MongoRecoveryCodes } from './recovery-codes.js';
 import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
+import { MongoScimTokens } from './scim-tokens.js';
+import { MongoScimUsers } from './scim-users.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { MongoSingleUse } from './single-use.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
 import { MongoUsers } from './users.js';
+import { MongoEvents } from './events.js';
+import { MongoJobLeases } from './job-leases.js';
+import { MongoWebhookDeliveries } from './webhook-deliveries.js';
+import { MongoWebhookEndpoints } from './webhook-endpoints.js';
 
 export interface OpenMongoOptions {
   logger?: Logger;
@@ -49,37 +59,52 @@ async function connect(url: string, options: OpenMongoOptions): Promise<Store> {
 }
 
 function buildStore(conn: Connection, migrations: MongoMigrations): Store {
-  const oidc = new MongoOidcPayloads(conn);
+  const audit = new MongoAudit(conn);
+  const webhookDeliveries = new MongoWebhookDeliveries(conn);
+  const events = new MongoEvents(conn, audit, webhookDeliveries);
+  const oidc = new MongoOidcPayloads(conn, events);
   const rateLimits = new MongoRateLimits(conn);
   const usage = new MongoUsage(conn);
   const consoleSessions = new MongoConsoleSessions(conn);
   const roles = new MongoRoles(conn);
-  const apiKeys = new MongoApiKeys(conn);
+  const apiKeys = new MongoApiKeys(conn, events);
   const clients = new MongoClients(conn);
+  const scimTokens = new MongoScimTokens(conn);
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
   const singleUse = new MongoSingleUse(conn);
+  const accountTokens = new MongoAccountTokens(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
     users: new MongoUsers(conn),
-    memberships: new MongoMemberships(conn),
+    memberships: new MongoMemberships(conn, events),
     roles,
     resources: new MongoResources(conn),
     permissionHolders: new MongoPermissionHolders(conn, {
       roles: roles.model as unknown as Holder, apiKeys: apiKeys.model as unknown as Holder, clients: clients.model as unknown as Holder,
+      scimTokens: scimTokens.model as unknown as Holder,
     }),
     clients,
-    appConnections: new MongoAppConnections(conn),
+    appConnections: new MongoAppConnections(conn, events),
     signingKeys: new MongoSigningKeys(conn),
     oidc,
     apiKeys,
     usage,
-    audit: new MongoAudit(conn),
+    audit,
     rateLimits,
     singleUse,
-    invitations: new MongoInvitations(conn),
+    invitations: new MongoInvitations(conn, events),
     mailOutbox: new MongoMailOutbox(conn),
     consoleSessions,
+    events,
+    webhookEndpoints: new MongoWebhookEndpoints(conn, events),
+    webhookDeliveries,
+    jobLeases: new MongoJobLeases(conn),
+    accountTokens,
+    factors: new MongoFactors(conn),
+    recoveryCodes: new MongoRecoveryCodes(conn),
+    scimTokens,
+    scimUsers: new MongoScimUsers(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');
@@ -92,6 +117,10 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
       await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
       await singleUse.model.deleteMany({ expiresAt: { $lte: now } });
+      const kept = new Date(now.getTime() - OUTBOX_RETENTION_MS);
+      await events.model.deleteMany({ dispatchedAt: { $ne: null, $lte: kept } });
+      await webhookDeliveries.model.deleteMany({ completedAt: { $ne: null, $lte: kept } });
+      await accountTokens.model.deleteMany({ expiresAt: { $lte: now } });
     },
     async close() {
       await conn.close();
@@ -104,7 +133,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
  * mongoose connection. On open the server is checked (topology.ts) and the schema migrated
  * (migrate.ts: versioned steps and every declared collection and index, under a lock, so
  * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets,
- * usage-flush ids and single-use claims server-side.
+ * usage-flush ids, single-use claims, dispatched events and settled webhook deliveries server-side.
  */
 export async function openMongoStore(url: string, options: OpenMongoOptions = {}): Promise<Store> {
   const store = await connect(url, options);

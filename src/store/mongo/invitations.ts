@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { Invitation, InvitationStore, Page, PageRequest } from '../ports.js';
+import type { EventRecord, Invitation, InvitationStore, Page, PageRequest } from '../ports.js';
+import type { MongoEvents } from './events.js';
+import { inTransaction } from './transactions.js';
 import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, stringId } from './support.js';
 
 interface Doc {
@@ -31,18 +33,25 @@ const fromDoc = (d: Doc): Invitation => ({
 
 const PENDING = { acceptedAt: null, revokedAt: null };
 
-/** Invitations in MongoDB (`invitations`); accepting and revoking are conditional single-document updates. */
+/** Invitations in MongoDB (`invitations`); accepting and revoking are conditional single-document updates; a creation's events share its transaction. */
 export class MongoInvitations implements InvitationStore {
   readonly model: Model<Doc>;
 
-  constructor(conn: Connection) {
+  constructor(private readonly conn: Connection, private readonly events: Pick<MongoEvents, 'writeInSession'>) {
     this.model = conn.model<Doc>('Invitation', schema, 'invitations');
   }
 
-  async create(invitation: Invitation): Promise<void> {
+  async create(invitation: Invitation, events?: readonly EventRecord[]): Promise<void> {
     const { id, ...rest } = invitation;
     try {
-      await this.model.create({ _id: id, ...rest });
+      if (!events?.length) {
+        await this.model.create({ _id: id, ...rest });
+        return;
+      }
+      await inTransaction(this.conn, async (session) => {
+        await this.model.create([{ _id: id, ...rest }], { session });
+        await this.events.writeInSession(events, session);
+      });
     } catch (err) {
       rethrowDuplicate(err, { tokenDigest: 'token_digest', _id: 'id' });
     }

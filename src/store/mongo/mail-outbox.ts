@@ -1,11 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { FINISHED_MAIL_RETENTION_SECONDS, type MailOutboxStore, type OutboxMail } from '../ports.js';
-import { SCHEMA_OPTIONS, stringId } from './support.js';
+import { leaseDue } from './leases.js';
+import { SCHEMA_OPTIONS, duplicateKeysOf, stringId } from './support.js';
 
 interface Doc {
   _id: string; kind: string; organizationId: string | null; sealed: string; status: OutboxMail['status']; attempts: number;
   nextAttemptAt: Date; leaseOwner: string | null; leaseExpiresAt: Date | null; lastError: string | null; createdAt: Date;
-  finishedAt: Date | null;
+  finishedAt: Date | null; dedupeKey: string | null;
 }
 
 const schema = new Schema<Doc>({
@@ -21,21 +22,21 @@ const schema = new Schema<Doc>({
   lastError: { type: String, default: null },
   createdAt: { type: Date, required: true },
   finishedAt: { type: Date, default: null },
+  dedupeKey: { type: String, default: null },
 }, SCHEMA_OPTIONS);
 schema.index({ status: 1, nextAttemptAt: 1 });
 // finished messages (body erased) leave after the retention period; pending ones have no finishedAt
 schema.index({ finishedAt: 1 }, { expireAfterSeconds: FINISHED_MAIL_RETENTION_SECONDS });
+// at most one mail per key (alerts: per event and recipient); mail without a key is not indexed
+schema.index({ dedupeKey: 1 }, { unique: true, partialFilterExpression: { dedupeKey: { $type: 'string' } } });
 
 const fromDoc = (d: Doc): OutboxMail => ({
   id: d._id, kind: d.kind, organizationId: d.organizationId ?? null, sealed: d.sealed ?? '', status: d.status,
   attempts: d.attempts ?? 0, nextAttemptAt: d.nextAttemptAt, leaseOwner: d.leaseOwner ?? null, leaseExpiresAt: d.leaseExpiresAt ?? null,
-  lastError: d.lastError ?? null, createdAt: d.createdAt, finishedAt: d.finishedAt ?? null,
+  lastError: d.lastError ?? null, createdAt: d.createdAt, finishedAt: d.finishedAt ?? null, dedupeKey: d.dedupeKey ?? null,
 });
 
-/**
- * The mail outbox in MongoDB (`mail_outbox`). Each leased message is claimed with one conditional
- * `findOneAndUpdate`, atomic per document, so two workers never claim the same message.
- */
+/** The mail outbox in MongoDB (`mail_outbox`). Leases are `leaseDue`'s; sending and failing match the lease owner. */
 export class MongoMailOutbox implements MailOutboxStore {
   readonly model: Model<Doc>;
 
@@ -43,9 +44,16 @@ export class MongoMailOutbox implements MailOutboxStore {
     this.model = conn.model<Doc>('OutboxMail', schema, 'mail_outbox');
   }
 
-  async enqueue(mail: OutboxMail): Promise<void> {
+  async enqueue(mail: OutboxMail): Promise<boolean> {
     const { id, ...rest } = mail;
-    await this.model.create({ _id: id, ...rest });
+    try {
+      await this.model.create({ _id: id, ...rest });
+      return true;
+    } catch (err) {
+      // the same key stored already (a retry): the first mail stands
+      if (mail.dedupeKey && duplicateKeysOf(err) === 'dedupeKey') return false;
+      throw err;
+    }
   }
 
   async findById(id: string): Promise<OutboxMail | null> {
@@ -54,17 +62,7 @@ export class MongoMailOutbox implements MailOutboxStore {
   }
 
   async lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]> {
-    const out: OutboxMail[] = [];
-    while (out.length < limit) {
-      const doc = await this.model.findOneAndUpdate(
-        { status: 'pending', nextAttemptAt: { $lte: now }, $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: now } }] },
-        { $set: { leaseOwner: owner, leaseExpiresAt: until } },
-        { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: 'after' },
-      ).lean<Doc | null>();
-      if (!doc) break;
-      out.push(fromDoc(doc));
-    }
-    return out;
+    return (await leaseDue(this.model, owner, now, until, limit)).map(fromDoc);
   }
 
   async markSent(id: string, owner: string, at: Date): Promise<boolean> {

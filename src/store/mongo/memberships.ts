@@ -1,5 +1,6 @@
 import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
-import type { Membership, MembershipChange, MembershipStore, Page, PageRequest } from '../ports.js';
+import type { EventRecord, Membership, MembershipChange, MembershipStore, Page, PageRequest } from '../ports.js';
+import type { MongoEvents } from './events.js';
 import { SCHEMA_OPTIONS, isDuplicate, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
 import { inTransaction } from './transactions.js';
 
@@ -37,20 +38,26 @@ const isEnabledAdmin = (m: Membership) => !m.disabled && m.roles.includes('admin
 const sameRoles = (m: Membership, expected?: readonly string[]) =>
   !expected || JSON.stringify(m.roles) === JSON.stringify(expected);
 
-/** Memberships in MongoDB (`memberships`; one per organization and user). */
+/** Memberships in MongoDB (`memberships`; one per organization and user); a join or a removal with events is one transaction with them. */
 export class MongoMemberships implements MembershipStore {
   readonly model: Model<Doc>;
   readonly locks: Model<LockDoc>;
 
-  constructor(private readonly conn: Connection) {
+  constructor(private readonly conn: Connection, private readonly events: Pick<MongoEvents, 'writeInSession'>) {
     this.model = conn.model<Doc>('Membership', schema, 'memberships');
     this.locks = conn.model<LockDoc>('MembershipLock', lockSchema, 'membership_locks');
   }
 
-  async create(m: Membership): Promise<void> {
+  async create(m: Membership, events?: readonly EventRecord[]): Promise<void> {
+    const doc = { _id: m.id, organizationId: m.organizationId, userId: m.userId, roles: m.roles, disabled: m.disabled, createdAt: m.createdAt };
     try {
-      await this.model.create({
-        _id: m.id, organizationId: m.organizationId, userId: m.userId, roles: m.roles, disabled: m.disabled, createdAt: m.createdAt,
+      if (!events?.length) {
+        await this.model.create(doc);
+        return;
+      }
+      await inTransaction(this.conn, async (session) => {
+        await this.model.create([doc], { session });
+        await this.events.writeInSession(events, session);
       });
     } catch (err) {
       rethrowDuplicate(err, { 'organizationId,userId': 'membership', _id: 'id' });
@@ -86,13 +93,15 @@ export class MongoMemberships implements MembershipStore {
     });
   }
 
-  async delete(organizationId: string, userId: string, expectedRoles?: readonly string[]): Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'> {
+  async delete(organizationId: string, userId: string, expectedRoles?: readonly string[], events?: readonly EventRecord[]):
+    Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'> {
     return this.guarded(organizationId, async (session) => {
       const doc = await this.model.findOne({ organizationId, userId }).session(session).lean<Doc | null>();
       if (!doc) return 'not_found' as const;
       if (!sameRoles(fromDoc(doc), expectedRoles)) return 'changed' as const;
       if (await this.losesLastAdmin(fromDoc(doc), null, session)) return 'last_admin' as const;
       await this.model.deleteOne({ _id: doc._id }, { session });
+      await this.events.writeInSession(events, session);
       return 'deleted' as const;
     });
   }

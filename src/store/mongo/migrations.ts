@@ -38,4 +38,10 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
     // counters are transient (two windows at most): an instance upgrading mid-window forgets at most that window
     up: (db) => dropCollectionIfExists(db, 'rate_limits'),
   },
+  {
+    description: 'accounts: people from before email verification (made by the operator or by an invitation) are verified',
+    up: async (db) => {
+      await db.collection('users').updateMany({ emailVerified: { $exists: false } }, { $set: { emailVerified: true } });
+    },
+  },
 ];

@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { OidcPayloadStore } from '../ports.js';
+import type { EventRecord, OidcPayloadStore } from '../ports.js';
+import type { MongoEvents } from './events.js';
+import { inTransaction } from './transactions.js';
 import { retryOnOutage } from '../retry.js';
 import { SCHEMA_OPTIONS, stringId } from './support.js';
 
@@ -24,6 +26,8 @@ schema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 schema.index({ grantId: 1 });
 schema.index({ model: 1, uid: 1 });
 schema.index({ model: 1, userCode: 1 });
+// a person's sessions, grants and tokens, ended together (password reset or change)
+schema.index({ 'payload.accountId': 1 }, { sparse: true });
 
 const key = (model: string, id: string) => `${model}/${id}`;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -39,7 +43,7 @@ const live = () => ({ $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() 
 export class MongoOidcPayloads implements OidcPayloadStore {
   readonly model: Model<Doc>;
 
-  constructor(conn: Connection) {
+  constructor(private readonly conn: Connection, private readonly events: Pick<MongoEvents, 'writeInSession'>) {
     this.model = conn.model<Doc>('OidcPayload', schema, 'oidc_payloads');
   }
 
@@ -77,10 +81,24 @@ export class MongoOidcPayloads implements OidcPayloadStore {
   /**
    * `deleteMany` is not a retryable write for the driver, and a reused refresh token must still
    * revoke its grant through a dropped connection or a step-down: deleting by grant id is
-   * idempotent, so it is simply done again.
+   * idempotent, so it is simply done again. With events, the deletion and the events are one
+   * transaction (events only when it deleted something, so a retry whose first attempt committed
+   * adds none).
    */
-  async revokeByGrantId(grantId: string): Promise<void> {
-    await retryOnOutage(() => this.model.deleteMany({ grantId }));
+  async revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void> {
+    if (!events?.length) {
+      await retryOnOutage(() => this.model.deleteMany({ grantId }));
+      return;
+    }
+    await retryOnOutage(() => inTransaction(this.conn, async (session) => {
+      if ((await this.model.deleteMany({ grantId }, { session })).deletedCount > 0) await this.events.writeInSession(events, session);
+    }));
+  }
+
+  /** Idempotent like `revokeByGrantId`, and retried the same way. */
+  async revokeByAccountId(accountId: string): Promise<number> {
+    const result = await retryOnOutage(() => this.model.deleteMany({ 'payload.accountId': accountId }));
+    return result.deletedCount;
   }
 }
 

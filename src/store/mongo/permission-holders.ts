@@ -5,14 +5,14 @@ import { inTransaction } from './transactions.js';
 type Holder = Model<{ _id: string; organizationId: string | null; permissions: string[]; updatedAt: Date }>;
 
 /**
- * Takes permissions away from roles, API keys and clients in MongoDB: one `$pull` per
+ * Takes permissions away from roles, API keys, clients and SCIM tokens in MongoDB: one `$pull` per
  * collection, inside one transaction (all or nothing, and no reader sees half of it).
  */
 export class MongoPermissionHolders implements PermissionHolderStore {
-  constructor(private readonly conn: Connection, private readonly models: { roles: Holder; apiKeys: Holder; clients: Holder }) {}
+  constructor(private readonly conn: Connection, private readonly models: { roles: Holder; apiKeys: Holder; clients: Holder; scimTokens: Holder }) {}
 
   async remove(organizationIds: readonly string[] | null, permissions: readonly string[], at: Date): Promise<RemovedPermissions> {
-    if (!permissions.length || organizationIds?.length === 0) return { roles: 0, apiKeyIds: [], clients: 0 };
+    if (!permissions.length || organizationIds?.length === 0) return { roles: 0, apiKeyIds: [], clients: 0, scimTokens: 0 };
     const filter: Record<string, unknown> = { permissions: { $in: [...permissions] } };
     if (organizationIds !== null) filter.organizationId = { $in: [...organizationIds] };
     const update = { $pull: { permissions: { $in: [...permissions] } }, $set: { updatedAt: at } };
@@ -25,7 +25,8 @@ export class MongoPermissionHolders implements PermissionHolderStore {
       const roles = await pull(this.models.roles);
       const apiKeyIds = await pull(this.models.apiKeys);
       const clients = await pull(this.models.clients);
-      return { roles: roles.length, apiKeyIds, clients: clients.length };
+      const scimTokens = await pull(this.models.scimTokens);
+      return { roles: roles.length, apiKeyIds, clients: clients.length, scimTokens: scimTokens.length };
     });
   }
 }

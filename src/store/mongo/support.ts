@@ -42,6 +42,9 @@ function duplicateKeys(e: { keyPattern?: Record<string, unknown>; keyValue?: Rec
 /** True for MongoDB's duplicate-key error. */
 export const isDuplicate = (err: unknown): boolean => (err as { code?: number } | null)?.code === 11000;
 
+/** The failing index's key names (`,`-joined) of a duplicate-key error; null for any other error. */
+export const duplicateKeysOf = (err: unknown): string | null => (isDuplicate(err) ? duplicateKeys(err as object) : null);
+
 /**
  * One page, newest first: `_id` descending, strictly after the cursor, `limit + 1` documents
  * fetched so `nextCursor` is null exactly on the last page.

@@ -3,7 +3,8 @@ import type { User, UserStore } from '../ports.js';
 import { SCHEMA_OPTIONS, rethrowDuplicate, setOf, stringId } from './support.js';
 
 interface Doc {
-  _id: string; email: string; name: string | null; passwordHash: string; disabled: boolean; createdAt: Date; updatedAt: Date;
+  _id: string; email: string; name: string | null; passwordHash: string; disabled: boolean; emailVerified?: boolean;
+  createdAt: Date; updatedAt: Date;
 }
 
 const schema = new Schema<Doc>({
@@ -12,6 +13,7 @@ const schema = new Schema<Doc>({
   name: { type: String, default: null },
   passwordHash: { type: String },
   disabled: { type: Boolean, required: true },
+  emailVerified: { type: Boolean, required: true },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 }, SCHEMA_OPTIONS);
@@ -19,7 +21,8 @@ schema.index({ email: 1 }, { unique: true });
 
 const fromDoc = (d: Doc): User => ({
   id: d._id, email: d.email, name: d.name ?? null, passwordHash: d.passwordHash, disabled: d.disabled,
-  createdAt: d.createdAt, updatedAt: d.updatedAt,
+  // people from before verification existed were made by the operator or by an invitation: verified (see migrations.ts)
+  emailVerified: d.emailVerified !== false, createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
 /** Users in MongoDB (`users`; email unique). */
@@ -34,7 +37,7 @@ export class MongoUsers implements UserStore {
     try {
       await this.model.create({
         _id: u.id, email: u.email, name: u.name, passwordHash: u.passwordHash, disabled: u.disabled,
-        createdAt: u.createdAt, updatedAt: u.updatedAt,
+        emailVerified: u.emailVerified, createdAt: u.createdAt, updatedAt: u.updatedAt,
       });
     } catch (err) {
       rethrowDuplicate(err, { email: 'email', _id: 'id' });
@@ -51,7 +54,7 @@ export class MongoUsers implements UserStore {
     return doc ? fromDoc(doc) : null;
   }
 
-  async update(id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'disabled' | 'updatedAt'>>): Promise<User | null> {
+  async update(id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'disabled' | 'emailVerified' | 'updatedAt'>>): Promise<User | null> {
     const doc = await this.model.findOneAndUpdate({ _id: id }, { $set: setOf(patch) }, { returnDocument: 'after' }).lean<Doc | null>();
     return doc ? fromDoc(doc) : null;
   }

@@ -1,6 +1,7 @@
-import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, KeyEnvironment, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
+import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, EventRecord, KeyEnvironment, KeyReminderWindow, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './database.js';
+import type { SqliteEvents } from './events.js';
 import { date, fromMs, json, pageLimit, parse, patchRow, rethrowUnique, toMs, toPage, type RowCodec } from './rows.js';
 
 interface Row {
@@ -39,6 +40,7 @@ const STATUS = {
 } as const;
 
 type PageParams = { org: string | null; now: number; cursor: string | null; limit: number };
+type ReminderParams = { now: number; after: number | null; upTo: number; cursor: string | null; limit: number };
 
 /**
  * API keys in SQLite. `findById` (the authenticate hot path on a cache miss) is one prepared
@@ -55,8 +57,10 @@ export class SqliteApiKeys implements ApiKeyStore {
   private readonly write;
   private readonly changed;
   private readonly markRotated;
+  private readonly markRevoked;
+  private readonly reminders;
 
-  constructor(private readonly db: SqliteDb) {
+  constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     this.insert = db.prepare(`INSERT INTO api_keys (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
     this.byId = db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ?');
     this.pages = Object.fromEntries(Object.entries(STATUS).map(([status, predicate]) => [status,
@@ -66,15 +70,22 @@ export class SqliteApiKeys implements ApiKeyStore {
       `SELECT count(*) AS n FROM api_keys WHERE organization_id IS @org AND ${STATUS.active}`);
     this.write = db.prepare(`UPDATE api_keys SET ${MUTABLE.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
     this.markRotated = db.prepare('UPDATE api_keys SET rotated_to = @rotated_to, expires_at = @expires_at, updated_at = @updated_at WHERE id = @id');
+    this.markRevoked = db.prepare<[{ id: string; at: number }], Row>(
+      'UPDATE api_keys SET revoked_at = @at, updated_at = @at WHERE id = @id AND revoked_at IS NULL RETURNING *');
     this.changed = db.prepare<[number], { id: string; updated_at: number }>(
       'SELECT id, updated_at FROM api_keys WHERE updated_at >= ? ORDER BY updated_at, id');
+    const reminder = (column: string) => db.prepare<[ReminderParams], Row>(`SELECT * FROM api_keys WHERE organization_id IS NOT NULL
+      AND revoked_at IS NULL AND rotated_to IS NULL AND (expires_at IS NULL OR expires_at > @now)
+      AND (@after IS NULL OR ${column} > @after) AND ${column} <= @upTo AND (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit`);
+    this.reminders = { expiresAt: reminder('expires_at'), createdAt: reminder('created_at') };
   }
 
-  async create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }): Promise<'created' | 'cap_reached'> {
+  async create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'> {
     try {
       return this.db.transaction(() => {
         if (cap && this.active.get({ org: key.organizationId, now: cap.now.getTime() })!.n >= cap.maxActive) return 'cap_reached' as const;
         this.insert.run(codec.toRow(key));
+        this.events.writeNow(events);
         return 'created' as const;
       }).immediate();
     } catch (err) {
@@ -93,6 +104,7 @@ export class SqliteApiKeys implements ApiKeyStore {
         if (r.cap && this.active.get({ org: old.organization_id, now: r.cap.now.getTime() })!.n >= r.cap.maxActive) return 'cap_reached';
         this.insert.run(codec.toRow(r.successor));
         this.markRotated.run({ id: old.id, rotated_to: r.successor.id, expires_at: toMs(r.oldExpiresAt), updated_at: now });
+        this.events.writeNow(r.events);
         return 'rotated';
       }).immediate();
     } catch (err) {
@@ -117,9 +129,31 @@ export class SqliteApiKeys implements ApiKeyStore {
    * Patches a key. `updatedAt` defaults to now when the patch does not set it, because
    * `changedSince` (other instances' cache invalidation) must see every change, revocations first.
    */
-  async update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>): Promise<ApiKeyRecord | null> {
+  async update(id: string, patch: Partial<Omit<ApiKeyRecord, 'id' | 'organizationId' | 'digest' | 'createdAt' | 'createdBy'>>,
+    events?: readonly EventRecord[]): Promise<ApiKeyRecord | null> {
     const stamped = { ...patch, updatedAt: patch.updatedAt ?? new Date() };
-    return patchRow(this.db, codec, () => this.byId.get(id), (row) => this.write.run(row), stamped);
+    return patchRow(this.db, codec, () => this.byId.get(id), (row) => {
+      this.write.run(row);
+      this.events.writeNow(events);
+    }, stamped);
+  }
+
+  /** One conditional UPDATE (the compare-and-set) and the events, in one transaction. */
+  async revoke(id: string, at: Date, events?: readonly EventRecord[]): Promise<ApiKeyRecord | null> {
+    return this.db.transaction(() => {
+      const row = this.markRevoked.get({ id, at: at.getTime() });
+      if (!row) return null;
+      this.events.writeNow(events);
+      return codec.fromRow(row);
+    }).immediate();
+  }
+
+  async listForReminder(w: KeyReminderWindow, page: PageRequest): Promise<Page<ApiKeyRecord>> {
+    const limit = pageLimit(page);
+    const rows = this.reminders[w.field].all({
+      now: w.now.getTime(), after: toMs(w.after), upTo: w.upTo.getTime(), cursor: page.cursor ?? null, limit: limit + 1,
+    });
+    return toPage(rows, limit, codec.fromRow, (k) => k.id);
   }
 
   async countActive(organizationId: string, now: Date): Promise<number> {

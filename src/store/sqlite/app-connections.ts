@@ -1,5 +1,6 @@
-import type { AppConnection, AppConnectionStore, Page, PageRequest } from '../ports.js';
+import type { AppConnection, AppConnectionStore, EventRecord, Page, PageRequest } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import type { SqliteEvents } from './events.js';
 import { date, json, pageLimit, parse } from './rows.js';
 
 interface Row {
@@ -13,7 +14,10 @@ const fromRow = (r: Row): AppConnection => ({
   createdAt: date(r.created_at), updatedAt: date(r.updated_at),
 });
 
-/** Connected apps in SQLite: one row per (organization, client, user), upserted on that key. */
+/**
+ * Connected apps in SQLite: one row per (organization, client, user), upserted on that key. A
+ * save or removal with events writes them in its own transaction when it inserted (removed) rows.
+ */
 export class SqliteAppConnections implements AppConnectionStore {
   private readonly upsert;
   private readonly byId;
@@ -23,7 +27,7 @@ export class SqliteAppConnections implements AppConnectionStore {
   private readonly removeClient;
   private readonly removeUser;
 
-  constructor(db: SqliteDb) {
+  constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     // one statement: concurrent saves of the same triple keep one row and its first id
     this.upsert = db.prepare<[Record<string, unknown>], Row>(`INSERT INTO app_connections
       (id, organization_id, client_id, user_id, scopes, resources, created_at, updated_at)
@@ -44,11 +48,15 @@ export class SqliteAppConnections implements AppConnectionStore {
     this.removeUser = db.prepare('DELETE FROM app_connections WHERE organization_id = ? AND user_id = ?');
   }
 
-  async save(c: AppConnection): Promise<AppConnection> {
-    return fromRow(this.upsert.get({
-      id: c.id, organization_id: c.organizationId, client_id: c.clientId, user_id: c.userId,
-      scopes: json(c.scopes), resources: json(c.resources), created_at: c.createdAt.getTime(), updated_at: c.updatedAt.getTime(),
-    })!);
+  async save(c: AppConnection, events?: readonly EventRecord[]): Promise<AppConnection> {
+    return this.db.transaction(() => {
+      const saved = fromRow(this.upsert.get({
+        id: c.id, organization_id: c.organizationId, client_id: c.clientId, user_id: c.userId,
+        scopes: json(c.scopes), resources: json(c.resources), created_at: c.createdAt.getTime(), updated_at: c.updatedAt.getTime(),
+      })!);
+      if (saved.id === c.id) this.events.writeNow(events);
+      return saved;
+    }).immediate();
   }
 
   async findById(id: string): Promise<AppConnection | null> {
@@ -72,8 +80,12 @@ export class SqliteAppConnections implements AppConnectionStore {
     return this.byClient.all(organizationId, clientId, Math.max(1, Math.floor(limit))).map(fromRow);
   }
 
-  async deleteByClient(organizationId: string, clientId: string): Promise<number> {
-    return this.removeClient.run(organizationId, clientId).changes;
+  async deleteByClient(organizationId: string, clientId: string, events?: readonly EventRecord[]): Promise<number> {
+    return this.db.transaction(() => {
+      const removed = this.removeClient.run(organizationId, clientId).changes;
+      if (removed > 0) this.events.writeNow(events);
+      return removed;
+    }).immediate();
   }
 
   async deleteByUser(organizationId: string, userId: string): Promise<number> {

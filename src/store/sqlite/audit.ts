@@ -25,6 +25,11 @@ export class SqliteAudit implements AuditStore {
   }
 
   async append(e: AuditEvent): Promise<void> {
+    this.appendNow(e);
+  }
+
+  /** `append`, synchronously: for a transaction that writes an audit entry with its change. */
+  appendNow(e: AuditEvent): void {
     try {
       this.insert.run({
         id: e.id, organization_id: e.organizationId, action: e.action, actor: json(e.actor),

@@ -1,5 +1,6 @@
-import type { Invitation, InvitationStore, Page, PageRequest } from '../ports.js';
+import type { EventRecord, Invitation, InvitationStore, Page, PageRequest } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import type { SqliteEvents } from './events.js';
 import { date, fromMs, json, pageLimit, parse, rethrowUnique, toMs, toPage, type RowCodec } from './rows.js';
 
 interface Row {
@@ -22,7 +23,7 @@ const codec: RowCodec<Row, Invitation> = {
 
 const PENDING = 'accepted_at IS NULL AND revoked_at IS NULL';
 
-/** Invitations in SQLite; accepting and revoking are single conditional UPDATEs (compare-and-set). */
+/** Invitations in SQLite; accepting and revoking are single conditional UPDATEs (compare-and-set); a creation's events share its transaction. */
 export class SqliteInvitations implements InvitationStore {
   private readonly insert;
   private readonly byId;
@@ -31,7 +32,7 @@ export class SqliteInvitations implements InvitationStore {
   private readonly markAccepted;
   private readonly markRevoked;
 
-  constructor(db: SqliteDb) {
+  constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     this.insert = db.prepare(`INSERT INTO invitations (id, organization_id, email, roles, token_digest, invited_by, created_at,
       expires_at, accepted_at, accepted_by, revoked_at) VALUES (@id, @organization_id, @email, @roles, @token_digest, @invited_by,
       @created_at, @expires_at, @accepted_at, @accepted_by, @revoked_at)`);
@@ -44,9 +45,12 @@ export class SqliteInvitations implements InvitationStore {
     this.markRevoked = db.prepare(`UPDATE invitations SET revoked_at = @at WHERE id = @id AND ${PENDING}`);
   }
 
-  async create(invitation: Invitation): Promise<void> {
+  async create(invitation: Invitation, events?: readonly EventRecord[]): Promise<void> {
     try {
-      this.insert.run(codec.toRow(invitation));
+      this.db.transaction(() => {
+        this.insert.run(codec.toRow(invitation));
+        this.events.writeNow(events);
+      }).immediate();
     } catch (err) {
       rethrowUnique(err, { token_digest: 'token_digest', id: 'id' });
     }

@@ -1,36 +1,33 @@
 import { FINISHED_MAIL_RETENTION_SECONDS, type MailOutboxStore, type OutboxMail } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import { dueLease } from './leases.js';
 import { date, fromMs, toMs, type RowCodec } from './rows.js';
 
 interface Row {
   id: string; kind: string; organization_id: string | null; sealed: string; status: string; attempts: number;
   next_attempt_at: number; lease_owner: string | null; lease_expires_at: number | null; last_error: string | null;
-  created_at: number; finished_at: number | null;
+  created_at: number; finished_at: number | null; dedupe_key: string | null;
 }
 
 const codec: RowCodec<Row, OutboxMail> = {
   fromRow: (r) => ({
     id: r.id, kind: r.kind, organizationId: r.organization_id, sealed: r.sealed, status: r.status as OutboxMail['status'],
     attempts: r.attempts, nextAttemptAt: date(r.next_attempt_at), leaseOwner: r.lease_owner, leaseExpiresAt: fromMs(r.lease_expires_at),
-    lastError: r.last_error, createdAt: date(r.created_at), finishedAt: fromMs(r.finished_at),
+    lastError: r.last_error, createdAt: date(r.created_at), finishedAt: fromMs(r.finished_at), dedupeKey: r.dedupe_key,
   }),
   toRow: (m) => ({
     id: m.id, kind: m.kind, organization_id: m.organizationId, sealed: m.sealed, status: m.status, attempts: m.attempts,
     next_attempt_at: m.nextAttemptAt.getTime(), lease_owner: m.leaseOwner, lease_expires_at: toMs(m.leaseExpiresAt),
-    last_error: m.lastError, created_at: m.createdAt.getTime(), finished_at: toMs(m.finishedAt),
+    last_error: m.lastError, created_at: m.createdAt.getTime(), finished_at: toMs(m.finishedAt), dedupe_key: m.dedupeKey,
   }),
 };
 
 const HELD = "status = 'pending' AND lease_owner = @owner";
 
-/**
- * The mail outbox in SQLite. A lease is a SELECT and an UPDATE inside one `BEGIN IMMEDIATE`, so
- * workers in other processes wait for it and then see the message taken.
- */
+/** The mail outbox in SQLite. Leases are `dueLease`'s; sending and failing are compare-and-sets on the lease owner. */
 export class SqliteMailOutbox implements MailOutboxStore {
   private readonly insert;
   private readonly byId;
-  private readonly due;
   private readonly take;
   private readonly sent;
   private readonly failed;
@@ -38,13 +35,11 @@ export class SqliteMailOutbox implements MailOutboxStore {
 
   constructor(private readonly db: SqliteDb) {
     this.insert = db.prepare(`INSERT INTO mail_outbox (id, kind, organization_id, sealed, status, attempts, next_attempt_at,
-      lease_owner, lease_expires_at, last_error, created_at, finished_at) VALUES (@id, @kind, @organization_id, @sealed, @status,
-      @attempts, @next_attempt_at, @lease_owner, @lease_expires_at, @last_error, @created_at, @finished_at)`);
+      lease_owner, lease_expires_at, last_error, created_at, finished_at, dedupe_key) VALUES (@id, @kind, @organization_id, @sealed,
+      @status, @attempts, @next_attempt_at, @lease_owner, @lease_expires_at, @last_error, @created_at, @finished_at, @dedupe_key)
+      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`);
     this.byId = db.prepare<[string], Row>('SELECT * FROM mail_outbox WHERE id = ?');
-    this.due = db.prepare<[{ now: number; limit: number }], { id: string }>(`SELECT id FROM mail_outbox
-      WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
-      ORDER BY next_attempt_at, id LIMIT @limit`);
-    this.take = db.prepare('UPDATE mail_outbox SET lease_owner = @owner, lease_expires_at = @until WHERE id = @id');
+    this.take = dueLease<Row>(db, 'mail_outbox');
     this.sent = db.prepare(`UPDATE mail_outbox SET status = 'sent', sealed = '', finished_at = @at, lease_owner = NULL,
       lease_expires_at = NULL WHERE id = @id AND ${HELD}`);
     this.failed = db.prepare(`UPDATE mail_outbox SET attempts = attempts + 1, last_error = @error, lease_owner = NULL,
@@ -56,8 +51,8 @@ export class SqliteMailOutbox implements MailOutboxStore {
     this.purge = db.prepare('DELETE FROM mail_outbox WHERE finished_at IS NOT NULL AND finished_at <= ?');
   }
 
-  async enqueue(mail: OutboxMail): Promise<void> {
-    this.insert.run(codec.toRow(mail));
+  async enqueue(mail: OutboxMail): Promise<boolean> {
+    return this.insert.run(codec.toRow(mail)).changes === 1;
   }
 
   async findById(id: string): Promise<OutboxMail | null> {
@@ -66,11 +61,7 @@ export class SqliteMailOutbox implements MailOutboxStore {
   }
 
   async lease(owner: string, now: Date, until: Date, limit: number): Promise<OutboxMail[]> {
-    return this.db.transaction(() => {
-      const ids = this.due.all({ now: now.getTime(), limit }).map((r) => r.id);
-      for (const id of ids) this.take.run({ id, owner, until: until.getTime() });
-      return ids.map((id) => codec.fromRow(this.byId.get(id)!));
-    }).immediate();
+    return this.take(owner, now, until, limit).map(codec.fromRow);
   }
 
   async markSent(id: string, owner: string, at: Date): Promise<boolean> {

@@ -1,5 +1,6 @@
-import type { Membership, MembershipChange, MembershipStore, Page, PageRequest } from '../ports.js';
+import type { EventRecord, Membership, MembershipChange, MembershipStore, Page, PageRequest } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import type { SqliteEvents } from './events.js';
 import { date, definedPatch, json, pageLimit, parse, rethrowUnique, toPage, type RowCodec } from './rows.js';
 
 interface Row { id: string; organization_id: string; user_id: string; roles: string; disabled: number; created_at: number }
@@ -22,7 +23,7 @@ const isEnabledAdmin = (m: Membership) => !m.disabled && m.roles.includes('admin
 const sameRoles = (m: Membership, expected?: readonly string[]) =>
   !expected || JSON.stringify(m.roles) === JSON.stringify(expected);
 
-/** Memberships (user ↔ organization, with role names) in SQLite. */
+/** Memberships (user ↔ organization, with role names) in SQLite; a join or a removal with events writes them in its transaction. */
 export class SqliteMemberships implements MembershipStore {
   private readonly insert;
   private readonly byPair;
@@ -32,7 +33,7 @@ export class SqliteMemberships implements MembershipStore {
   private readonly remove;
   private readonly otherAdmins;
 
-  constructor(private readonly db: SqliteDb) {
+  constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     this.insert = db.prepare(`INSERT INTO memberships (id, organization_id, user_id, roles, disabled, created_at)
       VALUES (@id, @organization_id, @user_id, @roles, @disabled, @created_at)`);
     this.byPair = db.prepare<[string, string], Row>('SELECT * FROM memberships WHERE organization_id = ? AND user_id = ?');
@@ -45,9 +46,12 @@ export class SqliteMemberships implements MembershipStore {
       WHERE organization_id = ? AND user_id != ? AND disabled = 0 AND EXISTS (SELECT 1 FROM json_each(roles) WHERE value = 'admin')`);
   }
 
-  async create(m: Membership): Promise<void> {
+  async create(m: Membership, events?: readonly EventRecord[]): Promise<void> {
     try {
-      this.insert.run(codec.toRow(m));
+      this.db.transaction(() => {
+        this.insert.run(codec.toRow(m));
+        this.events.writeNow(events);
+      }).immediate();
     } catch (err) {
       rethrowUnique(err, { 'organization_id,user_id': 'membership', id: 'id' });
     }
@@ -84,7 +88,8 @@ export class SqliteMemberships implements MembershipStore {
     }).immediate();
   }
 
-  async delete(organizationId: string, userId: string, expectedRoles?: readonly string[]): Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'> {
+  async delete(organizationId: string, userId: string, expectedRoles?: readonly string[], events?: readonly EventRecord[]):
+    Promise<'deleted' | 'not_found' | 'last_admin' | 'changed'> {
     return this.db.transaction(() => {
       const row = this.byPair.get(organizationId, userId);
       if (!row) return 'not_found' as const;
@@ -92,6 +97,7 @@ export class SqliteMemberships implements MembershipStore {
       if (!sameRoles(current, expectedRoles)) return 'changed' as const;
       if (this.losesLastAdmin(current, null)) return 'last_admin' as const;
       this.remove.run(organizationId, userId);
+      this.events.writeNow(events);
       return 'deleted' as const;
     }).immediate();
   }

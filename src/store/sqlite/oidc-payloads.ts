@@ -1,5 +1,6 @@
-import type { OidcPayloadStore } from '../ports.js';
+import type { EventRecord, OidcPayloadStore } from '../ports.js';
 import type { SqliteDb } from './database.js';
+import type { SqliteEvents } from './events.js';
 import { toMs } from './rows.js';
 
 interface Row { payload: string; consumed: number | null }
@@ -19,8 +20,9 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
   private readonly markConsumed;
   private readonly remove;
   private readonly removeGrant;
+  private readonly removeAccount;
 
-  constructor(db: SqliteDb) {
+  constructor(private readonly db: SqliteDb, private readonly events: Pick<SqliteEvents, 'writeNow'>) {
     this.put = db.prepare(`INSERT INTO oidc_payloads (model, id, payload, grant_id, uid, user_code, consumed, expires_at)
       VALUES (@model, @id, @payload, @grant_id, @uid, @user_code, @consumed, @expires_at)
       ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id, uid = excluded.uid,
@@ -36,6 +38,8 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
     this.markConsumed = db.prepare('UPDATE oidc_payloads SET consumed = ? WHERE model = ? AND id = ? AND consumed IS NULL');
     this.remove = db.prepare('DELETE FROM oidc_payloads WHERE model = ? AND id = ?');
     this.removeGrant = db.prepare('DELETE FROM oidc_payloads WHERE grant_id = ?');
+    // the same expression as the index oidc_by_account
+    this.removeAccount = db.prepare("DELETE FROM oidc_payloads WHERE json_extract(payload, '$.accountId') = ?");
   }
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: Date | null): Promise<void> {
@@ -66,8 +70,18 @@ export class SqliteOidcPayloads implements OidcPayloadStore {
     this.remove.run(model, id);
   }
 
-  async revokeByGrantId(grantId: string): Promise<void> {
-    this.removeGrant.run(grantId);
+  async revokeByGrantId(grantId: string, events?: readonly EventRecord[]): Promise<void> {
+    if (!events?.length) {
+      this.removeGrant.run(grantId);
+      return;
+    }
+    this.db.transaction(() => {
+      if (this.removeGrant.run(grantId).changes > 0) this.events.writeNow(events);
+    }).immediate();
+  }
+
+  async revokeByAccountId(accountId: string): Promise<number> {
+    return this.removeAccount.run(accountId).changes;
   }
 }
 

@@ -7,12 +7,13 @@ const HOLDERS = [
   { table: 'roles', key: 'id' },
   { table: 'api_keys', key: 'id' },
   { table: 'clients', key: 'client_id' },
+  { table: 'scim_tokens', key: 'id' },
 ] as const;
 
 type Params = { all: number; orgs: string; names: string };
 
 /**
- * Takes permissions away from roles, API keys and clients in SQLite: the rows holding any of
+ * Takes permissions away from roles, API keys, clients and SCIM tokens in SQLite: the rows holding any of
  * them are found with `json_each` and rewritten, all inside one `BEGIN IMMEDIATE` transaction.
  */
 export class SqlitePermissionHolders implements PermissionHolderStore {
@@ -29,7 +30,7 @@ export class SqlitePermissionHolders implements PermissionHolderStore {
   }
 
   async remove(organizationIds: readonly string[] | null, permissions: readonly string[], at: Date): Promise<RemovedPermissions> {
-    const removed: RemovedPermissions = { roles: 0, apiKeyIds: [], clients: 0 };
+    const removed: RemovedPermissions = { roles: 0, apiKeyIds: [], clients: 0, scimTokens: 0 };
     if (!permissions.length || organizationIds?.length === 0) return removed;
     const params: Params = { all: organizationIds === null ? 1 : 0, orgs: json(organizationIds ?? []), names: json(permissions) };
     const gone = new Set(permissions);
@@ -39,6 +40,7 @@ export class SqlitePermissionHolders implements PermissionHolderStore {
         for (const row of rows) write.run(json(parse<string[]>(row.permissions).filter((p) => !gone.has(p))), at.getTime(), row.key);
         if (table === 'roles') removed.roles = rows.length;
         else if (table === 'clients') removed.clients = rows.length;
+        else if (table === 'scim_tokens') removed.scimTokens = rows.length;
         else removed.apiKeyIds = rows.map((r) => r.key);
       }
     }).immediate();

@@ -138,6 +138,76 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX resources_by_org ON resources (organization_id, id);
   `,
   `
+  -- events outbox, webhook endpoints and deliveries, job leases; API-key reminder lookups
+  CREATE TABLE events (
+    id TEXT PRIMARY KEY, organization_id TEXT, type TEXT NOT NULL, data TEXT NOT NULL, occurred_at INTEGER NOT NULL,
+    once_key TEXT UNIQUE, dispatched_at INTEGER
+  );
+  CREATE INDEX events_undispatched ON events (id) WHERE dispatched_at IS NULL;
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, url TEXT NOT NULL, description TEXT NOT NULL, events TEXT NOT NULL,
+    sealed_secret TEXT NOT NULL, previous_sealed_secret TEXT, previous_secret_expires_at INTEGER, enabled INTEGER NOT NULL,
+    disabled_reason TEXT, failing_since INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints (organization_id, id);
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER, last_attempt_at INTEGER, last_status_code INTEGER, last_error TEXT, lease_owner TEXT,
+    lease_expires_at INTEGER, redelivery_of TEXT, created_at INTEGER NOT NULL, completed_at INTEGER
+  );
+  CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (organization_id, endpoint_id, id);
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+  CREATE TABLE job_leases (name TEXT PRIMARY KEY, owner TEXT, expires_at INTEGER NOT NULL, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE INDEX api_keys_by_expiry ON api_keys (expires_at) WHERE expires_at IS NOT NULL;
+  CREATE INDEX api_keys_by_creation ON api_keys (created_at);
+  `,
+  `
+  -- alert mail: one per (event, recipient), whatever retries do
+  ALTER TABLE mail_outbox ADD COLUMN dedupe_key TEXT;
+  CREATE UNIQUE INDEX mail_outbox_dedupe ON mail_outbox (dedupe_key) WHERE dedupe_key IS NOT NULL;
+  `,
+  `
+  -- accounts: verified emails (existing people count as verified), organizations requiring MFA, single-use links and challenges, second factors, recovery codes, a person's OIDC payloads
+  ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE organizations ADD COLUMN mfa_required INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE account_tokens (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT, digest TEXT NOT NULL UNIQUE, binding TEXT,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER
+  );
+  CREATE INDEX account_tokens_by_user ON account_tokens (user_id, kind) WHERE user_id IS NOT NULL;
+  CREATE INDEX account_tokens_by_expiry ON account_tokens (expires_at);
+  CREATE TABLE mfa_factors (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, sealed_secret TEXT,
+    credential_id TEXT UNIQUE, public_key TEXT, transports TEXT NOT NULL, counter INTEGER NOT NULL,
+    confirmed_at INTEGER, created_at INTEGER NOT NULL, last_used_at INTEGER
+  );
+  CREATE INDEX mfa_factors_by_user ON mfa_factors (user_id, id);
+  CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL, digest TEXT NOT NULL, created_at INTEGER NOT NULL, used_at INTEGER,
+    PRIMARY KEY (user_id, digest)
+  ) WITHOUT ROWID;
+  CREATE INDEX oidc_by_account ON oidc_payloads (json_extract(payload, '$.accountId'))
+    WHERE json_extract(payload, '$.accountId') IS NOT NULL;
+  `,
+  `
+  -- SCIM provisioning: scim_ tokens (keyed digests only), and the people identity providers provisioned
+  CREATE TABLE scim_tokens (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL UNIQUE,
+    start TEXT NOT NULL, permissions TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL, expires_at INTEGER, revoked_at INTEGER, last_used_at INTEGER
+  );
+  CREATE INDEX scim_tokens_by_org ON scim_tokens (organization_id, id);
+  CREATE TABLE scim_users (
+    id TEXT NOT NULL, organization_id TEXT NOT NULL, user_id TEXT, email TEXT NOT NULL,
+    invited_email TEXT, external_id TEXT, name TEXT, display_name TEXT, active INTEGER NOT NULL,
+    roles TEXT NOT NULL, invitation_id TEXT, version INTEGER NOT NULL, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL, PRIMARY KEY (organization_id, id),
+    UNIQUE (organization_id, user_id), UNIQUE (organization_id, external_id), UNIQUE (organization_id, invited_email)
+  ) WITHOUT ROWID;
+  CREATE INDEX scim_users_by_invitation ON scim_users (organization_id, invitation_id);
+  `,
+  `
   -- single-use claims (DPoP proof jti replay detection, shared by every instance)
   CREATE TABLE single_use (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
   CREATE INDEX single_use_by_expiry ON single_use (expires_at);

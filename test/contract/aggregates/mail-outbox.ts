@@ -24,6 +24,20 @@ export function mailOutboxContract(ctx: StoreContext): void {
     for (const m of leased) await outbox().markSent(m.id, 'worker-a', now);
   });
 
+  it('stores one message per dedupe key, whatever the connection and concurrency; messages without a key are never deduplicated', async () => {
+    const dedupeKey = `alert:evt_${Math.random().toString(36).slice(2)}:admin@example.com`;
+    const tries = Array.from({ length: 6 }, () => outboxMail({ dedupeKey }));
+    const stored = await Promise.all(tries.map((m, i) => (i % 2 ? ctx.peer : ctx.store).mailOutbox.enqueue(m)));
+    expect(stored.filter(Boolean)).toHaveLength(1);
+    const kept = tries[stored.indexOf(true)];
+    const found = await Promise.all(tries.map((m) => outbox().findById(m.id)));
+    expect(found.filter((m) => m !== null)).toEqual([kept]);
+    // another recipient of the same alert is another key
+    expect(await outbox().enqueue(outboxMail({ dedupeKey: dedupeKey.replace('admin@', 'owner@') }))).toBe(true);
+    expect(await outbox().enqueue(outboxMail())).toBe(true);
+    expect(await ctx.peer.mailOutbox.enqueue(outboxMail())).toBe(true);
+  });
+
   it('hands a message whose lease expired to the next worker (a worker that died)', async () => {
     const m = outboxMail({ nextAttemptAt: at(120_000) });
     await outbox().enqueue(m);

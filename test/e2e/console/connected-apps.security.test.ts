@@ -35,7 +35,7 @@ describe('console connected apps security', () => {
     expect(await gh.store.appConnections.listByClient(world.acme.id, app.client.clientId, 10)).toHaveLength(1);
   });
 
-  it('explains that an app holding another API\'s permissions is disconnected with an API key (the console\'s token is for the management API)', async () => {
+  it('lets an admin disconnect an app holding another API\'s permissions (the console\'s token carries the organization\'s vocabulary)', async () => {
     const gh = world.server.gatehouse;
     const billing = await gh.identity.resources.create(OPERATOR, world.acme.id, { identifier: 'https://billing.acme.test', permissions: ['invoices:read'] });
     await gh.identity.roles.create(OPERATOR, world.acme.id, { name: 'finance', permissions: ['invoices:read'] });
@@ -48,7 +48,9 @@ describe('console connected apps security', () => {
       .toEqual([{ indicator: billing.identifier, scopes: ['invoices:read'] }]);
     const { client } = await signedIn();
     const listing = await (await client.get('/console/o/acme/connected-apps')).text();
-    expect(listing).toContain('It holds permissions of other APIs (invoices:read): disconnect it with an API key that holds them.');
-    expect(listing).not.toContain('Disconnect<span class="vh"> Ledger sync');
+    expect(listing).toContain('Disconnect<span class="vh"> Ledger sync');
+    const done = await client.follow(await client.request(`/console/o/acme/connected-apps/${app.client.clientId}/disconnect`, { form: { _csrf: csrfOf(listing) } }));
+    expect(done.status).toBe(200);
+    expect(await gh.store.appConnections.listByClient(world.acme.id, app.client.clientId, 5)).toEqual([]);
   });
 });

@@ -78,6 +78,36 @@ describe('the console\'s first-party client', () => {
     await gh().identity.members.remove(OPERATOR, world.beta.id, user!.id);
   });
 
+  it('carries the organization\'s whole vocabulary the person holds (platform and own APIs), and a permission added later from the next sign-in', async () => {
+    const platform = await gh().identity.resources.create(OPERATOR, null, { identifier: 'https://pipelines.example', name: 'Pipelines', permissions: ['pipelines:read', 'pipelines:run'] });
+    await gh().identity.resources.create(OPERATOR, world.acme.id, { identifier: 'https://reports.acme.test', permissions: ['reports:read'] });
+    try {
+      const scopeOf = (token: string) => String(decodeJwt(token).scope).split(' ');
+      const admin = await consoleSignIn(world.admin, 'acme');
+      expect(scopeOf(admin.access.accessToken)).toEqual(expect.arrayContaining(['api_keys:write', 'pipelines:run', 'pipelines:read', 'reports:read']));
+      expect(admin.access.permissions).toContain('pipelines:run');
+      const member = await consoleSignIn(world.member, 'acme');
+      expect(member.access.permissions).toEqual(expect.arrayContaining(['pipelines:read', 'reports:read']));
+      expect(member.access.permissions).not.toContain('pipelines:run');
+      // what the token delegates through the management API: a key with the platform API's permission
+      const created = await fetch(`${world.server.url}/v1/organizations/acme/api-keys`, {
+        method: 'POST', headers: { authorization: `Bearer ${admin.access.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'runner', permissions: ['pipelines:run'] }),
+      });
+      expect(created.status).toBe(201);
+
+      // refreshing keeps what the grant holds; a permission the API gains reaches the next sign-in, at once for the admin
+      await gh().identity.resources.update(OPERATOR, null, platform.id, { permissions: ['pipelines:read', 'pipelines:run', 'pipelines:cancel'] });
+      const { client: { clientId }, secret } = gh().oauth.firstParty;
+      const refreshed = await refreshAt(world.server.url, clientId, secret, admin.access.refreshToken!);
+      expect(scopeOf(refreshed.body.access_token)).toContain('pipelines:run');
+      const again = await consoleSignIn(world.admin, 'acme');
+      expect(again.access.permissions).toEqual(expect.arrayContaining(['pipelines:run', 'pipelines:cancel']));
+    } finally {
+      await gh().identity.resources.delete(OPERATOR, null, platform.id);
+    }
+  });
+
   it('is not among the organization\'s connected apps, so no one disconnects everyone\'s console there by surprise', async () => {
     const { access } = await consoleSignIn(world.admin, 'acme');
     const { key } = await mintKey(gh(), world.acme.id);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Organization } from '../../../src/store/ports.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 
@@ -25,9 +26,9 @@ export interface ConsoleWorld {
   member: string;
 }
 
-/** A real server with two organizations: an admin in both, a read-only member in acme. */
-export async function startConsoleWorld(): Promise<ConsoleWorld> {
-  const server = await startTestServer();
+/** A real server (configuration `overrides`) with two organizations: an admin in both, a read-only member in acme. */
+export async function startConsoleWorld(overrides: Record<string, unknown> = {}): Promise<ConsoleWorld> {
+  const server = await startTestServer(overrides);
   const { identity } = server.gatehouse;
   const acme = await identity.organizations.create({ slug: 'acme', name: 'Acme Inc' });
   const beta = await identity.organizations.create({ slug: 'beta', name: 'Beta Labs' });
@@ -46,14 +47,35 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
  */
 export async function signIn(page: Page, base: string, email: string, pick?: string): Promise<void> {
   await page.goto(`${base}/console`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (pick) {
     await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
     await page.getByLabel(pick).check();
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   await page.waitForURL(/\/console\/o\/[a-z0-9-]+\//);
+}
+
+/** A browser context (clipboard allowed) signed in as the world's admin, acting for acme (picked on Gatehouse's picker). */
+export async function adminContext(browser: Browser, world: ConsoleWorld): Promise<BrowserContext> {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  context.setDefaultTimeout(8000);
+  await signIn(await context.newPage(), world.server.url, world.admin, 'Acme Inc');
+  return context;
+}
+
+/** The context's first tab, at a console path. */
+export async function openPage(context: BrowserContext, base: string, path: string): Promise<Page> {
+  const page = context.pages()[0];
+  await page.goto(`${base}${path}`);
+  return page;
+}
+
+/** axe-core's violations on the page as it is, one line each. */
+export async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

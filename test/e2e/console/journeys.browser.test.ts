@@ -1,8 +1,7 @@
 import { OPERATOR } from '../../../src/audit/actor.js';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { clientConfig, FormAgent, loginAndExchange, REDIRECT_URI, refreshAt } from '../../support/oauth.js';
-import { launchBrowser, PASSWORD, signIn, startConsoleWorld, type ConsoleWorld } from './fixture.js';
+import { adminContext, launchBrowser, openPage as openIn, PASSWORD, signIn, startConsoleWorld, violations, type ConsoleWorld } from './fixture.js';
 
 // browser globals inside page.evaluate callbacks (the tests are type-checked without the DOM library)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,10 +26,8 @@ beforeAll(async () => {
   const tools = await world.server.gatehouse.identity.organizations.create({ slug: 'tools', name: 'Tools' });
   const { client, client_secret } = await world.server.gatehouse.oauth.clients.create(OPERATOR, tools.id, { name: 'Insights', redirect_uris: [REDIRECT_URI], multi_organization: true });
   Object.assign(insights, { clientId: client.clientId, secret: client_secret });
-  admin = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  admin.setDefaultTimeout(8000);
   // the admin belongs to acme and beta: Gatehouse's picker asks which
-  await signIn(await admin.newPage(), world.server.url, world.admin, 'Acme Inc');
+  admin = await adminContext(browser, world);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -39,16 +36,7 @@ afterAll(async () => {
 
 const useKey = (key: string) => fetch(`${world.server.url}/v1/organizations/acme/api-keys`, { headers: { 'X-API-Key': key } }).then((r) => r.status);
 
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function openPage(path: string): Promise<Page> {
-  const page = admin.pages()[0];
-  await page.goto(`${world.server.url}${path}`);
-  return page;
-}
+const openPage = (path: string) => openIn(admin, world.server.url, path);
 
 describe('the console in a browser', () => {
   it('creates a key with two permissions, an expiry and an allowlist, copies it, rotates it with a grace period and revokes the old one', async () => {

@@ -94,7 +94,8 @@ describe('authorization code + PKCE', () => {
     const config = await clientConfig(server.url, client.clientId, clientSecret);
     const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, { email, password });
     const claims = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
-    expect(claims).toMatchObject({ sub: user.id, email, email_verified: false, name: 'Ada Lovelace' });
+    // the operator's accounts count as verified (SPEC §7)
+    expect(claims).toMatchObject({ sub: user.id, email, email_verified: true, name: 'Ada Lovelace' });
     expect(tokens.claims()?.sub).toBe(user.id);
   });
 

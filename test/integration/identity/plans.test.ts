@@ -132,7 +132,7 @@ describe('a downgrade racing a grant', () => {
     const raced = downgradedAfterTheCheck();
     const roles = createRoles(gh.store, raced, gh.identity.permissionRemoval);
     const keys = new ApiKeyService({
-      store: gh.store, secrets: gh.secrets, audit: gh.audit, organizations: gh.identity.organizations, permissions: raced, removal: gh.identity.permissionRemoval,
+      store: gh.store, secrets: gh.secrets, audit: gh.audit, events: gh.events, organizations: gh.identity.organizations, permissions: raced, removal: gh.identity.permissionRemoval,
     });
     const clients = new ClientService(gh.store, gh.secrets, raced, gh.identity.permissionRemoval);
 

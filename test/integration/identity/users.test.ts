@@ -95,7 +95,7 @@ describe('verifying passwords', () => {
     const verified: string[] = [];
     const counting: Passwords = { ...real, verify: async (hash, pw) => { verified.push(hash); return real.verify(hash, pw); } };
     const roles = createRoles(gh.store, createPermissionService(gh.store, gh.config));
-    const users = createUsers(gh.store, counting, roles, createMembers(gh.store, createPermissionService(gh.store, gh.config), roles));
+    const users = createUsers(gh.store, counting, roles, createMembers(gh.store, createPermissionService(gh.store, gh.config), roles, gh.events));
     expect(await users.verifyPassword('nobody@example.com', PASSWORD)).toBeNull();
     expect(await users.verifyPassword('not an email', PASSWORD)).toBeNull();
     expect(await users.verifyPassword('grace@example.com', 'wrong password!')).toBeNull();

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { newId } from '../../../src/domain/ids.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
+import { ALL_EVENTS, permissionsToSubscribe } from '../../../src/events/catalog.js';
+import { newDelivery } from '../../../src/webhooks/dispatcher.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { PASSWORD, REDIRECT_URI } from '../../support/oauth.js';
 import { mintKey } from '../../support/seed.js';
@@ -19,6 +21,9 @@ import { clientConfig } from '../../support/oauth.js';
  * or act on. Each attempt must be refused (403/404) and leave the store exactly as it was; then
  * the same request by a caller holding everything succeeds, which proves the request itself was
  * valid and the refusal came from a guard. A route added later is enumerated with no edit here.
+ * The snapshot covers every table, the events outbox and webhook deliveries included: a refused
+ * request that left an event behind would announce a change that never happened. (No background
+ * worker runs here, so only requests write.)
  */
 
 type Json = Record<string, any>;
@@ -51,7 +56,7 @@ const strong: Record<Scope, Record<string, string>> = { organization: {}, server
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-escalation-'));
   dbPath = join(dir, 'store.db');
-  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } } });
+  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } } }, { backgroundWork: false });
   const gh = server.gatehouse;
   await gh.identity.resources.create(OPERATOR, null, { identifier: 'https://platform.example.com', permissions: ALL_REPORTS });
   const org = await gh.identity.organizations.create({ slug: 'acme', plan: 'pro' });
@@ -122,6 +127,8 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     // a client authenticating with its secret (a key-based one has no secret to rotate)
     case 'token_endpoint_auth_method': return 'client_secret_basic';
     case 'jwks': case 'jwks_uri': return null;
+    case 'url': return `https://hooks-${n}.example.com/gatehouse`;
+    case 'events': return [ALL_EVENTS];
     default: return byType(schema, scope);
   }
 }
@@ -146,22 +153,39 @@ function bodyFor(schema: Json | undefined, scope: Scope): Json | undefined {
   return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, valueFor(k, v as Json, scope)]));
 }
 
+/** What a route acts on: its id, the path's other parameters, and whether it holds more than the weak callers. */
+interface Target { id: string; params?: Record<string, string>; strongerThanCallers: boolean }
+
 /**
- * Something stronger than every weak caller for the route to act on, made by the operator: it
- * holds `STRONG[scope]` (or an invitation/membership to a role that does). One per collection.
+ * Something for the route to act on, made by the operator, one per collection. Mostly it is
+ * stronger than every weak caller: it holds `STRONG[scope]` (or an invitation/membership to a
+ * role that does). A webhook endpoint holds only the read permissions of its events' data, all
+ * in the management vocabulary every weak caller holds (bar the server key's `audit:read`,
+ * which no event needs): only callers outside its organization or environment are weaker.
  */
-async function targetFor(collection: string): Promise<string> {
+async function targetFor(collection: string): Promise<Target> {
   const gh = server.gatehouse;
   const n = unique();
+  const stronger = (id: string): Target => ({ id, strongerThanCallers: true });
   switch (collection) {
-    case 'api-keys': return (await mintKey(gh, orgId, ['invoices:write', 'users:read'], { ipAllowlist: ['10.0.0.0/8'] })).id;
-    case 'server-api-keys': return (await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, STRONG.server])).id;
+    case 'api-keys': return stronger((await mintKey(gh, orgId, ['invoices:write', 'users:read'], { ipAllowlist: ['10.0.0.0/8'] })).id);
+    case 'server-api-keys': return stronger((await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, STRONG.server])).id);
     // a platform API declaring what weak server callers lack
-    case 'server-resources': return (await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id;
-    case 'clients': return (await gh.oauth.clients.create(OPERATOR, orgId, { name: 't', grant_types: ['client_credentials'], redirect_uris: [], permissions: ['invoices:write'] })).client.clientId;
-    case 'roles': return (await gh.identity.roles.create(OPERATOR, orgId, { name: `t${n}`, permissions: ['invoices:write'] })).id;
-    case 'resources': return (await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id;
-    case 'users': return (await gh.identity.users.create({ email: `t-${n}@acme.test`, password: PASSWORD, organizationId: orgId, roles: ['billing'] })).user.id;
+    case 'server-resources': return stronger((await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id);
+    case 'clients': return stronger((await gh.oauth.clients.create(OPERATOR, orgId, { name: 't', grant_types: ['client_credentials'], redirect_uris: [], permissions: ['invoices:write'] })).client.clientId);
+    case 'roles': return stronger((await gh.identity.roles.create(OPERATOR, orgId, { name: `t${n}`, permissions: ['invoices:write'] })).id);
+    case 'resources': return stronger((await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id);
+    case 'users': return stronger((await gh.identity.users.create({ email: `t-${n}@acme.test`, password: PASSWORD, organizationId: orgId, roles: ['billing'] })).user.id);
+    case 'webhooks': {
+      const { endpoint } = await gh.webhooks.endpoints.create(OPERATOR, orgId, { url: `https://t-${n}.example.com/hook`, events: [ALL_EVENTS] });
+      // a settled delivery, for redelivery
+      const at = new Date();
+      const event = { id: newId('evt'), organizationId: orgId, type: 'api_key.created', data: {}, occurredAt: at, onceKey: null, dispatchedAt: at };
+      const delivery = { ...newDelivery(event, endpoint, at), status: 'failed' as const, nextAttemptAt: null, completedAt: at };
+      await gh.store.webhookDeliveries.create(delivery);
+      const holds = permissionsToSubscribe(endpoint.events);
+      return { id: endpoint.id, params: { delivery_id: delivery.id }, strongerThanCallers: holds.some((p) => !MANAGEMENT_PERMISSIONS.includes(p)) };
+    }
     case 'connected-apps': {
       // another organization's multi-organization app, authorized by acme's owner with the strong permission
       const { client } = await gh.oauth.clients.create(OPERATOR, globexId, { name: `t${n}`, redirect_uris: [REDIRECT_URI], multi_organization: true });
@@ -170,12 +194,13 @@ async function targetFor(collection: string): Promise<string> {
         id: newId('con'), organizationId: orgId, clientId: client.clientId, userId: ownerId, scopes: ['openid'],
         resources: [{ indicator: 'https://api.acme.test', scopes: ['invoices:write'] }], createdAt: now, updatedAt: now,
       });
-      return client.clientId;
+      return stronger(client.clientId);
     }
+    case 'scim-tokens': return stronger((await gh.scim.tokens.create(OPERATOR, orgId, { name: 't', permissions: ['invoices:write'] })).record.id);
     case 'invitations': {
       const { id } = await gh.identity.invitations.create(OPERATOR, orgId, { email: `t-${n}@example.com`, roles: ['billing'] });
       await gh.mail.worker.drain();
-      return id;
+      return stronger(id);
     }
     default: throw new Error(`no target for "${collection}": teach targetFor to make one holding what the callers lack`);
   }
@@ -189,6 +214,8 @@ async function mutatingRoutes(): Promise<Route[]> {
   const doc = await (await fetch(`${server.url}/openapi.json`)).json() as Json;
   const routes: Route[] = [];
   for (const [path, ops] of Object.entries(doc.paths as Json)) {
+    // a person's own account holds no permission to escalate to: me.security.test.ts enumerates those routes
+    if (path === '/v1/me' || path.startsWith('/v1/me/')) continue;
     for (const [method, op] of Object.entries(ops as Json)) {
       if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
       const scope: Scope = path.startsWith('/v1/organizations/{org}') ? 'organization' : 'server';
@@ -203,8 +230,9 @@ async function mutatingRoutes(): Promise<Route[]> {
   return routes;
 }
 
-async function call(route: Route, target: string | null, headers: Headers, body: Json | undefined) {
-  const url = server.url + route.path.replace('{org}', 'acme').replace(/\{(?:[a-z]+_)?id\}/, target ?? 'none');
+async function call(route: Route, target: Target | null, headers: Headers, body: Json | undefined) {
+  const params: Record<string, string> = { org: 'acme', ...target?.params };
+  const url = server.url + route.path.replace(/\{(?:[a-z]+_)?id\}/, target?.id ?? 'none').replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'none');
   const method = route.method.toUpperCase();
   const res = await fetch(url, {
     method, headers: { 'content-type': 'application/json', ...(typeof headers === 'function' ? await headers(method, url) : headers) },
@@ -214,15 +242,25 @@ async function call(route: Route, target: string | null, headers: Headers, body:
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+/** The body's fields that are (`keep`) or are not server-scope fields. */
+const pick = (body: Json, fields: readonly string[], keep: boolean): Json =>
+  Object.fromEntries(Object.entries(body).filter(([k]) => fields.includes(k) === keep)) as Json;
+
 const sendsServerFields = (route: Route, body: Json | undefined) => route.serverFields.some((f) => body !== undefined && f in body);
 
-/** Whether the caller must be refused on this route: always outside its scope or environment, else when there is something to escalate to. */
-function mustRefuse(route: Route, caller: Caller, body: Json | undefined): boolean {
+/**
+ * Whether the caller must be refused on this route: always outside its organization or
+ * environment, or when it sends fields for server-scoped credentials only; else when the request
+ * grants permissions or roles, or acts on a target stronger than the callers; and off its own
+ * scope, unless the body only subscribes to events (a webhook: whose data every weak caller may
+ * read, the server key included).
+ */
+function mustRefuse(route: Route, caller: Caller, body: Json | undefined, target: Target | null): boolean {
   if (caller.scope === 'other' || caller.scope === 'test') return true;
-  if (caller.scope !== route.scope) return true;
   if (sendsServerFields(route, body)) return true;
-  const grants = body !== undefined && ('permissions' in body || 'roles' in body);
-  return route.collection !== null || grants;
+  if (body !== undefined && ('permissions' in body || 'roles' in body)) return true;
+  if (target) return target.strongerThanCallers || (caller.scope === 'organization' && route.scope === 'server');
+  return caller.scope !== route.scope && !(body !== undefined && 'events' in body);
 }
 
 describe('every mutating route refuses callers weaker than what it would create or act on', () => {
@@ -232,8 +270,11 @@ describe('every mutating route refuses callers weaker than what it would create 
     expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining([
       'post /v1/organizations/{org}/clients/{id}/rotate-secret', 'post /v1/organizations/{org}/invitations',
       'patch /v1/organizations/{org}/users/{id}', 'delete /v1/organizations/{org}/api-keys/{id}',
-      'delete /v1/organizations/{org}/connected-apps/{client_id}',
+      'delete /v1/organizations/{org}/connected-apps/{client_id}', 'post /v1/organizations/{org}/webhooks',
+      'patch /v1/organizations/{org}/webhooks/{id}', 'post /v1/organizations/{org}/webhooks/{id}/rotate-secret',
+      'post /v1/organizations/{org}/webhooks/{id}/deliveries/{delivery_id}/redeliver', 'delete /v1/organizations/{org}/webhooks/{id}',
       'post /v1/resources', 'patch /v1/resources/{id}', 'delete /v1/resources/{id}', 'patch /v1/organizations/{org}',
+      'post /v1/organizations/{org}/scim-tokens', 'delete /v1/organizations/{org}/scim-tokens/{id}',
     ]));
     // every client setting is in the bodies tried, so changing any of them is a guarded client change
     const clientBodies = routes.filter((r) => r.path.startsWith('/v1/organizations/{org}/clients') && ['post', 'patch'].includes(r.method) && r.body);
@@ -249,12 +290,15 @@ describe('every mutating route refuses callers weaker than what it would create 
     const routes = await mutatingRoutes();
     const failures: string[] = [];
     let refusals = 0;
+    // the routes whose successful request stored an event: what a refused one must never leave
+    const withEvents: string[] = [];
+    expect(Object.keys(snapshotSqlite(dbPath))).toEqual(expect.arrayContaining(['events', 'webhook_deliveries', 'webhook_endpoints', 'job_leases']));
     for (const route of routes) {
       const label = `${route.method.toUpperCase()} ${route.path}`;
       const target = route.collection ? await targetFor(route.collection) : null;
       const body = bodyFor(route.body, route.scope);
       for (const caller of callers) {
-        if (!mustRefuse(route, caller, body)) continue;
+        if (!mustRefuse(route, caller, body, target)) continue;
         const before = snapshotSqlite(dbPath);
         const res = await call(route, target, caller.headers, body);
         const changed = Object.keys(before).filter((t) => before[t] !== snapshotSqlite(dbPath)[t]);
@@ -265,13 +309,25 @@ describe('every mutating route refuses callers weaker than what it would create 
         if (changed.length) failures.push(`${label} by ${caller.name}: changed ${changed.join(', ')}`);
         refusals++;
       }
-      // fields for server-scoped credentials only (an organization's plan) need the strong server key
-      const done = await call(route, target, strong[sendsServerFields(route, body) ? 'server' : route.scope], body);
+      const eventsBefore = snapshotSqlite(dbPath).events;
+      // fields for server-scoped credentials only (an organization's plan) are sent by the strong
+      // server key, the rest by the route's strong caller (no one credential is both)
+      const valid: Array<[Record<string, string>, Json | undefined]> = sendsServerFields(route, body)
+        ? [[strong.server, pick(body!, route.serverFields, true)], [strong[route.scope], pick(body!, route.serverFields, false)]]
+        : [[strong[route.scope], body]];
+      for (const [headers, sent] of valid) {
+        const done = await call(route, target, headers, sent);
+        if (done.status < 200 || done.status > 299) failures.push(`${label} by a caller holding everything: ${done.status} ${JSON.stringify(done.body)} (body ${JSON.stringify(sent)})`);
+      }
+      if (snapshotSqlite(dbPath).events !== eventsBefore) withEvents.push(label);
       // its mail (an invitation) leaves now, not during the next route's snapshots
       await server.gatehouse.mail.worker.drain();
-      if (done.status < 200 || done.status > 299) failures.push(`${label} by a caller holding everything: ${done.status} ${JSON.stringify(done.body)} (body ${JSON.stringify(body)})`);
     }
     expect(failures).toEqual([]);
     expect(refusals).toBeGreaterThan(routes.length * 4);
+    expect(withEvents).toEqual(expect.arrayContaining([
+      'POST /v1/organizations/{org}/api-keys', 'DELETE /v1/organizations/{org}/api-keys/{id}', 'POST /v1/organizations/{org}/invitations',
+      'DELETE /v1/organizations/{org}/users/{id}', 'DELETE /v1/organizations/{org}/connected-apps/{client_id}',
+    ]));
   });
 });

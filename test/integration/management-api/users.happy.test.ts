@@ -35,12 +35,16 @@ describe('users (members of an organization)', () => {
     expect(await s.gatehouse.identity.users.get(grace)).not.toBeNull();
   });
 
-  it('audits every change with the actor and target', async () => {
+  it('audits every change with the actor and target, an invitation, a join and a removal once each (as their events)', async () => {
     const events = await s.api().get('/v1/organizations/acme/audit-logs').set(as()).expect(200);
-    const actions = events.body.data.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['invitation.created', 'member.joined', 'user.updated', 'user.deleted']));
-    expect(actions.indexOf('user.deleted')).toBeLessThan(actions.indexOf('member.joined'));
-    const joined = events.body.data.find((e: { action: string }) => e.action === 'member.joined');
-    expect(joined).toMatchObject({ actor: { type: 'user', id: grace }, target: { type: 'user', id: grace } });
+    const about = (type: string, id: string) => events.body.data.filter((e: { target: { type: string; id: string } | null }) =>
+      e.target?.type === type && e.target.id === id);
+    const invitation = events.body.data.find((e: { action: string }) => e.action === 'member.invited');
+    expect(about('invitation', invitation.target.id).map((e: { action: string }) => e.action)).toEqual(['member.invited']);
+    expect(about('user', grace).map((e: { action: string }) => e.action))
+      .toEqual(['member.removed', 'user.updated', 'user.updated', 'user.updated', 'member.joined']);
+    expect(about('user', grace)[0]).toMatchObject({ actor: { type: 'api_key' }, metadata: { roles: ['member'] } });
+    const joined = about('user', grace).at(-1);
+    expect(joined).toMatchObject({ actor: { type: 'user', id: grace }, metadata: { roles: ['member'], invitation_id: invitation.target.id } });
   });
 });

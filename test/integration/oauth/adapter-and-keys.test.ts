@@ -10,7 +10,7 @@ let gh: Gatehouse;
 beforeAll(async () => { gh = await createTestGatehouse(); });
 afterAll(async () => { await gh.close(); });
 
-const Adapter = () => createAdapterClass({ store: gh.store, secrets: gh.secrets, clients: gh.oauth.clients, idTokenAlg: () => 'RS256' });
+const Adapter = () => createAdapterClass({ store: gh.store, secrets: gh.secrets, clients: gh.oauth.clients, idTokenAlg: () => 'RS256', events: gh.events });
 
 describe('the oidc-provider adapter over store.oidc', () => {
   it('stores, finds and destroys payloads per model, with expiry from expiresIn', async () => {
@@ -56,7 +56,7 @@ describe('signing keys', () => {
     expect(stored[0]).toMatchObject({ alg: 'RS256', retiredAt: null });
     expect(stored[0].sealedPrivateJwk).toMatch(/^v1\./);
     expect(JSON.stringify(stored[0].publicJwk)).not.toContain('"d"');
-    const again = await createOAuth({ config: gh.config, store: gh.store, secrets: gh.secrets, logger: gh.logger, identity: gh.identity, keyPollMs: 0 });
+    const again = await createOAuth({ config: gh.config, store: gh.store, secrets: gh.secrets, logger: gh.logger, identity: gh.identity, events: gh.events, accounts: gh.accounts, keyPollMs: 0 });
     expect(again.signingKeys.active()!.kid).toBe(stored[0].kid);
     expect(await gh.store.signingKeys.list()).toHaveLength(1);
     await again.close();
@@ -79,7 +79,7 @@ describe('signing keys', () => {
 
   it('fails with a clear message when the secret cannot unseal the stored keys', async () => {
     const wrong = testConfig();
-    await expect(createOAuth({ config: wrong, store: gh.store, secrets: new Secrets(wrong.secret), logger: gh.logger, identity: gh.identity, keyPollMs: 0 }))
+    await expect(createOAuth({ config: wrong, store: gh.store, secrets: new Secrets(wrong.secret), logger: gh.logger, identity: gh.identity, events: gh.events, accounts: gh.accounts, keyPollMs: 0 }))
       .rejects.toThrow(/GATEHOUSE_SECRET is not the secret that sealed it/);
   });
 });
@@ -87,13 +87,13 @@ describe('signing keys', () => {
 describe('production guards', () => {
   it('refuses an in-memory store in production', async () => {
     const config = { ...gh.config, nodeEnv: 'production' as const, databaseUrl: 'sqlite::memory:' };
-    await expect(createOAuth({ config, store: gh.store, secrets: gh.secrets, logger: gh.logger, identity: gh.identity, keyPollMs: 0 }))
+    await expect(createOAuth({ config, store: gh.store, secrets: gh.secrets, logger: gh.logger, identity: gh.identity, events: gh.events, accounts: gh.accounts, keyPollMs: 0 }))
       .rejects.toThrow(/in-memory/);
   });
 
   it('refuses dev interactions in production', async () => {
     const config = { ...gh.config, nodeEnv: 'production' as const, databaseUrl: 'sqlite:./x.db', oauth: { ...gh.config.oauth, devInteractions: true } };
-    await expect(createOAuth({ config, store: gh.store, secrets: gh.secrets, logger: gh.logger, identity: gh.identity, keyPollMs: 0 }))
+    await expect(createOAuth({ config, store: gh.store, secrets: gh.secrets, logger: gh.logger, identity: gh.identity, events: gh.events, accounts: gh.accounts, keyPollMs: 0 }))
       .rejects.toThrow(/devInteractions/);
   });
 });

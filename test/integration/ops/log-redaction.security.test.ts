@@ -30,6 +30,8 @@ const SECRETS = {
   jwtInAnyParam: 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ5In0.YW5vdGhlci1zaWduYXR1cmU',
   keyInPath: 'ak_test_Pq7ZbT2kLx9PwVn3RcY7sDf6GjM1aEuQ0oIiKyWtBvNp',
   invitationToken: 'V2hhdC1hLWxvbmctaW52aXRhdGlvbi10b2tlbi0xMjM0NTY',
+  scimHeader: 'scim_3Rb8ZbT2kLx9PwVn3RcY7sDf6GjM1aEuQ0oIiKyWtBvNpXz54Hq8ZbT2kLx9PwVn3R',
+  scimAnywhere: 'scim_Wq7ZbT2kLx9PwVn3RcY7sDf6GjM1aEuQ0oIiKyWtBvNpXz54Hq8ZbT2kLx9PwVn3R',
 };
 
 let gh: Gatehouse;
@@ -60,13 +62,16 @@ describe('log redaction', () => {
     await request(app).get(`/v1/organizations?q=${SECRETS.keyInAnyParam}&filter=${encodeURIComponent(`Bearer ${SECRETS.jwtInAnyParam}`)}`);
     await request(app).get(`/v1/organizations/${SECRETS.keyInPath}`);
     await request(app).get(`/invitation?token=${SECRETS.invitationToken}`);
+    await request(app).get('/scim/v2/Users').set('Authorization', `Bearer ${SECRETS.scimHeader}`);
+    await request(app).get(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${SECRETS.scimAnywhere}"`)}`);
     // a component that logs a key or a JWT by mistake, under a name no redaction path knows
-    gh.logger.warn({ detail: `failed for ${SECRETS.keyInAnyParam}`, nested: { thing: SECRETS.jwtInAnyParam } }, 'careless line');
+    gh.logger.warn({ detail: `failed for ${SECRETS.keyInAnyParam}`, nested: { thing: SECRETS.jwtInAnyParam }, other: SECRETS.scimAnywhere }, 'careless line');
   });
 
   it('logs the requests (so the absence below means something)', () => {
     const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request');
-    expect(requestLines.length).toBeGreaterThanOrEqual(15);
+    expect(requestLines.length).toBeGreaterThanOrEqual(17);
+    expect(requestLines.some((l) => String(l.url).startsWith('/scim/v2/Users?filter=[REDACTED]'))).toBe(true);
     expect(requestLines.some((l) => String(l.url).includes('id%5Ftoken%5Fhint=[REDACTED]'))).toBe(true);
     expect(requestLines.some((l) => String(l.url).includes('&x=1'))).toBe(true);
     expect(lines.some((l) => l.includes('careless line') && l.includes('[REDACTED]'))).toBe(true);

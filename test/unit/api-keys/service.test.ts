@@ -2,6 +2,7 @@ import { createTestGatehouse } from '../../support/harness.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { ApiKeyService } from '../../../src/api-keys/service.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
+import { Events } from '../../../src/events/emitter.js';
 import { OPERATOR, type Caller } from '../../../src/audit/actor.js';
 import { digestApiKey, parseApiKey } from '../../../src/domain/api-keys/format.js';
 import type { Principal } from '../../../src/domain/principal.js';
@@ -42,6 +43,7 @@ beforeEach(() => {
   changed = [];
   service = new ApiKeyService({
     store: gh.store, secrets: gh.secrets, audit: new AuditLog({ store: gh.store.audit, logger: gh.logger, now: () => clock }),
+    events: new Events({ store: gh.store, now: () => clock }),
     organizations: gh.identity.organizations, permissions: gh.identity.permissions,
     onChange: (id) => changed.push(id), now: () => clock,
   });
@@ -148,6 +150,17 @@ describe('ApiKeyService', () => {
     const text = JSON.stringify(events);
     expect(text).not.toContain(key);
     expect(text).not.toContain(digestApiKey(gh.secrets, key));
+  });
+
+  it('of concurrent revocations of one key, stores one api_key.revoked (in the outbox and the audit log)', async () => {
+    const { record } = await service.create(OPERATOR, acme.id, { name: 'raced', permissions: ['invoices:read'] });
+    await Promise.all(Array.from({ length: 5 }, () => service.revoke(OPERATOR, acme.id, record.id)));
+    const outbox = (await gh.store.events.undispatched(10_000)).filter((e) => e.type === 'api_key.revoked'
+      && (e.data.api_key as { id: string }).id === record.id);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].data).toMatchObject({ reason: 'requested', api_key: { id: record.id, status: 'revoked' } });
+    const audited = (await gh.store.audit.list(acme.id, { limit: 200 })).items.filter((e) => e.target?.id === record.id && e.action === 'api_key.revoked');
+    expect(audited).toHaveLength(1);
   });
 
   it("caps active keys at the organization's plan, counting revoked and expired keys out", async () => {

@@ -1,4 +1,4 @@
-import { backoffMs } from '../../../src/mail/worker.js';
+import { mailBackoffMs as backoffMs } from '../../../src/mail/worker.js';
 import { renderMail } from '../../../src/mail/message.js';
 
 describe('mail retry backoff', () => {

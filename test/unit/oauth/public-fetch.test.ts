@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkedFetch, isPublicAddress, MAX_FETCH_BYTES, publicFetch, publicOnlyLookup } from '../../../src/oauth/public-fetch.js';
+import { isPublicAddress, publicOnlyLookup } from '../../../src/net/outbound.js';
+import { checkedFetch, MAX_FETCH_BYTES, publicFetch } from '../../../src/oauth/public-fetch.js';
 
 describe('isPublicAddress', () => {
   it.each([

@@ -1,9 +1,8 @@
 import { html } from '../../../oauth/interactions/html.js';
 import { problemOf } from '../../api/calls.js';
-import { csrfField } from '../../ui/forms.js';
-import { pageOf, redirectTo, type Outcome } from '../../ui/view.js';
+import { redirectTo, type Outcome } from '../../ui/view.js';
 import type { OrgPage } from '../section.js';
-import { apiFailure } from '../shared.js';
+import { apiFailure, confirmation } from '../shared.js';
 import { keyIssued } from './issued.js';
 import { GRACE_CHOICES, recognisable, type ApiKeyJson } from './model.js';
 
@@ -24,13 +23,10 @@ export async function confirmRevoke(page: OrgPage): Promise<Outcome> {
   const answer = await page.api.get<ApiKeyJson>(keyPath(page));
   if (answer.status !== 200) return apiFailure('Revoke API key', problemOf(answer));
   const k = answer.body;
-  return pageOf('Revoke API key', html`<section class="panel form-panel">
-<h1 id="page-title">Revoke “${k.name}”?</h1>
-<p>Requests with <code>${recognisable(k)}</code> fail from the next one on. This cannot be undone.</p>
-<form method="post" action="${page.base}${keyPath(page)}/revoke" data-dialog>${csrfField(page.csrf)}
-<div class="form-actions"><button type="submit" class="button danger">Revoke key</button>
-<a class="button" href="${page.base}/api-keys" data-close autofocus>Cancel</a></div></form>
-</section>`);
+  return confirmation(page, {
+    title: 'Revoke API key', question: `Revoke “${k.name}”?`, submit: 'Revoke key', action: `${keyPath(page)}/revoke`, back: '/api-keys',
+    body: html`<p>Requests with <code>${recognisable(k)}</code> fail from the next one on. This cannot be undone.</p>`,
+  });
 }
 
 /** `DELETE …/api-keys/{id}`, then back to the list. */
