@@ -13,6 +13,7 @@ import { mfaRequiredCheck } from './mfa-check.js';
 import { send } from './interactions/html.js';
 import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
 import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
+import { isStoreOutage } from './store-outage.js';
 import { DPOP_ALGORITHMS } from '../resource-server/dpop/proof.js';
 
 export interface ConfigurationDeps {
@@ -128,6 +129,9 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
     loadExistingGrant: (ctx) => deps.authorizations.loadExistingGrant(ctx),
     interactions: { policy: policy(acting, deps.mfaRequirement), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async renderError(ctx, out, error) {
+      if (isStoreOutage(error)) {
+        return send(ctx, errorPage({ status: 503, title: 'Temporarily unavailable', message: 'Sign-in is temporarily unavailable. Try again in a moment.' }));
+      }
       const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
       send(ctx, errorPage({
         status, title: 'Something went wrong',

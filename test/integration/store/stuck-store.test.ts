@@ -5,6 +5,7 @@ import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/ports.js';
 import { createTestGatehouse } from '../../support/harness.js';
 import { mintKey } from '../../support/seed.js';
+import { OPERATOR } from '../../../src/audit/actor.js';
 
 /**
  * A real store that can be made to hang: while `stuck`, every port method and `ping` return a
@@ -105,6 +106,31 @@ describe('a store that stops answering', () => {
       stuck(true);
       const started = Date.now();
       expectStoreUnavailable(await request(protectedApp()).get('/invoices').set('X-API-Key', fresh), started);
+    });
+  });
+
+  describe('the OAuth endpoints (oidc-provider)', () => {
+    let client: { id: string; secret: string };
+    beforeAll(async () => {
+      const created = await gh.oauth.clients.create(OPERATOR, orgId, { name: 'Robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: ['users:read'] });
+      client = { id: created.client.clientId, secret: created.client_secret! };
+    });
+
+    it('answers the token endpoint 503 temporarily_unavailable with Retry-After, not a 500 server_error', async () => {
+      stuck(true);
+      const started = Date.now();
+      const res = await request(gh.app.callback()).post('/token').type('form').auth(client.id, client.secret)
+        .send({ grant_type: 'client_credentials', scope: 'users:read' });
+      expect([res.status, res.headers['retry-after'], res.body]).toEqual([503, '5', { error: 'temporarily_unavailable', error_description: 'The data store is not answering; retry shortly.' }]);
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+
+    it('answers a browser on the authorization endpoint with a 503 page that says to retry', async () => {
+      stuck(true);
+      const res = await request(gh.app.callback()).get('/auth').accept('text/html')
+        .query({ client_id: client.id, response_type: 'code', redirect_uri: 'https://app.example/cb', scope: 'openid' });
+      expect([res.status, res.headers['retry-after'], res.type]).toEqual([503, '5', 'text/html']);
+      expect(res.text).toContain('temporarily unavailable');
     });
   });
 
