@@ -4,6 +4,7 @@ import { connectedAppsSection } from './connected-apps.js';
 import { membersSection } from './members/index.js';
 import { oauthAppsSection } from './oauth-apps/index.js';
 import { rolesSection } from './roles.js';
+import { scimSection } from './scim/index.js';
 import type { Section } from './section.js';
 import { securitySection } from './security/index.js';
 import { settingsSection } from './settings.js';
@@ -14,6 +15,6 @@ import { webhooksSection } from './webhooks/index.js';
  * list as one module each.
  */
 export const SECTIONS: readonly Section[] = [
-  apiKeysSection, membersSection, rolesSection, oauthAppsSection, connectedAppsSection, webhooksSection,
+  apiKeysSection, membersSection, rolesSection, oauthAppsSection, connectedAppsSection, webhooksSection, scimSection,
   auditSection, settingsSection, securitySection,
 ];
