@@ -44,6 +44,13 @@ const forms = () => [
   [`/console/o/acme/scim/${entraId}/revoke`, {}],
 ] as const;
 
+/** Someone in acme with one custom role holding `permissions`, signed in to the console. */
+async function signedInWithRole(role: string, permissions: string[]): Promise<Browserless> {
+  await gh().identity.roles.create(OPERATOR, world.acme.id, { name: role, permissions });
+  await gh().identity.users.create({ email: `${role}@acme.test`, password: PASSWORD, organizationId: world.acme.id, roles: [role] });
+  return (await signedInAs(world.server.url, `${role}@acme.test`)).client;
+}
+
 const post = (client: Browserless, path: string, form: Record<string, string | readonly string[]>, headers?: Record<string, string>) =>
   client.request(path, { method: 'POST', form: form as Record<string, string | string[]>, headers });
 
@@ -81,9 +88,7 @@ describe('console security, SCIM and two-step requirement pages', () => {
   });
 
   it('offers the two-step switch only to whoever holds every member\'s permissions; the API refuses the others', async () => {
-    await gh().identity.roles.create(OPERATOR, world.acme.id, { name: 'renamers', permissions: ['organizations:read', 'organizations:write', 'resources:read'] });
-    await gh().identity.users.create({ email: 'renamer@acme.test', password: PASSWORD, organizationId: world.acme.id, roles: ['renamers'] });
-    const { client } = await signedInAs(world.server.url, 'renamer@acme.test');
+    const client = await signedInWithRole('renamers', ['organizations:read', 'organizations:write', 'resources:read']);
     const settings = await (await client.get('/console/o/acme/settings')).text();
     expect(settings).toContain('>Save name<');
     expect(settings).not.toContain('action="/console/o/acme/settings/mfa"');
@@ -99,9 +104,7 @@ describe('console security, SCIM and two-step requirement pages', () => {
   });
 
   it('offers no revocation of a SCIM token holding more than the person, and the API refuses it', async () => {
-    await gh().identity.roles.create(OPERATOR, world.acme.id, { name: 'idp', permissions: ['idp:read', 'idp:write', 'users:read'] });
-    await gh().identity.users.create({ email: 'idp@acme.test', password: PASSWORD, organizationId: world.acme.id, roles: ['idp'] });
-    const { client } = await signedInAs(world.server.url, 'idp@acme.test');
+    const client = await signedInWithRole('idp', ['idp:read', 'idp:write', 'users:read']);
     const list = await (await client.get('/console/o/acme/scim')).text();
     expect(list).toContain('>Create SCIM token<');
     expect(list).not.toContain(`/scim/${entraId}/revoke`);
