@@ -35,6 +35,8 @@ function assertSeconds(field: string, seconds: unknown, allowZero: boolean): voi
 export interface ApiKeyServiceDeps {
   store: Pick<Store, 'apiKeys' | 'usage'>;
   secrets: Secrets;
+  /** `apiKeys.prefix`: what new keys start with (default `ak`) */
+  keyPrefix?: string;
   audit: AuditLog;
   /** every change is an event (webhooks, audit log), stored with the change */
   events: Events;
@@ -93,7 +95,7 @@ export class ApiKeyService {
     await this.checkPermissions(caller, organizationId, input.permissions, environment);
     const now = this.now();
     const id = newId('key');
-    const { key, start, digest } = generateApiKey(this.deps.secrets, environment, id);
+    const { key, start, digest } = generateApiKey(this.deps.secrets, environment, id, this.deps.keyPrefix);
     const record: ApiKeyRecord = {
       id, organizationId, name: input.name.trim(), environment, digest, start,
       permissions: [...new Set(input.permissions)],
@@ -155,7 +157,7 @@ export class ApiKeyService {
     assertGrantable(caller, old.permissions, old.environment);
     const now = this.now();
     const newIdValue = newId('key');
-    const { key, start, digest } = generateApiKey(this.deps.secrets, old.environment, newIdValue);
+    const { key, start, digest } = generateApiKey(this.deps.secrets, old.environment, newIdValue, this.deps.keyPrefix);
     const record: ApiKeyRecord = {
       ...old, id: newIdValue, digest, start, createdBy: createdByOf(caller),
       createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,

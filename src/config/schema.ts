@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSION_FORM } from '../domain/permissions.js';
+import { DEFAULT_PREFIX, PREFIX_FORM } from '../domain/api-keys/format.js';
 
 const window = z.object({
   limit: z.number().int().positive(),
@@ -88,6 +89,8 @@ export const configSchema = z.object({
     }).default({ requireNonce: false, iatWindowSeconds: 300 }),
   }),
   apiKeys: z.object({
+    /** what new keys start with (`<prefix>_live_…`); keys minted under another prefix keep working */
+    prefix: z.string().regex(PREFIX_FORM, 'must be 2 to 16 lower-case letters and digits, starting with a letter (e.g. "ak")').default(DEFAULT_PREFIX),
     allowQueryParam: z.boolean(),
     /** how long another instance may keep serving a revoked/changed key from its cache */
     cacheStalenessMs: z.number().int().min(100).max(60000),

@@ -57,7 +57,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
   const rs = createInProcessResourceServer({
     config: {
       issuer: ISSUER,
-      apiKeys: { allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
+      apiKeys: { prefix: 'ak', allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
       plans: { free: { maxActiveKeys: 10, rateLimit: { limit: config.planLimit ?? 10_000, windowSeconds: 3600 } } },
       defaultPlan: 'free',
       throttles: {
