@@ -53,7 +53,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
   const secrets = new Secrets(randomBytes(32).toString('base64url'));
   const signer = await testSigner();
   const touched: string[] = [];
-  await raw.organizations.create({ id: 'org_1', slug: 'acme', name: 'Acme', plan: 'free', mfaRequired: false, createdAt: new Date() });
+  await raw.organizations.create({ id: 'org_1', slug: 'acme', name: 'Acme', plan: 'free', mfaRequired: false, leakedKeyPolicy: 'revoke', createdAt: new Date() });
   const rs = createInProcessResourceServer({
     config: {
       issuer: ISSUER,
