@@ -106,9 +106,9 @@ describe('GitHub secret scanning: a signed report', () => {
     const key = await mint('old');
     const [id] = (await gh.store.apiKeys.list(orgId, { now: new Date() }, { limit: 1, cursor: null })).items.map((k) => k.id);
     await gh.apiKeys.revoke(OPERATOR, orgId, id);
-    const before = (await gh.store.audit.list(orgId, { limit: 500 })).length;
+    const before = (await gh.store.audit.list(orgId, { limit: 500 })).items.length;
     expect((await report([key]).expect(200)).body[0].label).toBe('true_positive');
-    expect((await gh.store.audit.list(orgId, { limit: 500 })).length).toBe(before);
+    expect((await gh.store.audit.list(orgId, { limit: 500 })).items.length).toBe(before);
   });
 
   it('revokes a leaked server-scoped key whatever any organization chose', async () => {
