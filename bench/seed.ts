@@ -1,7 +1,5 @@
 import { OPERATOR } from '../src/audit/actor.js';
-import { generateApiKey } from '../src/domain/api-keys/format.js';
-import { newId } from '../src/domain/ids.js';
-import { Secrets } from '../src/domain/secrets.js';
+import { withChecksum } from '../src/domain/api-keys/checksum.js';
 import type { Gatehouse } from '../src/gatehouse.js';
 import { PROBE_PERMISSION } from './probe-app.js';
 
@@ -9,7 +7,10 @@ import { PROBE_PERMISSION } from './probe-app.js';
 export interface BenchSeed {
   apiKey: string;
   apiKeyId: string;
-  /** a well-formed key minted with another secret: its tag cannot check */
+  /**
+   * the worst forgery: the real key with its last tag character changed and the checksum made
+   * right again, so it has this deployment's secret id and pays the full tag check
+   */
   forgedKey: string;
   /** confidential client: client_credentials (scope users:read) */
   machine: { id: string; secret: string };
@@ -36,10 +37,16 @@ export async function seedBench(gh: Gatehouse): Promise<BenchSeed> {
   return {
     apiKey: key,
     apiKeyId: record.id,
-    forgedKey: generateApiKey(new Secrets(Buffer.alloc(32, 1).toString('base64url')), 'live', newId('key')).key,
+    forgedKey: forge(key),
     machine: await client('bench machine', { grant_types: ['client_credentials'], permissions: [PROBE_PERMISSION] }),
     introspector: await client('bench introspector', { grant_types: ['client_credentials'] }),
     web: { ...(await client('bench web', { grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [redirectUri] })), redirectUri },
     user: { email, password: BENCH_PASSWORD },
   };
+}
+
+function forge(key: string): string {
+  const unchecked = key.slice(0, -6);
+  const last = unchecked.at(-1) === 'a' ? 'b' : 'a';
+  return withChecksum(unchecked.slice(0, -1) + last);
 }

@@ -22,6 +22,7 @@ import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createScim, type Scim } from './scim/index.js';
+import { createSecretScanning } from './secret-scanning/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
 import { resourceServerEndpoints } from './resource-server/service-endpoints.js';
@@ -99,6 +100,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   identity.members.onDeparture(async ({ caller, organizationId, userId, reason }) => {
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
+  const secretScanning = createSecretScanning({ config, store, secrets, apiKeys, events, audit, permissions: identity.permissions, logger });
   const scim = createScim({ store, identity, audit, secrets, config, logger });
   const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
   const webhooks = createWebhooksPart({
@@ -153,7 +155,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
+    config, identity, apiKeys, audit, leakedKeyPolicy: secretScanning.policy, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     authenticate: resourceServer.authenticate({ refusals: 'throw' }),
     authenticateSelf: resourceServer.authenticate({ refusals: 'throw', enforceReadOnly: false }),
@@ -162,6 +164,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // identity providers' SCIM 2.0, authenticated by scim_ tokens only (before /v1: the management
   // API's 405 handling would turn any later 405 into problem+json)
   app.use(scim.middleware);
+  // GitHub's secret-scanning partner endpoint: authenticated by GitHub's signature, not by the /v1 middleware
+  app.use(secretScanning.middleware);
   app.use(management.middleware);
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));

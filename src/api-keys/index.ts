@@ -26,7 +26,7 @@ export function createApiKeysPart(deps: {
   const usage = new UsageRecorder({ store: deps.store.usage, logger: deps.logger, flushMs: deps.config.apiKeys.usageFlushMs });
   usage.start();
   const apiKeys = new ApiKeyService({
-    store: deps.store, secrets: deps.secrets, audit, events, usage, now: deps.now,
+    store: deps.store, secrets: deps.secrets, keyPrefix: deps.config.apiKeys.prefix, audit, events, usage, now: deps.now,
     organizations: deps.identity.organizations, permissions: deps.identity.permissions, removal: deps.identity.permissionRemoval,
   });
   return { apiKeys, usage };

@@ -35,6 +35,8 @@ function assertSeconds(field: string, seconds: unknown, allowZero: boolean): voi
 export interface ApiKeyServiceDeps {
   store: Pick<Store, 'apiKeys' | 'usage'>;
   secrets: Secrets;
+  /** `apiKeys.prefix`: what new keys start with (default `ak`) */
+  keyPrefix?: string;
   audit: AuditLog;
   /** every change is an event (webhooks, audit log), stored with the change */
   events: Events;
@@ -93,7 +95,7 @@ export class ApiKeyService {
     await this.checkPermissions(caller, organizationId, input.permissions, environment);
     const now = this.now();
     const id = newId('key');
-    const { key, start, digest } = generateApiKey(this.deps.secrets, environment, id);
+    const { key, start, digest } = generateApiKey(this.deps.secrets, environment, id, this.deps.keyPrefix);
     const record: ApiKeyRecord = {
       id, organizationId, name: input.name.trim(), environment, digest, start,
       permissions: [...new Set(input.permissions)],
@@ -155,7 +157,7 @@ export class ApiKeyService {
     assertGrantable(caller, old.permissions, old.environment);
     const now = this.now();
     const newIdValue = newId('key');
-    const { key, start, digest } = generateApiKey(this.deps.secrets, old.environment, newIdValue);
+    const { key, start, digest } = generateApiKey(this.deps.secrets, old.environment, newIdValue, this.deps.keyPrefix);
     const record: ApiKeyRecord = {
       ...old, id: newIdValue, digest, start, createdBy: createdByOf(caller),
       createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
@@ -209,15 +211,25 @@ export class ApiKeyService {
   }
 
   /**
-   * Revokes as one compare-and-set with its event: of concurrent revocations of a key, only the
-   * one that revokes it writes `api_key.revoked`. @returns whether this call revoked it
+   * Revokes a key secret scanning found in public (SPEC §10): a consequence of the leak, not of a
+   * caller, so no holder check (the actor is `system`); `also` (the `api_key.leaked` event) is
+   * written with the revocation, or not at all. @returns whether this call revoked it
    */
-  private async revokeAs(caller: Caller, record: ApiKeyRecord, reason: KeyRevocationReason, metadata: Record<string, unknown>): Promise<boolean> {
+  async revokeLeaked(record: ApiKeyRecord, also: readonly EventRecord[]): Promise<boolean> {
+    return this.revokeAs(null, record, 'leaked', { name: record.name, reason: 'leaked' }, also);
+  }
+
+  /**
+   * Revokes as one compare-and-set with its event: of concurrent revocations of a key, only the
+   * one that revokes it writes `api_key.revoked` (and `also`). @returns whether this call revoked it
+   */
+  private async revokeAs(caller: Caller | null, record: ApiKeyRecord, reason: KeyRevocationReason, metadata: Record<string, unknown>,
+    also: readonly EventRecord[] = []): Promise<boolean> {
     if (record.revokedAt) return false;
     const now = this.now();
     const revoked = { ...record, revokedAt: now, updatedAt: now };
     const event = this.keyEvent('api_key.revoked', caller, revoked, { api_key: apiKeyData(revoked, now), reason }, metadata);
-    const done = await this.deps.store.apiKeys.revoke(record.id, now, [event]);
+    const done = await this.deps.store.apiKeys.revoke(record.id, now, [...also, event]);
     this.notify(record.id);
     return done !== null;
   }
@@ -268,7 +280,7 @@ export class ApiKeyService {
 
   /** The event (and audit entry) of a change to a key, for the store to write with the change. */
   private keyEvent<T extends 'api_key.created' | 'api_key.updated' | 'api_key.rotated' | 'api_key.revoked'>(
-    type: T, caller: Caller, record: ApiKeyRecord, data: EventPayloads[T], metadata: Record<string, unknown>): EventRecord {
+    type: T, caller: Caller | null, record: ApiKeyRecord, data: EventPayloads[T], metadata: Record<string, unknown>): EventRecord {
     return this.deps.events.record(type, {
       organizationId: record.organizationId, caller, target: { type: 'api_key', id: record.id }, data, metadata, at: this.now(),
     });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { PERMISSION_FORM } from '../domain/permissions.js';
+import { DEFAULT_PREFIX, PREFIX_FORM } from '../domain/api-keys/format.js';
+import { p256PublicKey } from '../secret-scanning/github-keys.js';
 
 const window = z.object({
   limit: z.number().int().positive(),
@@ -45,6 +47,36 @@ const webhooks = z.object({
   path: ['leaseSeconds'], message: 'must be longer than webhooks.timeoutMs, or another instance could resend a delivery still being sent',
 });
 
+/** GitHub's public keys, as pasted from https://api.github.com/meta/public_keys/secret_scanning. */
+const githubPublicKey = z.object({
+  keyIdentifier: z.string().min(1).max(200),
+  key: z.string().refine((pem) => {
+    try {
+      p256PublicKey(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be the PEM of an ECDSA P-256 public key ("-----BEGIN PUBLIC KEY-----…")'),
+});
+
+/** Secret scanning (SPEC §10): GitHub's partner endpoint, POST /v1/secret-scanning/github. */
+const secretScanning = z.object({
+  github: z.object({
+    /** the keys a request's signature must verify with (GitHub's `key_identifier` and `key`) */
+    publicKeys: z.array(githubPublicKey).max(50).default([]),
+    /** also fetch GitHub's list from `keysUrl` when a request names a key not known yet (off: only the keys above count) */
+    fetchKeys: z.boolean().default(false),
+    keysUrl: z.url({ protocol: /^https?$/ }).default('https://api.github.com/meta/public_keys/secret_scanning'),
+    /** the fetched list is re-read at most this often */
+    keysRefreshSeconds: z.number().int().min(60).max(86_400).default(3600),
+    /** `keysUrl` may resolve to loopback or private addresses (tests only) */
+    allowPrivateNetworks: z.boolean().default(false),
+    /** the largest report accepted (413 beyond) */
+    maxBodyBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
+  }).prefault({}),
+}).prefault({});
+
 /**
  * Every setting, its type and default, in one schema. Files (`config/default.json`,
  * `config/<NODE_ENV>.json`) and environment variables feed it; see `load.ts` for the variables.
@@ -88,6 +120,8 @@ export const configSchema = z.object({
     }).default({ requireNonce: false, iatWindowSeconds: 300 }),
   }),
   apiKeys: z.object({
+    /** what new keys start with (`<prefix>_live_…`); keys minted under another prefix keep working */
+    prefix: z.string().regex(PREFIX_FORM, 'must be 2 to 16 lower-case letters and digits, starting with a letter (e.g. "ak")').default(DEFAULT_PREFIX),
     allowQueryParam: z.boolean(),
     /** how long another instance may keep serving a revoked/changed key from its cache */
     cacheStalenessMs: z.number().int().min(100).max(60000),
@@ -124,6 +158,7 @@ export const configSchema = z.object({
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),
   webhooks,
+  secretScanning,
   accounts: z.object({
     /** whether anyone may create an organization and its first admin at `/signup` */
     selfSignup: z.boolean(),

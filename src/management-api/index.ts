@@ -21,6 +21,7 @@ import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
 import { scimTokenRoutes } from './scim-tokens.js';
 import type { ScimTokens } from '../scim/tokens/service.js';
+import type { LeakedKeyPolicySetting } from '../secret-scanning/policy.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
@@ -40,6 +41,8 @@ export interface ManagementApiDeps {
   webhooks?: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** a person's own account (`/me`); without it those routes are not served */
   accounts?: Accounts;
+  /** organizations' `leaked_key_policy`; without it the field is refused */
+  leakedKeyPolicy?: LeakedKeyPolicySetting;
   /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
   scimTokens?: ScimTokens;
   /** the resource server's middleware (management audience) */
@@ -68,7 +71,7 @@ export interface ManagementApi {
 export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const { identity, audit } = deps;
   const routes: AnyRoute[] = [
-    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement),
+    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
     ...userRoutes(identity),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { MfaRequirement } from '../accounts/mfa-requirement.js';
 import { problems } from '../http/problem.js';
 import type { Organizations } from '../identity/organizations.js';
+import type { LeakedKeyPolicySetting } from '../secret-scanning/policy.js';
 import type { Organization } from '../store/ports.js';
 import { orgRoute, serverRoute, type AnyRoute } from './route-kit.js';
 import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
@@ -9,11 +10,12 @@ import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/c
 const organizationObject = z.object({
   object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(),
   mfa_required: z.boolean().describe('members sign in with a second factor (those without one enrol at their next sign-in)'),
+  leaked_key_policy: z.enum(['revoke', 'notify']).describe('what happens to a key secret scanning finds in public: revoked at once, or only reported'),
   created_at: timestamp,
 });
 
 export const organizationToJson = (o: Organization) => ({
-  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, mfa_required: o.mfaRequired,
+  object: 'organization' as const, id: o.id, slug: o.slug, name: o.name, plan: o.plan, mfa_required: o.mfaRequired, leaked_key_policy: o.leakedKeyPolicy,
   created_at: o.createdAt.toISOString(),
 });
 
@@ -22,7 +24,7 @@ export const organizationToJson = (o: Organization) => ({
  * membership; its plan, the server scope; requiring a second factor of its members,
  * `organizations:write` (and all an admin holds to stop requiring it: see `MfaRequirement`).
  */
-export function organizationRoutes(organizations: Organizations, mfaRequirement?: MfaRequirement): AnyRoute[] {
+export function organizationRoutes(organizations: Organizations, mfaRequirement?: MfaRequirement, leakedKeyPolicy?: LeakedKeyPolicySetting): AnyRoute[] {
   return [
     serverRoute({
       method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',
@@ -52,12 +54,15 @@ export function organizationRoutes(organizations: Organizations, mfaRequirement?
         name: displayName.optional(),
         plan: z.string().max(64).optional(),
         mfa_required: z.boolean().optional().describe('true: members sign in with a second factor; false needs all an admin holds'),
+        leaked_key_policy: z.enum(['revoke', 'notify']).optional().describe('what happens to a leaked key (default revoke); changing it needs all an admin holds'),
       }).strict(),
       handle: async ({ caller, org, body, audit }) => {
-        const { mfa_required: mfaRequired, ...rest } = body;
+        const { mfa_required: mfaRequired, leaked_key_policy: leakPolicy, ...rest } = body;
         if (mfaRequired !== undefined && !mfaRequirement) throw problems.validation([{ field: 'mfa_required', message: 'is not supported by this server' }]);
-        // both parts are checked before either is written
+        if (leakPolicy !== undefined && !leakedKeyPolicy) throw problems.validation([{ field: 'leaked_key_policy', message: 'is not supported by this server' }]);
+        // every part is checked before any is written
         if (mfaRequired !== undefined) await mfaRequirement!.assertMayChange(caller, org.id, mfaRequired);
+        if (leakPolicy !== undefined) await leakedKeyPolicy!.assertMayChange(caller, org.id, leakPolicy);
         let updated = org;
         if (rest.name !== undefined || rest.plan !== undefined) {
           updated = await organizations.update(caller, org.id, rest);
@@ -67,6 +72,7 @@ export function organizationRoutes(organizations: Organizations, mfaRequirement?
           });
         }
         if (mfaRequired !== undefined) updated = await mfaRequirement!.set(caller, org.id, mfaRequired);
+        if (leakPolicy !== undefined) updated = await leakedKeyPolicy!.set(caller, org.id, leakPolicy);
         return organizationToJson(updated);
       },
     }),

@@ -78,7 +78,7 @@ export function createApiKeyVerifier(secrets: Secrets, cache: ApiKeyCache, optio
     hashed ??= HashedCache.keyOf(presented);
     let parsed = parsedKeys.get(hashed);
     if (!parsed) {
-      parsed = { id: result.id, environment: result.environment, digest: digestApiKey(secrets, presented) };
+      parsed = { id: result.id, environment: result.environment, digest: digestApiKey(result.master, presented) };
       parsedKeys.set(hashed, parsed);
     }
     if (hints.size >= maxHints) hints = new Set();

@@ -54,8 +54,13 @@ export interface Organization {
   plan: string;
   /** its members must sign in with a second factor; those without one enrol at their next sign-in */
   mfaRequired: boolean;
+  /** what happens to its API key when secret scanning finds it in public: revoked at once, or only reported */
+  leakedKeyPolicy: LeakedKeyPolicy;
   createdAt: Date;
 }
+
+/** An organization's answer to a leaked API key (SPEC §10); `revoke` unless it chose otherwise. */
+export type LeakedKeyPolicy = 'revoke' | 'notify';
 
 export interface OrganizationStore {
   /** @throws UniqueViolation('slug') */
@@ -63,7 +68,7 @@ export interface OrganizationStore {
   findById(id: string): Promise<Organization | null>;
   findBySlug(slug: string): Promise<Organization | null>;
   list(page: PageRequest): Promise<Page<Organization>>;
-  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired'>>): Promise<Organization | null>;
+  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired' | 'leakedKeyPolicy'>>): Promise<Organization | null>;
 }
 
 export interface User {

@@ -34,12 +34,12 @@ export function encodeBase62(bytes: Uint8Array): string {
 }
 
 /**
- * Decodes a fixed-width base62 string (`text.slice(from)`) back into exactly `bytes` bytes; null
- * when a character is outside the alphabet or the value does not fit (so every accepted string
- * has one decoding).
+ * Decodes a fixed-width base62 string (`text.slice(from, to)`) back into exactly `bytes` bytes;
+ * null when a character is outside the alphabet or the value does not fit (so every accepted
+ * string has one decoding).
  */
-export function decodeBase62(text: string, bytes: number, from = 0): Buffer | null {
-  const length = text.length - from;
+export function decodeBase62(text: string, bytes: number, from = 0, to = text.length): Buffer | null {
+  const length = to - from;
   if (length !== base62Width(bytes)) return null;
   const count = Math.ceil(bytes / 3);
   if (limbs.length < count) limbs = new Float64Array(count);
@@ -47,7 +47,7 @@ export function decodeBase62(text: string, bytes: number, from = 0): Buffer | nu
   // limbs above `used` are still zero: each step touches only those in use, plus one
   let used = 0;
   // the first step takes the remainder, so every later one is a full DIGITS_PER_STEP digits
-  for (let start = from, end = from + (length % DIGITS_PER_STEP || DIGITS_PER_STEP); start < text.length; start = end, end += DIGITS_PER_STEP) {
+  for (let start = from, end = from + (length % DIGITS_PER_STEP || DIGITS_PER_STEP); start < to; start = end, end += DIGITS_PER_STEP) {
     let carry = 0;
     for (let i = start; i < end; i++) {
       const code = text.charCodeAt(i);
@@ -77,4 +77,26 @@ export function decodeBase62(text: string, bytes: number, from = 0): Buffer | nu
     else if (v !== 0) return null;
   }
   return out;
+}
+
+/** Characters of a fixed-width base62 32-bit number (a checksum). */
+export const UINT32_CHARS = base62Width(4);
+
+/** A 32-bit unsigned number in base62, left-padded to UINT32_CHARS. */
+export function encodeUint32(value: number): string {
+  let out = '';
+  for (let n = value >>> 0, i = 0; i < UINT32_CHARS; i++, n = Math.floor(n / 62)) out = ALPHABET[n % 62] + out;
+  return out;
+}
+
+/** The value of `text.slice(from, from + UINT32_CHARS)` in base62, or -1 when a character is outside the alphabet. */
+export function decodeUint32(text: string, from: number): number {
+  let n = 0;
+  for (let i = from; i < from + UINT32_CHARS; i++) {
+    const code = text.charCodeAt(i);
+    const v = code < 128 ? VALUE[code] : -1;
+    if (v < 0) return -1;
+    n = n * 62 + v;
+  }
+  return n;
 }

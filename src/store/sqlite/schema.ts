@@ -216,4 +216,8 @@ export const MIGRATIONS: readonly string[] = [
   -- clients that must use DPoP-bound access tokens (RFC 9449 dpop_bound_access_tokens)
   ALTER TABLE clients ADD COLUMN dpop_bound INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- secret scanning: what an organization does with a leaked API key (SPEC §10)
+  ALTER TABLE organizations ADD COLUMN leaked_key_policy TEXT NOT NULL DEFAULT 'revoke';
+  `,
 ];
