@@ -87,7 +87,9 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: config.nodeEnv !== 'test' });
   // every store call is bounded: a stuck backend answers 503, never a hung request
   const store = withDeadlines(options.store ?? (await openStore(config.databaseUrl, { logger, timeoutMs: config.store.timeoutMs })), config.store.timeoutMs);
-  const secrets = new Secrets(config.secret);
+  const secrets = new Secrets(config.secret, config.secretPrevious);
+  // how many, never which: values sealed or digested under them still open and verify
+  if (secrets.previous.length) logger.info({ previousSecrets: secrets.previous.length }, 'GATEHOUSE_SECRET_PREVIOUS: previous master secrets accepted for opening and verifying');
   const stopSweeper = startSweeper(store, logger);
   const audit = new AuditLog({ store: store.audit, logger });
   const events = new Events({ store });

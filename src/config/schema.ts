@@ -97,6 +97,8 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(100).max(120_000),
   }).default({ timeoutMs: 5000 }),
   secret,
+  /** `GATEHOUSE_SECRET_PREVIOUS`: secrets that were current before, still accepted to open and verify (rotation, README) */
+  secretPrevious: z.array(secret).max(8).default([]),
   trustProxy: z.number({ message: 'must be a whole number of proxy hops (0 = ignore X-Forwarded-For)' }).int().min(0).max(10),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024),

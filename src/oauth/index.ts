@@ -96,7 +96,8 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     store, secrets, clients: served, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
     request: () => requests.getStore(),
   });
-  const cookieKeys = [secrets.key('cookies').toString('base64url')];
+  // keygrip signs with the first (current) and verifies with each: cookies set before a rotation still read
+  const cookieKeys = secrets.keys('cookies').map((key) => key.toString('base64url'));
   const acting = actingOrganizations({ identity, store });
   // read at request time, once `host` below holds the running provider
   const provider = () => host.current;

@@ -128,7 +128,7 @@ export class SigningKeyService {
     try {
       return JSON.parse(this.options.secrets.unseal(key.sealedPrivateJwk, sealContext(key.kid))) as JWK;
     } catch {
-      throw new Error(`cannot unseal signing key ${key.kid}: GATEHOUSE_SECRET is not the secret that sealed it`);
+      throw new Error(`cannot unseal signing key ${key.kid}: neither GATEHOUSE_SECRET nor GATEHOUSE_SECRET_PREVIOUS is the secret that sealed it`);
     }
   }
 
