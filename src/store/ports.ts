@@ -7,8 +7,10 @@
  */
 
 import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+import type { SealedValueStore } from './sealed-ports.js';
 
 export * from './event-ports.js';
+export * from './sealed-ports.js';
 
 export interface PageRequest {
   /** 1..200 */
@@ -916,6 +918,8 @@ export interface Store {
   consoleSessions: ConsoleSessionStore;
   scimTokens: ScimTokenStore;
   scimUsers: ScimUserStore;
+  /** every sealed value and secret-recording digest, for `gatehouse secrets rewrap` */
+  sealedValues: SealedValueStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */

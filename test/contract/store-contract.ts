@@ -16,6 +16,7 @@ import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
+import { sealedValuesContract } from './aggregates/sealed-values.js';
 import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
 import { usageContract } from './aggregates/usage.js';
 import { eventsContract } from './aggregates/events.js';
@@ -93,5 +94,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('job leases', () => jobLeasesContract(useStore(factory)));
     describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
     describe('SCIM users', () => scimUsersContract(useStore(factory)));
+    describe('sealed values and digests (secrets rewrap)', () => sealedValuesContract(useStore(factory)));
   });
 }

@@ -38,7 +38,8 @@ export interface LoadedSession {
   data: SessionData;
 }
 
-const sealContext = (id: string) => `console-session:${id}`;
+/** The additional data a console session's data is sealed with. */
+export const sealContext = (id: string) => `console-session:${id}`;
 
 /**
  * Console sessions over the store port: the cookie carries 256 random bits, the store a keyed

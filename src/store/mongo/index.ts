@@ -23,6 +23,7 @@ import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
 import { MongoScimTokens } from './scim-tokens.js';
 import { MongoScimUsers } from './scim-users.js';
+import { MongoSealedValues } from './sealed-values.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { MongoSingleUse } from './single-use.js';
 import { assertSupportedServer } from './topology.js';
@@ -105,6 +106,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     recoveryCodes: new MongoRecoveryCodes(conn),
     scimTokens,
     scimUsers: new MongoScimUsers(conn),
+    sealedValues: new MongoSealedValues(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

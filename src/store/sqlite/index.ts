@@ -20,6 +20,7 @@ import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
 import { SqliteScimTokens } from './scim-tokens.js';
 import { SqliteScimUsers } from './scim-users.js';
+import { SqliteSealedValues } from './sealed-values.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteSingleUse } from './single-use.js';
@@ -86,6 +87,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     consoleSessions: new SqliteConsoleSessions(db),
     scimTokens: new SqliteScimTokens(db),
     scimUsers: new SqliteScimUsers(db),
+    sealedValues: new SqliteSealedValues(db),
     async ping() {
       ping.get();
     },
