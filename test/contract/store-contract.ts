@@ -16,6 +16,7 @@ import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
+import { emailDomainsContract, ssoConnectionsContract } from './aggregates/sso.js';
 import { usageContract } from './aggregates/usage.js';
 import { eventsContract } from './aggregates/events.js';
 import { keyRemindersContract } from './aggregates/key-reminders.js';
@@ -91,5 +92,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('job leases', () => jobLeasesContract(useStore(factory)));
     describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
     describe('SCIM users', () => scimUsersContract(useStore(factory)));
+    describe('SSO connections', () => ssoConnectionsContract(useStore(factory)));
+    describe('email domains', () => emailDomainsContract(useStore(factory)));
   });
 }

@@ -23,6 +23,8 @@ import { MongoResources } from './resources.js';
 import { MongoRoles } from './roles.js';
 import { MongoScimTokens } from './scim-tokens.js';
 import { MongoScimUsers } from './scim-users.js';
+import { MongoEmailDomains } from './email-domains.js';
+import { MongoSsoConnections } from './sso-connections.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
@@ -102,6 +104,8 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     recoveryCodes: new MongoRecoveryCodes(conn),
     scimTokens,
     scimUsers: new MongoScimUsers(conn),
+    ssoConnections: new MongoSsoConnections(conn),
+    emailDomains: new MongoEmailDomains(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

@@ -20,6 +20,8 @@ import { SqliteResources } from './resources.js';
 import { SqliteRoles } from './roles.js';
 import { SqliteScimTokens } from './scim-tokens.js';
 import { SqliteScimUsers } from './scim-users.js';
+import { SqliteEmailDomains } from './email-domains.js';
+import { SqliteSsoConnections } from './sso-connections.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteUsage } from './usage.js';
@@ -83,6 +85,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     consoleSessions: new SqliteConsoleSessions(db),
     scimTokens: new SqliteScimTokens(db),
     scimUsers: new SqliteScimUsers(db),
+    ssoConnections: new SqliteSsoConnections(db),
+    emailDomains: new SqliteEmailDomains(db),
     async ping() {
       ping.get();
     },
