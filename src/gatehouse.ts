@@ -22,6 +22,7 @@ import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createScim, type Scim } from './scim/index.js';
+import { createSso, type Sso } from './sso/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
 import { withDeadlines } from './store/deadline.js';
@@ -56,6 +57,8 @@ export interface Gatehouse {
   oauth: OAuth;
   /** SCIM provisioning: `scim.tokens` (management API) and the `/scim/v2` service provider */
   scim: Scim;
+  /** single sign-on: organizations' identity providers, their email domains, email-first login */
+  sso: Sso;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
   resourceServer: InProcessResourceServer;
   app: Koa;
@@ -99,7 +102,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     await apiKeys.revokeOwnedBy(caller, organizationId, `user:${userId}`, reason === 'removed' ? 'creator_removed' : 'creator_disabled');
   });
   const scim = createScim({ store, identity, audit, secrets, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
+  const sso = createSso({ config, store, secrets, identity, accounts, audit, logger, metrics });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events, federation: sso.signIn });
   const webhooks = createWebhooksPart({
     store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
     config: config.webhooks, logger,
@@ -125,7 +129,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, scim, resourceServer, app,
+    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, scim, sso, resourceServer, app,
     shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
@@ -150,7 +154,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
+    config, identity, apiKeys, audit, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens, sso,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     authenticate: resourceServer.authenticate(), authenticateSelf: resourceServer.authenticate({ enforceReadOnly: false }),
     requirePermissions: resourceServer.requirePermissions,
@@ -162,6 +166,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));
   app.use(webauthnScript());
+  app.use(sso.middleware);
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;
   app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));

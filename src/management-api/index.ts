@@ -20,6 +20,8 @@ import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
 import { scimTokenRoutes } from './scim-tokens.js';
+import { ssoRoutes } from './sso.js';
+import type { Sso } from '../sso/index.js';
 import type { ScimTokens } from '../scim/tokens/service.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
@@ -42,6 +44,8 @@ export interface ManagementApiDeps {
   accounts?: Accounts;
   /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
   scimTokens?: ScimTokens;
+  /** single sign-on (identity provider, email domains); without it those routes are not served */
+  sso?: Pick<Sso, 'connections' | 'domains' | 'redirectUri'>;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   /**
@@ -81,6 +85,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
+    ...(deps.sso ? ssoRoutes(deps.sso) : []),
     ...auditLogRoutes(audit),
     ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];
