@@ -1,23 +1,9 @@
 import type { Sso } from '../sso/index.js';
-import { verificationRecord } from '../sso/domain-names.js';
-import type { EmailDomain, SsoConnection } from '../store/ports.js';
+import { domainToJson, ssoConnectionToJson } from '../sso/serialize.js';
+import type { SsoConnection } from '../store/ports.js';
 import { orgRoute, type AnyRoute } from './route-kit.js';
 import { listQuery, pageJson, pageOf } from './schemas/common.js';
 import { claimDomainBody, createSsoConnectionBody, domainObject, ssoConnectionObject, updateSsoConnectionBody } from './schemas/sso.js';
-
-/** The public form of an organization's identity provider: never its secret. */
-export const ssoConnectionToJson = (c: SsoConnection, redirectUri: string) => ({
-  object: 'sso_connection' as const, organization: c.organizationId, issuer: c.issuer, client_id: c.clientId, redirect_uri: redirectUri,
-  default_role: c.defaultRole, sso_required: c.required, created_by: c.createdBy, created_at: c.createdAt.toISOString(),
-  updated_at: c.updatedAt.toISOString(),
-});
-
-/** The public form of a domain claim, with the TXT record that proves it. */
-export const domainToJson = (d: EmailDomain) => ({
-  object: 'domain' as const, id: d.id, organization: d.organizationId, domain: d.domain, status: d.verifiedAt ? 'verified' as const : 'pending' as const,
-  verification: { type: 'TXT' as const, ...verificationRecord(d.domain, d.verificationToken) },
-  verified_at: d.verifiedAt?.toISOString() ?? null, verified_by: d.verifiedBy, created_by: d.createdBy, created_at: d.createdAt.toISOString(),
-});
 
 /**
  * Single sign-on (SPEC §10), `idp:read` / `idp:write`: `/organizations/{org}/sso-connection` (the

@@ -84,6 +84,8 @@ export class EmailDomains {
     const claim = await this.deps.store.emailDomains.findByDomain(organizationId, this.normalize(domain));
     if (!claim) throw problems.notFound('domain claim');
     if (claim.verifiedAt) return claim;
+    // verified, and not by this claim: another organization's (refused before any DNS query)
+    if (await this.deps.store.emailDomains.findVerified(claim.domain)) throw TAKEN();
     if (method === 'dns') await this.checkDns(claim);
     let verified: EmailDomain | null;
     try {
