@@ -137,9 +137,11 @@ export class RelyingParty {
   }
 }
 
-/** A short reason for logs and pages: the library's error code and message, never a token. */
+/** A short reason for logs and answers: the library's error code and message, and what caused it (a refused address, a timeout); never a token. */
 function reasonOf(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { message?: string } };
-  const message = (e?.message ?? String(err)).split('\n')[0].slice(0, 200);
-  return e?.code ? `${e.code}: ${message}` : message;
+  const e = err as { code?: string; message?: string; cause?: unknown };
+  const first = (text: string) => text.split('\n')[0].slice(0, 200);
+  const message = first(e?.message ?? String(err));
+  const cause = e?.cause instanceof Error ? `: ${first(e.cause.message)}` : '';
+  return `${e?.code ? `${e.code}: ` : ''}${message}${cause}`;
 }
