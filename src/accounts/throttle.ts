@@ -23,7 +23,7 @@ export function forgetLoginAttempts(store: Pick<Store, 'rateLimits'>, email: str
   return store.rateLimits.reset(`login:${email}`);
 }
 
-export type ThrottledAction = 'signup' | 'password_reset' | 'verification' | 'link' | 'passkey' | 'mfa_enrolment' | 'sso';
+export type ThrottledAction = 'signup' | 'password_reset' | 'verification' | 'link' | 'passkey' | 'mfa_enrolment';
 
 /**
  * The accounts pages' own budgets, beside the login throttles (which every password and code

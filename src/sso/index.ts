@@ -40,7 +40,7 @@ export interface SsoDeps {
   store: Store;
   secrets: Secrets;
   identity: Pick<Identity, 'roles' | 'permissions' | 'members'>;
-  accounts: Pick<Accounts, 'throttle' | 'passwordReset'>;
+  accounts: Pick<Accounts, 'passwordReset'>;
   audit: AuditLog;
   logger: Logger;
   metrics?: Metrics;
@@ -67,7 +67,7 @@ export function createSso(deps: SsoDeps): Sso {
   const routing = new SsoRouting(store);
   const state = new FederatedSignInState(deps.secrets);
   const signIn = ssoSignIn({
-    store, routing, connections, relyingParty, state, throttle: deps.accounts.throttle, logger: deps.logger, metrics: deps.metrics,
+    store, routing, connections, relyingParty, state, logger: deps.logger, metrics: deps.metrics,
     accounts: new FederatedAccounts({ store, members: identity.members, audit: deps.audit }),
   });
   deps.accounts.passwordReset.withholdWhen(async (user) => (await routing.requiredFor(user.email)) !== null);

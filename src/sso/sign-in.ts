@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { AccountThrottle } from '../accounts/throttle.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { InteractionContext } from '../oauth/interactions/context.js';
 import type { FederatedRoute, FederatedSignIn, SignInFinisher } from '../oauth/interactions/federation.js';
@@ -11,16 +10,15 @@ import type { SsoConnections } from './connections.js';
 import type { FederatedAccounts, FederatedRefusal } from './federated-accounts.js';
 import { IdpFailure, IdpRefusal, type RelyingParty } from './relying-party.js';
 import type { SsoRouting } from './routing.js';
-import type { FederatedSignInState } from './sign-in-state.js';
+import { SIGN_IN_TTL_SECONDS, type FederatedSignInState, type PendingFederatedSignIn } from './sign-in-state.js';
 
 export interface SsoSignInDeps {
-  store: Pick<Store, 'ssoConnections' | 'organizations' | 'users' | 'factors'>;
+  store: Pick<Store, 'ssoConnections' | 'organizations' | 'users' | 'factors' | 'rateLimits'>;
   routing: SsoRouting;
   connections: Pick<SsoConnections, 'clientSecret'>;
   relyingParty: RelyingParty;
   state: FederatedSignInState;
   accounts: FederatedAccounts;
-  throttle: Pick<AccountThrottle, 'perAddress'>;
   logger: Logger;
   metrics?: Metrics;
 }
@@ -58,6 +56,16 @@ export function ssoSignIn(deps: SsoSignInDeps): FederatedSignIn {
     }));
   };
 
+  /**
+   * Whether this is the first answer to the sign-in: its state taken once from a one-slot budget
+   * in the store (atomic across instances, remembered past the sign-in's lifetime), so neither a
+   * copied cookie nor a retried answer makes the provider be asked twice.
+   */
+  const firstAnswer = async (pending: PendingFederatedSignIn) => {
+    const windowMs = SIGN_IN_TTL_SECONDS * 1000;
+    return (await deps.store.rateLimits.take({ bucket: `sso-state:${pending.state}`, windowMs, limit: 1, cost: 1, now: Date.now() })).allowed;
+  };
+
   return {
     emailFirst: () => deps.routing.emailFirst(),
 
@@ -87,15 +95,12 @@ export function ssoSignIn(deps: SsoSignInDeps): FederatedSignIn {
     },
 
     async finish(ctx: Context, ic: InteractionContext, finisher: SignInFinisher) {
-      const wait = await deps.throttle.perAddress('sso', ctx.ip);
-      if (wait !== null) {
-        ctx.set('Retry-After', String(wait));
-        return ic.send(ctx, errorPage({ status: 429, title: 'Too many attempts', message: 'Too many sign-in attempts from this address. Try again later.' }));
-      }
       const pending = deps.state.take(ctx, ic.uid);
       const connection = pending && (await deps.store.ssoConnections.find(pending.organizationId));
-      // a connection changed since the sign-in began (another provider or client) does not finish it
-      if (!pending || !connection || connection.issuer !== pending.issuer || connection.clientId !== pending.clientId) {
+      // an answer to another sign-in (its state), a sign-in answered already (a replayed cookie),
+      // or a connection changed since it began (another provider or client) does not finish it
+      if (!pending || ctx.query.state !== pending.state || !(await firstAnswer(pending))
+        || !connection || connection.issuer !== pending.issuer || connection.clientId !== pending.clientId) {
         count('expired');
         return ic.send(ctx, expired(ic.uid));
       }
