@@ -139,9 +139,8 @@ export function answeringThroughProvider(email: string, more: Record<string, (pa
   };
 }
 
-/** A code + PKCE authorization of the downstream app, walked through the provider, redeemed with openid-client. */
-export async function signInThroughProvider(appIssuer: string, app: { clientId: string; clientSecret: string },
-  answer: Parameters<typeof walkAcross>[2], browser = new Browserless(), params: Record<string, string> = {}) {
+/** An authorization request of the downstream app (code + PKCE), and how to redeem the code it ends with. */
+export async function appAuthorization(appIssuer: string, app: { clientId: string; clientSecret: string }, params: Record<string, string> = {}) {
   const config = await clientConfig(appIssuer, app.clientId, app.clientSecret);
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -149,7 +148,13 @@ export async function signInThroughProvider(appIssuer: string, app: { clientId: 
     redirect_uri: REDIRECT_URI, scope: 'openid email users:read', state,
     code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...params,
   });
-  const walked = await walkAcross(browser, url, answer);
-  const tokens = await oidc.authorizationCodeGrant(config, walked.callback, { pkceCodeVerifier: verifier, expectedState: state });
-  return { tokens, trail: walked.trail, pages: walked.pages, browser };
+  return { url, redeem: (callback: URL) => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }) };
+}
+
+/** A code + PKCE authorization of the downstream app, walked through the provider, redeemed with openid-client. */
+export async function signInThroughProvider(appIssuer: string, app: { clientId: string; clientSecret: string },
+  answer: Parameters<typeof walkAcross>[2], browser = new Browserless(), params: Record<string, string> = {}) {
+  const authorization = await appAuthorization(appIssuer, app, params);
+  const walked = await walkAcross(browser, authorization.url, answer);
+  return { tokens: await authorization.redeem(walked.callback), trail: walked.trail, pages: walked.pages, browser };
 }
