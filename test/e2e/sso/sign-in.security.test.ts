@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { createLogger } from '../../../src/ops/logger.js';
 import type { Organization } from '../../../src/store/ports.js';
-import { formNamed, visibleText } from '../../support/accounts.js';
+import { formNamed, visibleText, type PageAnswer } from '../../support/accounts.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { PASSWORD, REDIRECT_URI } from '../../support/oauth.js';
 import {
@@ -55,7 +55,7 @@ async function toAnswer(email: string, options: { signInAs?: string; browser?: B
   const authorization = await appAuthorization(app.url, client);
   const answer = answeringThroughProvider(email, {
     ...options.more,
-    login: (page) => (page.html.includes('name="step" value="email"') ? { fields: { email } } : { fields: { email: options.signInAs ?? email, password: PASSWORD } }),
+    login: (page): PageAnswer => (page.html.includes('name="step" value="email"') ? { fields: { email } } : { fields: { email: options.signInAs ?? email, password: PASSWORD } }),
   });
   const { callback } = await walkAcross(browser, authorization.url, answer, callbackPath);
   return { browser, authorization, callback, answer };
