@@ -154,7 +154,7 @@ describe('single sign-on required by the organization', () => {
     expect((await setRequired(true)).status).toBe(200);
     expect((await postLogin({ email: 'ada@acme.test', password: PASSWORD })).status).toBe(200);
     const off = await setRequired(false);
-    expect([off.status, (await off.json()).sso_required]).toEqual([200, false]);
+    expect([off.status, ((await off.json()) as { sso_required: boolean }).sso_required]).toEqual([200, false]);
     expect((await postLogin({ email: 'ada@acme.test', password: PASSWORD })).status).toBe(303);
   });
 });
