@@ -1,7 +1,9 @@
 import { OPERATOR } from '../../../src/audit/actor.js';
 import type { Organization } from '../../../src/store/ports.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
-import { PASSWORD, REDIRECT_URI } from '../../support/oauth.js';
+import { followLink, linkIn, settle, submitPage } from '../../support/accounts.js';
+import { outboxMails } from '../../support/mail.js';
+import { FormAgent, PASSWORD, REDIRECT_URI } from '../../support/oauth.js';
 import {
   answeringThroughProvider, Browserless, connectProvider, signInThroughProvider, startIdentityProvider, type IdentityProvider,
 } from '../../support/sso.js';
@@ -70,5 +72,19 @@ describe('signing in through an organization\'s identity provider', () => {
     expect(pages[1].html).toMatch(/name="password"/);
     expect(pages[1].html).toMatch(/Use another email/);
     expect(tokens.claims()).toMatchObject({ email: 'bob@elsewhere.test', amr: ['pwd'] });
+  });
+
+  it('after the provider is disconnected, an account it made has no password until the person sets one with "Forgot password?"', async () => {
+    const gh = app.gatehouse;
+    await gh.sso.connections.delete(OPERATOR, acme.id);
+    expect(await gh.identity.users.verifyPassword('ada@acme.test', '')).toBeNull();
+    await submitPage(new FormAgent(), app.url, '/password/forgot', { email: 'ada@acme.test' });
+    await settle(gh);
+    const mail = (await outboxMails(gh.config.dataDir)).find((m) => m.text?.includes('/password/reset?token='))!;
+    await followLink(app.url, linkIn(mail, '/password/reset'), { password: 'a brand new passphrase', confirm: 'a brand new passphrase' });
+    const { tokens } = await signInThroughProvider(app.url, client, answeringThroughProvider('ada@acme.test', {
+      login: () => ({ fields: { email: 'ada@acme.test', password: 'a brand new passphrase' } }),
+    }));
+    expect(tokens.claims()).toMatchObject({ email: 'ada@acme.test', amr: ['pwd'] });
   });
 });
