@@ -6,10 +6,16 @@ import { assertHolds, assertInScope } from '../identity/authority.js';
 import type { PermissionService } from '../identity/permissions.js';
 import type { Roles } from '../identity/roles.js';
 import { Checks } from '../identity/validation.js';
-import { UniqueViolation, type SsoConnection, type Store } from '../store/ports.js';
+import { UniqueViolation, type Organization, type SsoConnection, type Store } from '../store/ports.js';
 import { endpointUrlProblem } from '../webhooks/url-policy.js';
-import type { SsoAuthority } from './authority.js';
 import { IdpFailure, type RelyingParty } from './relying-party.js';
+
+/**
+ * Who may change an organization's single sign-on (its provider, its domains): whoever controls
+ * the provider signs in as anyone of the verified domains, admins included, so it is
+ * `assertMayDecideSignIn` (everything any member holds, a live credential). @throws HttpProblem 403, 404
+ */
+export type MayConfigure = (caller: Caller, organizationId: string) => Promise<Organization>;
 
 /** What connecting a provider takes. */
 export interface ConnectInput {
@@ -37,12 +43,12 @@ const secretProblem = textProblem(1024);
  * issuer (discovered when saved, so a wrong one is a 400 at once), client id and secret (sealed
  * at rest for this organization; never in an answer, a log or the audit log; rotated by
  * replacing it), the role people get when they join through it, and whether it is required. Every
- * change passes {@link SsoAuthority}, and the default role may hold nothing the caller lacks.
+ * change passes {@link MayConfigure}, and the default role may hold nothing the caller lacks.
  */
 export class SsoConnections {
   constructor(private readonly deps: {
     store: Pick<Store, 'ssoConnections'>; secrets: Secrets; roles: Pick<Roles, 'checkAssignable'>;
-    permissions: Pick<PermissionService, 'permissionsOfRoles'>; authority: SsoAuthority; relyingParty: Pick<RelyingParty, 'discover'>;
+    permissions: Pick<PermissionService, 'permissionsOfRoles'>; mayConfigure: MayConfigure; relyingParty: Pick<RelyingParty, 'discover'>;
     audit: AuditLog; allowPrivateNetworks: boolean; now?: () => Date;
   }) {}
 
@@ -65,7 +71,7 @@ export class SsoConnections {
 
   /** @throws HttpProblem 400 (a field, or an issuer that cannot be discovered), 403, 404, 409 `sso_connection_exists` */
   async create(caller: Caller, organizationId: string, input: ConnectInput): Promise<SsoConnection> {
-    await this.deps.authority.assertMayConfigure(caller, organizationId);
+    await this.deps.mayConfigure(caller, organizationId);
     this.check(input, true);
     const defaultRole = await this.checkDefaultRole(caller, organizationId, input.defaultRole ?? 'member');
     await this.discover(input.issuer, input.clientId, input.clientSecret);
@@ -88,7 +94,7 @@ export class SsoConnections {
 
   /** @throws HttpProblem 400, 403, 404, 409 `concurrent_change` */
   async update(caller: Caller, organizationId: string, change: ConnectionChange): Promise<SsoConnection> {
-    await this.deps.authority.assertMayConfigure(caller, organizationId);
+    await this.deps.mayConfigure(caller, organizationId);
     this.check(change, false);
     const current = await this.get(caller, organizationId);
     const defaultRole = change.defaultRole === undefined ? undefined : await this.checkDefaultRole(caller, organizationId, change.defaultRole);
@@ -113,7 +119,7 @@ export class SsoConnections {
 
   /** Disconnects the provider: its people sign in as before SSO (a password, a passkey). @throws HttpProblem 403, 404 */
   async delete(caller: Caller, organizationId: string): Promise<void> {
-    await this.deps.authority.assertMayConfigure(caller, organizationId);
+    await this.deps.mayConfigure(caller, organizationId);
     const current = await this.get(caller, organizationId);
     if (!(await this.deps.store.ssoConnections.delete(organizationId))) throw problems.notFound('SSO connection');
     await this.audit(caller, 'sso_connection.deleted', organizationId, { issuer: current.issuer, client_id: current.clientId });

@@ -6,7 +6,7 @@ import { HttpProblem, problems } from '../http/problem.js';
 import { assertInScope } from '../identity/authority.js';
 import { pageRequest } from '../identity/paging.js';
 import { UniqueViolation, type DomainVerificationMethod, type EmailDomain, type Page, type PageRequest, type Store } from '../store/ports.js';
-import type { SsoAuthority } from './authority.js';
+import type { MayConfigure } from './connections.js';
 import type { DomainDnsCheck } from './dns-check.js';
 import { normalizeDomain, verificationRecord } from './domain-names.js';
 
@@ -19,11 +19,11 @@ const TAKEN = () => problems.conflict('domain_taken', 'This domain is verified f
  * runs): no organization verifies its own claims. A domain is verified for one organization at
  * most: another's claim is refused while it is (409 `domain_taken`), and a pending one can never
  * be verified (the store's unique index decides races). Claims and deletions pass
- * {@link SsoAuthority}: a verified domain decides how its people sign in.
+ * {@link MayConfigure}: a verified domain decides how its people sign in.
  */
 export class EmailDomains {
   constructor(private readonly deps: {
-    store: Pick<Store, 'emailDomains'>; authority: SsoAuthority; dns: Pick<DomainDnsCheck, 'check'>; audit: AuditLog; now?: () => Date;
+    store: Pick<Store, 'emailDomains'>; mayConfigure: MayConfigure; dns: Pick<DomainDnsCheck, 'check'>; audit: AuditLog; now?: () => Date;
   }) {}
 
   private now(): Date {
@@ -32,7 +32,7 @@ export class EmailDomains {
 
   /** @throws HttpProblem 400 (not a domain), 403, 404, 409 `domain_exists` / `domain_taken` */
   async claim(caller: Caller, organizationId: string, input: unknown): Promise<EmailDomain> {
-    await this.deps.authority.assertMayConfigure(caller, organizationId);
+    await this.deps.mayConfigure(caller, organizationId);
     const domain = this.normalize(input);
     if (await this.deps.store.emailDomains.findByDomain(organizationId, domain)) throw EXISTS();
     const verified = await this.deps.store.emailDomains.findVerified(domain);
@@ -67,7 +67,7 @@ export class EmailDomains {
 
   /** Withdraws a claim; a verified one stops routing its people to the provider. @throws HttpProblem 403, 404 */
   async delete(caller: Caller, organizationId: string, id: string): Promise<void> {
-    await this.deps.authority.assertMayConfigure(caller, organizationId);
+    await this.deps.mayConfigure(caller, organizationId);
     const claim = await this.get(caller, organizationId, id);
     if (!(await this.deps.store.emailDomains.delete(organizationId, claim.id))) throw problems.notFound('domain');
     await this.audit(caller, 'domain.deleted', claim, { was_verified: claim.verifiedAt !== null });

@@ -8,7 +8,8 @@ import type { Identity } from '../identity/index.js';
 import type { FederatedSignIn } from '../oauth/interactions/federation.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/ports.js';
-import { SsoAuthority } from './authority.js';
+import type { Caller } from '../audit/actor.js';
+import { assertMayDecideSignIn } from '../identity/authority.js';
 import { SSO_CALLBACK_PATH, ssoCallbackRoute } from './callback-route.js';
 import { SsoConnections } from './connections.js';
 import { DomainDnsCheck } from './dns-check.js';
@@ -56,13 +57,13 @@ export function createSso(deps: SsoDeps): Sso {
   const relyingParty = new RelyingParty({
     redirectUri, allowPrivateNetworks: config.sso.allowPrivateNetworks, timeoutMs: config.sso.timeoutMs, cacheSeconds: config.sso.metadataCacheSeconds,
   });
-  const authority = new SsoAuthority({ store, permissions: identity.permissions });
+  const mayConfigure = (caller: Caller, organizationId: string) => assertMayDecideSignIn(caller, organizationId, { store, permissions: identity.permissions });
   const connections = new SsoConnections({
-    store, secrets: deps.secrets, roles: identity.roles, permissions: identity.permissions, authority, relyingParty, audit: deps.audit,
+    store, secrets: deps.secrets, roles: identity.roles, permissions: identity.permissions, mayConfigure, relyingParty, audit: deps.audit,
     allowPrivateNetworks: config.sso.allowPrivateNetworks,
   });
   const domains = new EmailDomains({
-    store, authority, audit: deps.audit, dns: new DomainDnsCheck({ servers: config.sso.dnsServers, timeoutMs: config.sso.dnsTimeoutMs }),
+    store, mayConfigure, audit: deps.audit, dns: new DomainDnsCheck({ servers: config.sso.dnsServers, timeoutMs: config.sso.dnsTimeoutMs }),
   });
   const routing = new SsoRouting(store);
   const state = new FederatedSignInState(deps.secrets);

@@ -158,3 +158,14 @@ export async function signInThroughProvider(appIssuer: string, app: { clientId: 
   const walked = await walkAcross(browser, authorization.url, answer);
   return { tokens: await authorization.redeem(walked.callback), trail: walked.trail, pages: walked.pages, browser };
 }
+
+/** A provider for the enclosing test file (started in beforeAll, stopped in afterAll), with a client for `redirectUri()`. */
+export function providerSuite(redirectUri: () => string): { idp: IdentityProvider; client: { clientId: string; clientSecret: string } } {
+  const suite = {} as { idp: IdentityProvider; client: { clientId: string; clientSecret: string } };
+  beforeAll(async () => {
+    suite.idp = await startIdentityProvider();
+    suite.client = await suite.idp.client(redirectUri());
+  });
+  afterAll(() => suite.idp?.stop());
+  return suite;
+}

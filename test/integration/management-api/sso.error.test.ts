@@ -1,23 +1,17 @@
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { expectFieldProblem, seed, seededSuite, seedOrganization, type Seeded } from '../../support/seed.js';
-import { startIdentityProvider, type IdentityProvider } from '../../support/sso.js';
+import { providerSuite } from '../../support/sso.js';
 
 const s = seededSuite({ sso: { allowPrivateNetworks: true } });
-let idp: IdentityProvider;
-let client: { clientId: string; clientSecret: string };
-beforeAll(async () => {
-  idp = await startIdentityProvider();
-  client = await idp.client(s.gatehouse.sso.redirectUri);
-});
-afterAll(() => idp?.stop());
+const provider = providerSuite(() => s.gatehouse.sso.redirectUri);
 
 const connection = '/v1/organizations/acme/sso-connection';
 const domains = '/v1/organizations/acme/domains';
-const valid = () => ({ issuer: idp.issuer, client_id: client.clientId, client_secret: client.clientSecret });
+const valid = () => ({ issuer: provider.idp.issuer, client_id: provider.client.clientId, client_secret: provider.client.clientSecret });
 
 describe('SSO connection: bad requests are named, nothing is stored', () => {
   it('names each missing or unknown field', async () => {
-    const res = await s.api().post(connection).set('X-API-Key', s.adminKey).send({ issuer: idp.issuer, colour: 'blue' });
+    const res = await s.api().post(connection).set('X-API-Key', s.adminKey).send({ issuer: provider.idp.issuer, colour: 'blue' });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual(expect.arrayContaining([
       { field: 'client_id', message: expect.any(String) }, { field: 'client_secret', message: expect.any(String) },
@@ -31,9 +25,9 @@ describe('SSO connection: bad requests are named, nothing is stored', () => {
     expectFieldProblem(notThere, 'issuer');
     expect(notThere.body.errors[0].message).toMatch(/^is not a usable OpenID Connect provider: its OpenID Connect metadata could not be loaded/);
     // an issuer the discovered metadata does not name (RFC 8414 §3.3)
-    const mismatch = await s.api().post(connection).set('X-API-Key', s.adminKey).send({ ...valid(), issuer: `${idp.issuer}/other` });
+    const mismatch = await s.api().post(connection).set('X-API-Key', s.adminKey).send({ ...valid(), issuer: `${provider.idp.issuer}/other` });
     expectFieldProblem(mismatch, 'issuer');
-    for (const issuer of ['not a url', `${idp.issuer}?x=1`, `${idp.issuer}#f`, 'ftp://idp.example.com']) {
+    for (const issuer of ['not a url', `${provider.idp.issuer}?x=1`, `${provider.idp.issuer}#f`, 'ftp://idp.example.com']) {
       expectFieldProblem(await s.api().post(connection).set('X-API-Key', s.adminKey).send({ ...valid(), issuer }), 'issuer');
     }
     expect(await s.gatehouse.store.ssoConnections.find(s.org.id)).toBeNull();
@@ -88,7 +82,7 @@ describe('with private networks not allowed (production)', () => {
 
   it('refuses an http issuer, and one at a private or loopback address, before fetching anything', async () => {
     for (const [issuer, message] of [
-      [idp.issuer, 'must be an https URL'],
+      [provider.idp.issuer, 'must be an https URL'],
       ['https://127.0.0.1:8443', 'must not point at a private, loopback or link-local address'],
       ['https://idp.internal', 'must not point at a private, loopback or link-local address'],
     ]) {

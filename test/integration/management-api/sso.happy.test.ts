@@ -1,15 +1,9 @@
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { seededSuite } from '../../support/seed.js';
-import { startIdentityProvider, type IdentityProvider } from '../../support/sso.js';
+import { providerSuite } from '../../support/sso.js';
 
 const s = seededSuite({ sso: { allowPrivateNetworks: true } });
-let idp: IdentityProvider;
-let client: { clientId: string; clientSecret: string };
-beforeAll(async () => {
-  idp = await startIdentityProvider();
-  client = await idp.client(s.gatehouse.sso.redirectUri);
-});
-afterAll(() => idp?.stop());
+const provider = providerSuite(() => s.gatehouse.sso.redirectUri);
 
 const connection = '/v1/organizations/acme/sso-connection';
 const domains = '/v1/organizations/acme/domains';
@@ -17,26 +11,26 @@ const domains = '/v1/organizations/acme/domains';
 describe('the SSO connection (idp:read / idp:write)', () => {
   it('connects a provider: 201 without the secret, its redirect URI to register, the secret sealed at rest, audited without it', async () => {
     const res = await s.api().post(connection).set('X-API-Key', s.adminKey)
-      .send({ issuer: idp.issuer, client_id: client.clientId, client_secret: client.clientSecret });
+      .send({ issuer: provider.idp.issuer, client_id: provider.client.clientId, client_secret: provider.client.clientSecret });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      object: 'sso_connection', organization: s.org.id, issuer: idp.issuer, client_id: client.clientId,
+      object: 'sso_connection', organization: s.org.id, issuer: provider.idp.issuer, client_id: provider.client.clientId,
       redirect_uri: `${s.gatehouse.config.issuer}/sso/callback`, default_role: 'member', sso_required: false,
       created_by: expect.stringMatching(/^api_key:/), created_at: expect.any(String), updated_at: expect.any(String),
     });
-    expect(JSON.stringify(res.body)).not.toContain(client.clientSecret);
+    expect(JSON.stringify(res.body)).not.toContain(provider.client.clientSecret);
     const stored = (await s.gatehouse.store.ssoConnections.find(s.org.id))!;
-    expect(stored.sealedClientSecret).not.toContain(client.clientSecret);
-    expect(s.gatehouse.sso.connections.clientSecret(stored)).toBe(client.clientSecret);
+    expect(stored.sealedClientSecret).not.toContain(provider.client.clientSecret);
+    expect(s.gatehouse.sso.connections.clientSecret(stored)).toBe(provider.client.clientSecret);
     const audit = (await s.gatehouse.audit.list(s.org.id, { limit: 5 })).items.find((e) => e.action === 'sso_connection.created')!;
-    expect(audit.metadata).toEqual({ issuer: idp.issuer, client_id: client.clientId, default_role: 'member', sso_required: false });
-    expect(JSON.stringify(audit)).not.toContain(client.clientSecret);
+    expect(audit.metadata).toEqual({ issuer: provider.idp.issuer, client_id: provider.client.clientId, default_role: 'member', sso_required: false });
+    expect(JSON.stringify(audit)).not.toContain(provider.client.clientSecret);
   });
 
   it('reads it back, never with the secret', async () => {
     const res = await s.api().get(connection).set('X-API-Key', s.adminKey).expect(200);
-    expect(res.body).toMatchObject({ object: 'sso_connection', issuer: idp.issuer, client_id: client.clientId });
-    expect(JSON.stringify(res.body)).not.toContain(client.clientSecret);
+    expect(res.body).toMatchObject({ object: 'sso_connection', issuer: provider.idp.issuer, client_id: provider.client.clientId });
+    expect(JSON.stringify(res.body)).not.toContain(provider.client.clientSecret);
   });
 
   it('rotates the client secret by replacing it, and changes the default role and the requirement', async () => {
@@ -57,7 +51,7 @@ describe('the SSO connection (idp:read / idp:write)', () => {
     await s.api().delete(connection).set('X-API-Key', s.adminKey).expect(204);
     await s.api().get(connection).set('X-API-Key', s.adminKey).expect(404);
     expect((await s.gatehouse.audit.list(s.org.id, { limit: 1 })).items[0]).toMatchObject({
-      action: 'sso_connection.deleted', target: { type: 'sso_connection', id: s.org.id }, metadata: { issuer: idp.issuer },
+      action: 'sso_connection.deleted', target: { type: 'sso_connection', id: s.org.id }, metadata: { issuer: provider.idp.issuer },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { OPERATOR } from '../../../src/audit/actor.js';
 import { MANAGEMENT_PERMISSIONS } from '../../../src/domain/permissions.js';
 import { mintKey, seededSuite, seedOrganization } from '../../support/seed.js';
-import { startIdentityProvider, type IdentityProvider } from '../../support/sso.js';
+import { providerSuite } from '../../support/sso.js';
 
 /*
  * Whoever configures single sign-on decides how every person of the verified domains signs in,
@@ -11,16 +11,13 @@ import { startIdentityProvider, type IdentityProvider } from '../../support/sso.
  * test keys change nothing; other organizations see nothing; only the operator verifies domains.
  */
 const s = seededSuite({ sso: { allowPrivateNetworks: true } });
-let idp: IdentityProvider;
-let client: { clientId: string; clientSecret: string };
+const provider = providerSuite(() => s.gatehouse.sso.redirectUri);
 /** holds what every member holds (the admin: the whole vocabulary): the management API and the organization's own invoices API */
 let strong: string;
 const INVOICES = ['invoices:read', 'invoices:write'];
 const ALL_INVOICES = [...INVOICES, 'invoices:delete'];
 
 beforeAll(async () => {
-  idp = await startIdentityProvider();
-  client = await idp.client(s.gatehouse.sso.redirectUri);
   const gh = s.gatehouse;
   await gh.identity.resources.create(OPERATOR, s.org.id, { identifier: 'https://invoices.acme.test', permissions: [...INVOICES, 'invoices:delete'] });
   await gh.identity.roles.create(OPERATOR, s.org.id, { name: 'billing', permissions: INVOICES });
@@ -28,11 +25,10 @@ beforeAll(async () => {
   await gh.identity.users.create({ email: 'billing@acme.test', password: 'a long enough password', organizationId: s.org.id, roles: ['member', 'billing'] });
   strong = (await mintKey(gh, s.org.id, [...MANAGEMENT_PERMISSIONS, ...ALL_INVOICES])).key;
 });
-afterAll(() => idp?.stop());
 
 const connection = '/v1/organizations/acme/sso-connection';
 const domains = '/v1/organizations/acme/domains';
-const valid = () => ({ issuer: idp.issuer, client_id: client.clientId, client_secret: client.clientSecret });
+const valid = () => ({ issuer: provider.idp.issuer, client_id: provider.client.clientId, client_secret: provider.client.clientSecret });
 const stored = () => s.gatehouse.store.ssoConnections.find(s.org.id);
 
 describe('SSO configuration: who may change it', () => {
@@ -52,7 +48,7 @@ describe('SSO configuration: who may change it', () => {
     const before = await stored();
     for (const [method, path, body] of [
       ['patch', connection, { sso_required: true }], ['patch', connection, { client_secret: 'attacker-chosen' }],
-      ['patch', connection, { issuer: idp.issuer }], ['delete', connection, undefined], ['delete', `${domains}/${id}`, undefined],
+      ['patch', connection, { issuer: provider.idp.issuer }], ['delete', connection, undefined], ['delete', `${domains}/${id}`, undefined],
     ] as const) {
       const res = await s.api()[method](path).set('X-API-Key', weak).send(body);
       expect([`${method} ${path}`, res.status, res.body.code]).toEqual([`${method} ${path}`, 403, 'permission_escalation']);
@@ -114,7 +110,7 @@ describe('SSO configuration: who may change it', () => {
   it('a sealed client secret opens only for its own organization', async () => {
     const mine = (await stored())!;
     const other = await seedOrganization(s.gatehouse, 'initech');
-    expect(s.gatehouse.sso.connections.clientSecret(mine)).toBe(client.clientSecret);
+    expect(s.gatehouse.sso.connections.clientSecret(mine)).toBe(provider.client.clientSecret);
     expect(() => s.gatehouse.sso.connections.clientSecret({ ...mine, organizationId: other.id })).toThrow();
   });
 });

@@ -3,11 +3,10 @@ import pino from 'pino';
 import type { Caller } from '../../../src/audit/actor.js';
 import { AuditLog } from '../../../src/audit/audit-log.js';
 import { Secrets } from '../../../src/domain/secrets.js';
-import type { SsoAuthority } from '../../../src/sso/authority.js';
 import { issuerProblem, SsoConnections } from '../../../src/sso/connections.js';
 import type { AuditEvent, SsoConnection } from '../../../src/store/ports.js';
 
-/** The connection service alone: a store in a map, an authority that lets everyone through, roles that grant `holds`. */
+/** The connection service alone: a store in a map, a check of who may configure that lets everyone through, roles that grant `holds`. */
 function service(holds: Record<string, string[]>) {
   const rows = new Map<string, SsoConnection>();
   const events: AuditEvent[] = [];
@@ -36,7 +35,7 @@ function service(holds: Record<string, string[]>) {
     secrets: new Secrets(randomBytes(32).toString('base64url')),
     roles: { checkAssignable: async (_org, names) => names as string[] },
     permissions: { permissionsOfRoles: async (_org, roles) => roles.flatMap((r) => holds[r] ?? []) },
-    authority: { assertMayConfigure: async () => ({}) } as unknown as SsoAuthority,
+    mayConfigure: async () => ({}) as never,
     relyingParty: { discover: async () => ({}) as never },
     audit: new AuditLog({ store: { append: async (e) => { events.push(e); }, list: async () => ({ items: events, nextCursor: null }) }, logger: pino({ level: 'silent' }) }),
     allowPrivateNetworks: false,
@@ -48,7 +47,7 @@ const caller = (permissions: string[]): Caller => ({ principal: { type: 'api_key
 const input = { issuer: 'https://idp.example.com', clientId: 'c', clientSecret: 'the secret' };
 
 describe('the SSO connection service', () => {
-  it('refuses a default role holding a permission the caller lacks, storing nothing (behind the authority\'s own check)', async () => {
+  it('refuses a default role holding a permission the caller lacks, storing nothing (behind the check of who may configure)', async () => {
     const { connections, rows } = service({ treasury: ['invoices:delete'], viewer: ['users:read'] });
     await expect(connections.create(caller(['users:read']), 'org_1', { ...input, defaultRole: 'treasury' }))
       .rejects.toMatchObject({ status: 403, code: 'permission_escalation', extra: { permissions: ['invoices:delete'] } });
