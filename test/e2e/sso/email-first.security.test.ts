@@ -23,7 +23,7 @@ beforeAll(async () => {
   await gh.identity.users.create({ email: 'known@elsewhere.test', password: PASSWORD, organizationId: acme.id, roles: ['admin'] });
   const made = await gh.oauth.clients.create(OPERATOR, acme.id, { name: 'Acme Dashboard', redirect_uris: [REDIRECT_URI] });
   client = { clientId: made.client.clientId, clientSecret: made.client_secret! };
-});
+}, 60_000);
 afterAll(async () => {
   await app?.stop();
   await idp?.stop();

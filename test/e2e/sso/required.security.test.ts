@@ -55,7 +55,7 @@ beforeAll(async () => {
   passkey = new SoftwarePasskey(app.url);
   const options = await api('POST', '/me/factors/passkeys/options', { current_password: PASSWORD });
   expect((await api('POST', '/me/factors/passkeys', { response: passkey.create(options.body.options), name: 'Laptop' })).status).toBe(201);
-});
+}, 60_000);
 afterAll(async () => {
   await app?.stop();
   await idp?.stop();

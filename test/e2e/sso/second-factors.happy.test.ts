@@ -44,7 +44,7 @@ beforeAll(async () => {
   gracesOwn = (await enrolApp(api, PASSWORD)).secret;
   await connectProvider(gh, acme.id, idp, { domains: ['acme.test'] });
   await gh.store.organizations.update(acme.id, { mfaRequired: true });
-});
+}, 60_000);
 afterAll(async () => {
   await app?.stop();
   await idp?.stop();

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const made = await gh.oauth.clients.create(OPERATOR, acme.id, { name: 'Acme Dashboard', redirect_uris: [REDIRECT_URI] });
   client = { clientId: made.client.clientId, clientSecret: made.client_secret! };
   await connectProvider(gh, acme.id, idp, { domains: ['acme.test'] });
-});
+}, 60_000);
 afterAll(async () => {
   await app?.stop();
   await idp?.stop();

@@ -42,7 +42,7 @@ beforeAll(async () => {
   await connectProvider(gh, evil.id, evilIdp, { domains: ['evil.test'] });
   for (const email of ['ada@acme.test', 'grace@acme.test', 'alan@acme.test', 'edsger@acme.test', 'barbara@acme.test']) await idp.addPerson(email);
   await evilIdp.addPerson('ceo@acme.test');
-});
+}, 60_000);
 afterAll(async () => {
   await app?.stop();
   await idp?.stop();
