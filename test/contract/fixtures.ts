@@ -49,7 +49,7 @@ export function apiKey(organizationId: string | null, over: Partial<ApiKeyRecord
     id: newId('key'), organizationId, name: 'billing backend', environment: 'live', digest: `digest-${unique()}`,
     start: 'AbC123', permissions: ['invoices:read'], expiresAt: null, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
     rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: 'cli', createdAt: at(), updatedAt: at(), revokedAt: null,
-    rotatedTo: null, ...over,
+    rotatedTo: null, disabledAt: null, metadata: {}, ...over,
   };
 }
 

@@ -216,4 +216,11 @@ export const MIGRATIONS: readonly string[] = [
   -- clients that must use DPoP-bound access tokens (RFC 9449 dpop_bound_access_tokens)
   ALTER TABLE clients ADD COLUMN dpop_bound INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- API keys: metadata and disabling; organizations: the longest key lifetime, the rotation reminder
+  ALTER TABLE api_keys ADD COLUMN disabled_at INTEGER;
+  ALTER TABLE api_keys ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE organizations ADD COLUMN max_key_lifetime_seconds INTEGER;
+  ALTER TABLE organizations ADD COLUMN key_rotation_reminder_days INTEGER;
+  `,
 ];

@@ -16,7 +16,7 @@ function key(over: Partial<ApiKeyRecord>): ApiKeyRecord {
   return {
     id: newId('key'), organizationId: orgId, name: 'k', environment: 'live', digest: `d-${newId('d')}`, start: 'AbCdEf', permissions: ['users:read'],
     expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: new Date(T0), updatedAt: new Date(T0),
-    revokedAt: null, rotatedTo: null, ...over,
+    revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {}, ...over,
   };
 }
 
