@@ -10,7 +10,7 @@ const unique = () => newId('t').slice(2);
 
 export function organization(over: Partial<Organization> = {}): Organization {
   const id = newId('org');
-  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, createdAt: at(), ...over };
+  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, maxKeyLifetimeSeconds: null, keyRotationReminderDays: null, createdAt: at(), ...over };
 }
 
 export function user(over: Partial<User> = {}): User {

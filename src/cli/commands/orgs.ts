@@ -27,7 +27,7 @@ function keyPolicyOf(opts: UpdateOptions): KeySettingsInput | null {
  * `gatehouse orgs create <slug> [--name N] [--plan P]`, `gatehouse orgs update <slug> [--name N]
  * [--plan P] [--max-key-lifetime D] [--key-rotation-reminder-days N]`, `gatehouse orgs list`.
  */
-export function register(program: Command, { run, org }: CliKit): void {
+export function register(program: Command, { run }: CliKit): void {
   const orgs = program.command('orgs').description('organizations');
 
   orgs.command('create <slug>')
@@ -46,22 +46,23 @@ export function register(program: Command, { run, org }: CliKit): void {
     .option('--max-key-lifetime <duration>', `keys created or rotated from now on expire within it: ${DURATION_FORM}; "none" lifts the limit`)
     .option('--key-rotation-reminder-days <days>', 'api_key.rotation_due after this many days (1 to 3650); "off" or 0 turns it off')
     .action(run(async (gh, opts: UpdateOptions, { args: [slug] }) => {
-      const current = await org(gh, slug);
+      const current = await gh.identity.organizations.require(slug);
       const keyPolicy = keyPolicyOf(opts);
       // every part is checked before any is written
       const checked = keyPolicy && gh.apiKeys.settings.check(OPERATOR, current.id, keyPolicy);
       let updated = current;
       if (opts.name !== undefined || opts.plan !== undefined) updated = await gh.identity.organizations.update(OPERATOR, current.id, { name: opts.name, plan: opts.plan });
       if (checked) updated = await gh.apiKeys.settings.save(current.id, checked);
-      return { id: updated.id, slug: updated.slug, name: updated.name, plan: updated.plan, ...gh.apiKeys.settings.toJson(updated) };
+      // the key policy is printed when it was changed (SPEC §2 fixes the rest of the answer)
+      return { id: updated.id, slug: updated.slug, name: updated.name, plan: updated.plan, ...(checked ? gh.apiKeys.settings.toJson(updated) : {}) };
     }, {
       check: (opts) => {
         if ([opts.name, opts.plan, opts.maxKeyLifetime, opts.keyRotationReminderDays].every((v) => v === undefined))
           throw new UsageError('nothing to change: give --name, --plan, --max-key-lifetime and/or --key-rotation-reminder-days');
         keyPolicyOf(opts);
       },
-      human: (o) => `updated organization ${o.slug} (${o.id}): ${o.name}, plan ${o.plan}, max key lifetime ${o.max_key_lifetime ?? 'none'}, `
-        + `rotation reminder ${o.key_rotation_reminder_days === null ? 'off' : `${o.key_rotation_reminder_days} days`}`,
+      human: (o) => `updated organization ${o.slug} (${o.id}): ${o.name}, plan ${o.plan}` + ('max_key_lifetime' in o
+        ? `, max key lifetime ${o.max_key_lifetime ?? 'none'}, rotation reminder ${o.key_rotation_reminder_days === null ? 'off' : `${o.key_rotation_reminder_days} days`}` : ''),
     }));
 
   orgs.command('list')
