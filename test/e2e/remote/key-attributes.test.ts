@@ -22,7 +22,7 @@ describe('key metadata and disabling, seen by a remote resource server', () => {
 
   const call = async (key: string) => {
     const res = await fetch(`${apiUrl}/whoami`, { headers: { 'x-api-key': key } });
-    return { status: res.status, body: await res.json().catch(() => null) };
+    return { status: res.status, body: (await res.json().catch(() => null)) as { principal?: Record<string, unknown> } | null };
   };
   /** polls until the status changes from `from`; @returns the new status and how long it took */
   const until = async (key: string, from: number) => {
@@ -63,7 +63,7 @@ describe('key metadata and disabling, seen by a remote resource server', () => {
     const { key } = await gh.gatehouse.apiKeys.create(OPERATOR, orgId, { name: 'tagged', permissions: ['echo:read'], metadata: { customer: 'c_9', tier: 2, beta: true } });
     const res = await call(key);
     expect(res.status).toBe(200);
-    expect(res.body.principal).toMatchObject({ type: 'api_key', organization: orgId, metadata: { customer: 'c_9', tier: 2, beta: true } });
+    expect(res.body?.principal).toMatchObject({ type: 'api_key', organization: orgId, metadata: { customer: 'c_9', tier: 2, beta: true } });
   });
 
   it(`refuses a disabled key within the introspection cache's ${POSITIVE_TTL_MS} ms, and accepts it again once re-enabled`, async () => {

@@ -104,7 +104,7 @@ describe('disabling and re-enabling an API key', () => {
 
   it('revokes the disabled keys of a departing member too (they could be re-enabled)', async () => {
     const { user } = await s.gatehouse.identity.users.create({ email: 'leaver@acme.test', password: 'correct horse battery staple', organizationId: s.org.id, roles: ['admin'] });
-    const { record } = await s.gatehouse.apiKeys.create({ principal: { type: 'user', subject: user.id, organization: s.org.id, environment: 'live', permissions: MANAGEMENT_PERMISSIONS }, ip: null }, s.org.id, { name: 'theirs', permissions: ['users:read'] });
+    const { record } = await s.gatehouse.apiKeys.create({ principal: { type: 'user', subject: user.id, organization: s.org.id, environment: 'live', permissions: [...MANAGEMENT_PERMISSIONS] }, ip: null }, s.org.id, { name: 'theirs', permissions: ['users:read'] });
     await patch(record.id, { enabled: false }).expect(200);
     await s.api().delete(`/v1/organizations/acme/users/${user.id}`).set(as(owner)).expect(204);
     expect((await s.api().get(`/v1/organizations/acme/api-keys/${record.id}`).set(as(owner)).expect(200)).body.status).toBe('revoked');
