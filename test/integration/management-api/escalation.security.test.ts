@@ -336,5 +336,6 @@ describe('every mutating route refuses callers weaker than what it would create 
       'POST /v1/organizations/{org}/api-keys', 'DELETE /v1/organizations/{org}/api-keys/{id}', 'POST /v1/organizations/{org}/invitations',
       'DELETE /v1/organizations/{org}/users/{id}', 'DELETE /v1/organizations/{org}/connected-apps/{client_id}',
     ]));
-  });
+  // every mutating route × every weaker caller: ~25 s alone, more on a shared machine
+  }, 120_000);
 });
