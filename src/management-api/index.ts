@@ -71,7 +71,7 @@ export interface ManagementApi {
 export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const { identity, audit } = deps;
   const routes: AnyRoute[] = [
-    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy),
+    ...organizationRoutes(identity.organizations, deps.apiKeys.settings, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
     ...userRoutes(identity),

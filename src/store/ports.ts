@@ -7,6 +7,7 @@
  */
 
 import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+import type { KeyMetadata } from '../domain/api-keys/metadata.js';
 
 export * from './event-ports.js';
 
@@ -56,11 +57,18 @@ export interface Organization {
   mfaRequired: boolean;
   /** what happens to its API key when secret scanning finds it in public: revoked at once, or only reported */
   leakedKeyPolicy: LeakedKeyPolicy;
+  /** keys created or rotated here expire within this many seconds; null: no limit but the global one */
+  maxKeyLifetimeSeconds?: number | null;
+  /** `api_key.rotation_due` after this many days; 0: never; null or absent: the deployment's default */
+  keyRotationReminderDays?: number | null;
   createdAt: Date;
 }
 
 /** An organization's answer to a leaked API key (SPEC §10); `revoke` unless it chose otherwise. */
 export type LeakedKeyPolicy = 'revoke' | 'notify';
+
+/** The organization's settings for its API keys (see `api-keys/organization-settings.ts`). */
+export type KeySettingField = 'maxKeyLifetimeSeconds' | 'keyRotationReminderDays';
 
 export interface OrganizationStore {
   /** @throws UniqueViolation('slug') */
@@ -68,7 +76,7 @@ export interface OrganizationStore {
   findById(id: string): Promise<Organization | null>;
   findBySlug(slug: string): Promise<Organization | null>;
   list(page: PageRequest): Promise<Page<Organization>>;
-  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired' | 'leakedKeyPolicy'>>): Promise<Organization | null>;
+  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired' | 'leakedKeyPolicy' | KeySettingField>>): Promise<Organization | null>;
 }
 
 export interface User {
@@ -375,11 +383,15 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
   /** set on the old key when it is rotated: the id of its successor */
   rotatedTo: string | null;
+  /** when the key was disabled (refused until re-enabled); null while enabled */
+  disabledAt: Date | null;
+  /** a flat JSON object returned on verification (see `domain/api-keys/metadata.ts`); `{}` when none */
+  metadata: KeyMetadata;
 }
 
 export interface ApiKeyListFilter {
-  /** evaluated at `now` */
-  status?: 'active' | 'revoked' | 'expired';
+  /** evaluated at `now`, as `keyStatus` does (revoked, then expired, then disabled) */
+  status?: 'active' | 'disabled' | 'revoked' | 'expired';
   now: Date;
 }
 
@@ -417,7 +429,8 @@ export interface KeyReminderWindow {
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
-   * not expired at `now`). Atomic with respect to concurrent creates in the same organization.
+   * not expired at `now`; disabled keys count, since they may be re-enabled at any moment).
+   * Atomic with respect to concurrent creates in the same organization.
    */
   create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'>;
   findById(id: string): Promise<ApiKeyRecord | null>;
@@ -446,6 +459,7 @@ export interface ApiKeyStore {
    * connections, exactly one answers `rotated`.
    */
   rotate(rotation: KeyRotation): Promise<RotationOutcome>;
+  /** the keys the plan's cap counts (as `create`): not revoked, not expired at `now`, disabled or not */
   countActive(organizationId: string, now: Date): Promise<number>;
   /** ids and updatedAt of keys updated at or after `since` (for cross-instance cache invalidation) */
   changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>>;

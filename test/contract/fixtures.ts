@@ -10,7 +10,10 @@ const unique = () => newId('t').slice(2);
 
 export function organization(over: Partial<Organization> = {}): Organization {
   const id = newId('org');
-  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, leakedKeyPolicy: 'revoke', createdAt: at(), ...over };
+  return {
+    id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, leakedKeyPolicy: 'revoke', maxKeyLifetimeSeconds: null, keyRotationReminderDays: null,
+    createdAt: at(), ...over,
+  };
 }
 
 export function user(over: Partial<User> = {}): User {
@@ -49,7 +52,7 @@ export function apiKey(organizationId: string | null, over: Partial<ApiKeyRecord
     id: newId('key'), organizationId, name: 'billing backend', environment: 'live', digest: `digest-${unique()}`,
     start: 'AbC123', permissions: ['invoices:read'], expiresAt: null, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
     rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: 'cli', createdAt: at(), updatedAt: at(), revokedAt: null,
-    rotatedTo: null, ...over,
+    rotatedTo: null, disabledAt: null, metadata: {}, ...over,
   };
 }
 

@@ -6,6 +6,7 @@ import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
 import { invitationsContract } from './aggregates/invitations.js';
 import { consoleSessionsContract } from './aggregates/console-sessions.js';
+import { keyAttributesContract } from './aggregates/key-attributes.js';
 import { keyRotationContract } from './aggregates/key-rotation.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
 import { mailOutboxContract } from './aggregates/mail-outbox.js';
@@ -76,6 +77,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('oidc payloads', () => oidcContract(useStore(factory)));
     describe('api keys', () => apiKeysContract(useStore(factory)));
     describe('api key rotation', () => keyRotationContract(useStore(factory)));
+    describe('api key metadata, disabling and organization key settings', () => keyAttributesContract(useStore(factory)));
     describe('usage', () => usageContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));

@@ -220,4 +220,11 @@ export const MIGRATIONS: readonly string[] = [
   -- secret scanning: what an organization does with a leaked API key (SPEC §10)
   ALTER TABLE organizations ADD COLUMN leaked_key_policy TEXT NOT NULL DEFAULT 'revoke';
   `,
+  `
+  -- API keys: metadata and disabling; organizations: the longest key lifetime, the rotation reminder
+  ALTER TABLE api_keys ADD COLUMN disabled_at INTEGER;
+  ALTER TABLE api_keys ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE organizations ADD COLUMN max_key_lifetime_seconds INTEGER;
+  ALTER TABLE organizations ADD COLUMN key_rotation_reminder_days INTEGER;
+  `,
 ];

@@ -123,6 +123,8 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     case 'environment': return 'live';
     case 'ip_allowlist': return ['10.0.0.0/8'];
     case 'expires_in': case 'grace_period': return '24h';
+    case 'max_key_lifetime': return '3650d';
+    case 'metadata': return { customer: `c_${n}` };
     case 'public': return false;
     // a client authenticating with its secret (a key-based one has no secret to rotate)
     case 'token_endpoint_auth_method': return 'client_secret_basic';
@@ -284,6 +286,11 @@ describe('every mutating route refuses callers weaker than what it would create 
       ]));
     }
     expect(clientBodies.length).toBeGreaterThanOrEqual(2);
+    // disabling, re-enabling and retagging a key are guarded key changes; the key policy a guarded organization change
+    const keyPatch = routes.find((r) => r.method === 'patch' && r.path === '/v1/organizations/{org}/api-keys/{id}')!;
+    expect(Object.keys(bodyFor(keyPatch.body, 'organization') ?? {})).toEqual(expect.arrayContaining(['enabled', 'metadata']));
+    const orgPatch = routes.find((r) => r.method === 'patch' && r.path === '/v1/organizations/{org}')!;
+    expect(Object.keys(bodyFor(orgPatch.body, 'organization') ?? {})).toEqual(expect.arrayContaining(['max_key_lifetime', 'key_rotation_reminder_days']));
   });
 
   it('refuses each weaker caller (403/404) without changing the store, and the same request by a stronger caller succeeds', async () => {
@@ -329,5 +336,6 @@ describe('every mutating route refuses callers weaker than what it would create 
       'POST /v1/organizations/{org}/api-keys', 'DELETE /v1/organizations/{org}/api-keys/{id}', 'POST /v1/organizations/{org}/invitations',
       'DELETE /v1/organizations/{org}/users/{id}', 'DELETE /v1/organizations/{org}/connected-apps/{client_id}',
     ]));
-  });
+  // every mutating route × every weaker caller: ~25 s alone, more on a shared machine
+  }, 120_000);
 });

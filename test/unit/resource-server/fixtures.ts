@@ -90,7 +90,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
     const record: ApiKeyRecord = {
       id, organizationId: 'org_1', name: 'k', environment, digest, start, permissions: ['invoices:read'],
       expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: now, updatedAt: now,
-      revokedAt: null, rotatedTo: null, ...overrides,
+      revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {}, ...overrides,
     };
     await raw.apiKeys.create(record);
     return { key, record };
