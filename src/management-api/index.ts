@@ -25,6 +25,8 @@ import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
 import { webhookRoutes } from './webhooks.js';
+import { usageRoutes } from './usage.js';
+import type { UsageReports } from '../usage/reports.js';
 import type { WebhookDeliveries, WebhookEndpoints } from '../webhooks/index.js';
 
 export interface ManagementApiDeps {
@@ -40,6 +42,8 @@ export interface ManagementApiDeps {
   webhooks?: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** a person's own account (`/me`); without it those routes are not served */
   accounts?: Accounts;
+  /** metered usage and quotas; without it the usage route is not served and organizations show no quota */
+  usage?: UsageReports;
   /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
   scimTokens?: ScimTokens;
   /** the resource server's middleware (management audience) */
@@ -68,7 +72,7 @@ export interface ManagementApi {
 export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const { identity, audit } = deps;
   const routes: AnyRoute[] = [
-    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement),
+    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement, deps.usage),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
     ...userRoutes(identity),
@@ -82,6 +86,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
     ...auditLogRoutes(audit),
+    ...(deps.usage ? usageRoutes(deps.usage) : []),
     ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];
 

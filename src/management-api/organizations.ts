@@ -3,6 +3,7 @@ import type { MfaRequirement } from '../accounts/mfa-requirement.js';
 import { problems } from '../http/problem.js';
 import type { Organizations } from '../identity/organizations.js';
 import type { Organization } from '../store/ports.js';
+import type { UsageReports } from '../usage/reports.js';
 import { orgRoute, serverRoute, type AnyRoute } from './route-kit.js';
 import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
 
@@ -10,6 +11,9 @@ const organizationObject = z.object({
   object: z.literal('organization'), id: z.string(), slug: z.string(), name: z.string(), plan: z.string(),
   mfa_required: z.boolean().describe('members sign in with a second factor (those without one enrol at their next sign-in)'),
   created_at: timestamp,
+  quota: z.object({
+    units: z.union([z.number(), z.literal('unlimited')]), used: z.number(), period_start: timestamp, resets_at: timestamp,
+  }).optional().describe("this UTC month's metered units: the plan's quota (`unlimited` when it has none), used so far, and when it resets"),
 });
 
 export const organizationToJson = (o: Organization) => ({
@@ -22,7 +26,9 @@ export const organizationToJson = (o: Organization) => ({
  * membership; its plan, the server scope; requiring a second factor of its members,
  * `organizations:write` (and all an admin holds to stop requiring it: see `MfaRequirement`).
  */
-export function organizationRoutes(organizations: Organizations, mfaRequirement?: MfaRequirement): AnyRoute[] {
+export function organizationRoutes(organizations: Organizations, mfaRequirement?: MfaRequirement, usage?: Pick<UsageReports, 'quota'>): AnyRoute[] {
+  // one organization as GET and PATCH answer it: with its quota when metering is served
+  const withQuota = async (org: Organization) => (usage ? { ...organizationToJson(org), quota: await usage.quota(org) } : organizationToJson(org));
   return [
     serverRoute({
       method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',
@@ -42,7 +48,7 @@ export function organizationRoutes(organizations: Organizations, mfaRequirement?
     orgRoute({
       method: 'get', path: '/organizations/{org}', tag: 'Organizations', summary: 'Get an organization (by id or slug)',
       permission: 'organizations:read', response: organizationObject,
-      handle: async ({ org }) => organizationToJson(org),
+      handle: async ({ org }) => withQuota(org),
     }),
     orgRoute({
       method: 'patch', path: '/organizations/{org}', tag: 'Organizations',
@@ -67,7 +73,7 @@ export function organizationRoutes(organizations: Organizations, mfaRequirement?
           });
         }
         if (mfaRequired !== undefined) updated = await mfaRequirement!.set(caller, org.id, mfaRequired);
-        return organizationToJson(updated);
+        return withQuota(updated);
       },
     }),
   ];
