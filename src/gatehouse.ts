@@ -31,6 +31,7 @@ import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
 import { createWebhooksPart, mailedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
 import { createUsagePart, type UsagePart } from './usage/index.js';
+import { usageReportEndpoint } from './usage/report-endpoint.js';
 
 /** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
 export interface Gatehouse {
@@ -156,6 +157,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
+  // remote resource servers' usage reports (metering: counted per request, not per introspection)
+  app.use(usageReportEndpoint({ sink: metering.sink, findKey: (id) => store.apiKeys.findById(id), verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({

@@ -61,7 +61,7 @@ describe.each([['Express', expressApi], ['Hono (fetch)', honoApi]] as const)('me
     expect((await call('POST', '/work', key)).status).toBe(429); // 8 + 3 > 10: refused, not run
     expect((await call('GET', '/cheap', key)).status).toBe(200); // 9: a cheaper route still fits
     const over = await call('POST', '/work', key);
-    const body = await over.json();
+    const body = (await over.json()) as { retry_after: number };
     expect(over.status).toBe(429);
     expect(over.headers.get('content-type')).toContain('application/problem+json');
     const now = new Date();
