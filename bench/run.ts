@@ -50,7 +50,7 @@ const diff = (before: Record<string, number>, after: Record<string, number>, pre
   Object.entries(after).filter(([k]) => k.startsWith(prefix)).reduce((sum, [k, v]) => sum + v - (before[k] ?? 0), 0);
 
 /** The floor comparison: CPU µs per request (or call) of each case. */
-interface FloorSet { bare: number; floorKey: number; apiKey: number; jwt: number; floorForged: number; forged: number }
+interface FloorSet { bare: number; floorKey: number; apiKey: number; apiKeyUnmetered: number; jwt: number; floorForged: number; forged: number }
 
 /** The targets of issue 14, on one set of measurements (`mode`: in process, or under load). */
 function floorTargets(mode: string, m: FloorSet): Target[] {
@@ -112,12 +112,13 @@ try {
     bare: { path: '/bare' },
     floorKey: { path: '/floor', headers: { 'x-api-key': seed.apiKey } },
     apiKey: { path: '/probe', headers: { 'x-api-key': seed.apiKey } },
+    apiKeyUnmetered: { path: '/probe-unmetered', headers: { 'x-api-key': seed.apiKey } },
     jwt: { path: '/probe', headers: { authorization: `Bearer ${repeatJwt}` } },
     floorForged: { path: '/floor', headers: { 'x-api-key': seed.forgedKey } },
     forged: { path: '/probe', headers: { 'x-api-key': seed.forgedKey } },
   };
   const labels: Record<string, string> = {
-    bare: 'bare route (no authentication)', floorKey: 'floor: plain Koa middleware, API key', apiKey: 'same route, API key',
+    bare: 'bare route (no authentication)', floorKey: 'floor: plain Koa middleware, API key', apiKey: 'same route, API key (metered)', apiKeyUnmetered: 'same route, API key, metering off',
     jwt: 'same route, JWT (one repeated token)', floorForged: 'floor: plain Koa middleware, forged key', forged: 'same route, forged API key',
   };
   const names = Object.keys(cases) as Array<keyof FloorSet>;
@@ -139,6 +140,8 @@ try {
     for (const name of names) inProcessRows.push({ name: labels[name], micros: m[name], ...withFloor(name, m) });
     if (withAsyncContext !== null) inProcessRows.push({ name: "same route, API key, oidc-provider's async context on", micros: withAsyncContext, overBare: withAsyncContext - m.bare, note: 'what it cost before the context was scoped to provider requests' });
     targets.push(...floorTargets('in process', m));
+    const metering = (m.apiKey - m.apiKeyUnmetered) / m.apiKeyUnmetered;
+    targets.push({ name: 'in process: metering costs ≤ 10 % more CPU per API-key request', met: metering <= 0.1, detail: `${m.apiKey.toFixed(2)} µs metered vs ${m.apiKeyUnmetered.toFixed(2)} µs off (${(metering * 100).toFixed(1)} %)` });
     const reads = inProcessCalls[KEY_READS] ?? 0;
     const writes = inProcessCalls[LIMIT_WRITES] ?? 0;
     targets.push({ name: 'in process: forged keys cost 0 store reads and 0 store writes (first failures of an address)', met: reads === 0 && writes === 0, detail: `${reads} API-key reads, ${writes} rate-limit writes in ${options.iterations * Math.max(options.rounds, 5)} forged requests from one address` });

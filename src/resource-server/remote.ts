@@ -155,13 +155,13 @@ export function createRemoteResourceServer(options: RemoteResourceServerOptions)
     authenticator(call: AuthenticateCallOptions = {}) {
       const audience = call.audience ?? options.audience;
       const enforceReadOnly = call.enforceReadOnly ?? options.enforceReadOnly;
-      const id = JSON.stringify([audience, enforceReadOnly ?? true, call.cost ?? 0]);
+      const id = JSON.stringify([audience, enforceReadOnly ?? true, call.cost ?? 0, call.metered ?? true]);
       let authenticator = authenticators.get(id);
       if (!authenticator) {
         const jwt = createJwtVerifier({ keys: keysResolver, issuer, audience });
         authenticator = createAuthenticator({
           verifier: { jwt: (token) => jwt.verify(token), apiKey },
-          allowQueryParam: options.allowQueryParam, enforceReadOnly, dpop, meter, cost: call.cost, counter: options.counter,
+          allowQueryParam: options.allowQueryParam, enforceReadOnly, dpop, meter: call.metered === false ? undefined : meter, cost: call.cost, counter: options.counter,
           rateLimits: { limiter, policiesFor, failedAuthPerIp: options.failedAuthPerIp === undefined ? { limit: 100, windowSeconds: 60 } : options.failedAuthPerIp ?? undefined },
         });
         authenticators.set(id, authenticator);

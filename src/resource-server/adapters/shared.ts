@@ -20,6 +20,8 @@ export interface AuthenticateCallOptions {
    * monthly quota before the route runs (429 `quota_exceeded` when spent), then counted
    */
   cost?: number;
+  /** false: requests through this mount are not counted in usage (e.g. a health route); default true */
+  metered?: boolean;
 }
 
 /** A resource server as the adapters see it: in-process and remote ones both are. */
