@@ -6,6 +6,7 @@ import type { MaybePromise } from '../resource-server/maybe-async.js';
 import type { MeterIncrement } from '../store/ports.js';
 import { HOUR_MS, hourStart, monthOf, nextMonthStart } from './periods.js';
 import type { MeterSink, QuotaState } from './sink.js';
+import { BatchedWriter } from './batched-writer.js';
 
 interface Slot { organizationId: string; keyId: string; hour: number; gen: number; ok: number; denied: number; rateLimited: number; units: number }
 
@@ -35,17 +36,15 @@ export interface UsageMeterDeps {
  * Exactly once: a flush carries an id and a failed one is retried as it was before anything
  * newer; `close()` writes what is left (SIGTERM loses nothing acknowledged to a caller).
  */
-export class UsageMeter implements Meter {
+export class UsageMeter extends BatchedWriter<{ id: string; increments: MeterIncrement[] }> implements Meter {
   private gen = 0;
   private slots: Slot[] = [];
   private readonly current = new WeakMap<Principal, Slot>();
   private readonly orgs = new Map<string, OrgMonth>();
-  private unacknowledged: { id: string; increments: MeterIncrement[] } | null = null;
-  private flushing: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
   constructor(private readonly deps: UsageMeterDeps) {
+    super(deps.flushMs);
     this.now = deps.now ?? Date.now;
   }
 
@@ -136,24 +135,15 @@ export class UsageMeter implements Meter {
     return slot;
   }
 
-  /** Writes everything counted; concurrent calls are serialised. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
-    if (this.unacknowledged && !(await this.send(this.unacknowledged))) return;
-    this.unacknowledged = null;
-    if (this.slots.length === 0) return;
+  protected take(): { id: string; increments: MeterIncrement[] } | null {
+    if (this.slots.length === 0) return null;
     const slots = this.slots;
     this.slots = [];
     this.gen++;
-    const flush = { id: newId('mflush'), increments: merge(slots) };
-    if (!(await this.send(flush))) this.unacknowledged = flush;
+    return { id: newId('mflush'), increments: merge(slots) };
   }
 
-  private async send(flush: { id: string; increments: MeterIncrement[] }): Promise<boolean> {
+  protected async send(flush: { id: string; increments: MeterIncrement[] }): Promise<boolean> {
     let states: QuotaState[];
     try {
       states = await this.deps.sink.report(flush.id, flush.increments);
@@ -167,20 +157,6 @@ export class UsageMeter implements Meter {
     }
     states.forEach((s) => this.heard(s));
     return true;
-  }
-
-  /** Starts the periodic flush (the timer does not keep the process alive). */
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.deps.flushMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer and writes what is left. */
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
   }
 }
 
