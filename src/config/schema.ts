@@ -146,6 +146,8 @@ export const configSchema = z.object({
   plans: z.record(z.string(), z.object({
     maxActiveKeys: z.number().int().positive(),
     rateLimit: window,
+    /** metered units an organization on this plan may use per UTC calendar month; "unlimited" (the default) counts without a cap */
+    monthlyUnits: z.union([z.number().int().positive(), z.literal('unlimited')]).default('unlimited'),
     /**
      * the platform resources' permissions an organization on this plan may grant (`noun:*` for
      * every action of a noun); absent: all of them. Management permissions and the
@@ -154,6 +156,13 @@ export const configSchema = z.object({
     platformPermissions: z.array(z.string().regex(PERMISSION_FORM, 'must be "resource:action" permissions (lower-case; "noun:*" for every action)')).optional(),
   })),
   defaultPlan: z.string(),
+  /** metering (SPEC §9): the `usage.anomaly` rule (see src/usage/anomaly.ts) */
+  usage: z.object({
+    /** an hour is anomalous only above this many requests */
+    anomalyFloor: z.number().int().min(1),
+    /** ... and above this many times the key's median active hour of the previous 7 days */
+    anomalyFactor: z.number().min(2).max(1000),
+  }).default({ anomalyFloor: 1000, anomalyFactor: 10 }),
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),

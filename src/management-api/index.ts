@@ -26,6 +26,8 @@ import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
 import { webhookRoutes } from './webhooks.js';
+import { usageRoutes } from './usage.js';
+import type { UsageReports } from '../usage/reports.js';
 import type { WebhookDeliveries, WebhookEndpoints } from '../webhooks/index.js';
 
 export interface ManagementApiDeps {
@@ -43,6 +45,8 @@ export interface ManagementApiDeps {
   accounts?: Accounts;
   /** organizations' `leaked_key_policy`; without it the field is refused */
   leakedKeyPolicy?: LeakedKeyPolicySetting;
+  /** metered usage and quotas; without it the usage route is not served and organizations show no quota */
+  usage?: UsageReports;
   /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
   scimTokens?: ScimTokens;
   /** the resource server's middleware (management audience) */
@@ -71,7 +75,7 @@ export interface ManagementApi {
 export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const { identity, audit } = deps;
   const routes: AnyRoute[] = [
-    ...organizationRoutes(identity.organizations, deps.apiKeys.settings, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy),
+    ...organizationRoutes(identity.organizations, deps.apiKeys.settings, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy, deps.usage),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
     ...userRoutes(identity),
@@ -85,6 +89,7 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
     ...auditLogRoutes(audit),
+    ...(deps.usage ? usageRoutes(deps.usage) : []),
     ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];
 

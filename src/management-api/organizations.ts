@@ -7,6 +7,7 @@ import type { Organization } from '../store/ports.js';
 import type { OrganizationKeySettings } from '../api-keys/organization-settings.js';
 import { parseDuration } from '../domain/durations.js';
 import { keySettingsBody, keySettingsObject } from './schemas/organization-key-settings.js';
+import type { UsageReports } from '../usage/reports.js';
 import { orgRoute, serverRoute, type AnyRoute } from './route-kit.js';
 import { displayName, listQuery, pageJson, pageOf, timestamp } from './schemas/common.js';
 
@@ -16,6 +17,9 @@ const organizationObject = z.object({
   leaked_key_policy: z.enum(['revoke', 'notify']).describe('what happens to a key secret scanning finds in public: revoked at once, or only reported'),
   ...keySettingsObject.shape,
   created_at: timestamp,
+  quota: z.object({
+    units: z.union([z.number(), z.literal('unlimited')]), used: z.number(), period_start: timestamp, resets_at: timestamp,
+  }).optional().describe("this UTC month's metered units: the plan's quota (`unlimited` when it has none), used so far, and when it resets"),
 });
 
 export const organizationToJson = (o: Organization, keySettings: Pick<OrganizationKeySettings, 'toJson'>) => ({
@@ -31,8 +35,13 @@ export const organizationToJson = (o: Organization, keySettings: Pick<Organizati
  */
 export function organizationRoutes(
   organizations: Organizations, keySettings: OrganizationKeySettings, mfaRequirement?: MfaRequirement, leakedKeyPolicy?: LeakedKeyPolicySetting,
+  usage?: Pick<UsageReports, 'quota'>,
 ): AnyRoute[] {
-  const toJson = (o: Organization) => organizationToJson(o, keySettings);
+  // one organization as GET and PATCH answer it: with its quota when metering is served
+  const toJson = async (org: Organization) => {
+    const json = organizationToJson(org, keySettings);
+    return usage ? { ...json, quota: await usage.quota(org) } : json;
+  };
   return [
     serverRoute({
       method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',

@@ -487,6 +487,58 @@ export interface UsageStore {
   daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>>;
 }
 
+/** One hour's metered use by one credential of an organization (added by a flush). */
+export interface MeterIncrement {
+  organizationId: string;
+  /** the API key's id; '' for a credential that is not a key (a person's or an app's token) */
+  keyId: string;
+  /** the hour's start (UTC, whole hour) */
+  hour: Date;
+  ok: number;
+  denied: number;
+  rateLimited: number;
+  /** units counted against the organization's monthly quota (0 for test keys) */
+  units: number;
+}
+
+/** An organization's monthly units as one flush changed them. */
+export interface MonthUnitsChange {
+  organizationId: string;
+  /** UTC month, YYYY-MM */
+  month: string;
+  before: number;
+  after: number;
+}
+
+/** One hour of an organization's (or one key's) use, summed over its credentials. */
+export interface UsageHour {
+  hour: Date;
+  ok: number;
+  denied: number;
+  rateLimited: number;
+  units: number;
+}
+
+/** Metered usage (SPEC §9): hourly outcomes and units per organization and key, monthly units per organization. */
+export interface MeteringStore {
+  /**
+   * Adds every increment to its hour and its units to the organization's month, all or nothing,
+   * at most once per `flushId` (a replay changes nothing and returns []). Each organization-month
+   * total moves by one atomic increment, so concurrent flushes from any number of instances add
+   * up exactly and the `before`/`after` ranges they return never overlap: exactly one flush
+   * crosses any given total. @returns the month changes of organizations whose units moved
+   */
+  record(flushId: string, increments: readonly MeterIncrement[]): Promise<MonthUnitsChange[]>;
+  /** units the organization used in the month (YYYY-MM); 0 when none */
+  monthUnits(organizationId: string, month: string): Promise<number>;
+  /** the organization's hours in [from, to), oldest first, summed over keys (or one key's); hours without use absent */
+  hours(organizationId: string, from: Date, to: Date, keyId?: string): Promise<UsageHour[]>;
+  /** keys with more than `minRequests` requests in `hour` (anomaly candidates) */
+  busyKeys(hour: Date, minRequests: number): Promise<Array<{ organizationId: string; keyId: string; requests: number }>>;
+  /** the key's request count of each hour with use in [from, to) */
+  keyHourRequests(keyId: string, from: Date, to: Date): Promise<number[]>;
+}
+
 export interface AuditEvent {
   id: string;
   /** null for server-level events */
@@ -913,6 +965,8 @@ export interface Store {
   oidc: OidcPayloadStore;
   apiKeys: ApiKeyStore;
   usage: UsageStore;
+  /** metered usage and monthly units (SPEC §9) */
+  metering: MeteringStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
   singleUse: SingleUseStore;

@@ -19,6 +19,7 @@ import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
 import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
 import { usageContract } from './aggregates/usage.js';
+import { meteringContract } from './aggregates/metering.js';
 import { eventsContract } from './aggregates/events.js';
 import { keyRemindersContract } from './aggregates/key-reminders.js';
 import { jobLeasesContract, webhookDeliveriesContract, webhookEndpointsContract } from './aggregates/webhooks.js';
@@ -79,6 +80,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('api key rotation', () => keyRotationContract(useStore(factory)));
     describe('api key metadata, disabling and organization key settings', () => keyAttributesContract(useStore(factory)));
     describe('usage', () => usageContract(useStore(factory)));
+    describe('metering', () => meteringContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('single-use claims', () => singleUseContract(useStore(factory)));

@@ -27,6 +27,7 @@ import { MongoSigningKeys } from './signing-keys.js';
 import { MongoSingleUse } from './single-use.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
+import { MongoMetering } from './metering.js';
 import { MongoUsers } from './users.js';
 import { MongoEvents } from './events.js';
 import { MongoJobLeases } from './job-leases.js';
@@ -90,6 +91,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     oidc,
     apiKeys,
     usage,
+    metering: new MongoMetering(conn, usage),
     audit,
     rateLimits,
     singleUse,

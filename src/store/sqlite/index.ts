@@ -24,6 +24,7 @@ import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteSingleUse } from './single-use.js';
 import { SqliteUsage } from './usage.js';
+import { SqliteMetering } from './metering.js';
 import { SqliteUsers } from './users.js';
 import { SqliteEvents } from './events.js';
 import { SqliteJobLeases } from './job-leases.js';
@@ -70,6 +71,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     oidc: new SqliteOidcPayloads(db, events),
     apiKeys: new SqliteApiKeys(db, events),
     usage: new SqliteUsage(db),
+    metering: new SqliteMetering(db),
     audit,
     rateLimits: new SqliteRateLimits(db),
     singleUse: new SqliteSingleUse(db),

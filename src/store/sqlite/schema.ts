@@ -227,4 +227,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE organizations ADD COLUMN max_key_lifetime_seconds INTEGER;
   ALTER TABLE organizations ADD COLUMN key_rotation_reminder_days INTEGER;
   `,
+  `
+  -- metering (SPEC §9): hourly outcomes and units per organization and key ('' = not a key), monthly units per organization
+  CREATE TABLE usage_hours (
+    organization_id TEXT NOT NULL, hour INTEGER NOT NULL, key_id TEXT NOT NULL,
+    ok INTEGER NOT NULL, denied INTEGER NOT NULL, rate_limited INTEGER NOT NULL, units INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, hour, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX usage_hours_by_key ON usage_hours (key_id, hour);
+  CREATE INDEX usage_hours_by_hour ON usage_hours (hour);
+  CREATE TABLE usage_months (
+    organization_id TEXT NOT NULL, month TEXT NOT NULL, units INTEGER NOT NULL, PRIMARY KEY (organization_id, month)
+  ) WITHOUT ROWID;
+  `,
 ];
