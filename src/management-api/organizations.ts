@@ -38,10 +38,8 @@ export function organizationRoutes(
   usage?: Pick<UsageReports, 'quota'>,
 ): AnyRoute[] {
   // one organization as GET and PATCH answer it: with its quota when metering is served
-  const toJson = async (org: Organization) => {
-    const json = organizationToJson(org, keySettings);
-    return usage ? { ...json, quota: await usage.quota(org) } : json;
-  };
+  const toJson = (org: Organization) => organizationToJson(org, keySettings);
+  const withQuota = async (org: Organization) => (usage ? { ...toJson(org), quota: await usage.quota(org) } : toJson(org));
   return [
     serverRoute({
       method: 'post', path: '/organizations', tag: 'Organizations', summary: 'Create an organization (server scope)',
@@ -61,7 +59,7 @@ export function organizationRoutes(
     orgRoute({
       method: 'get', path: '/organizations/{org}', tag: 'Organizations', summary: 'Get an organization (by id or slug)',
       permission: 'organizations:read', response: organizationObject,
-      handle: async ({ org }) => toJson(org),
+      handle: async ({ org }) => withQuota(org),
     }),
     orgRoute({
       method: 'patch', path: '/organizations/{org}', tag: 'Organizations',
@@ -98,7 +96,7 @@ export function organizationRoutes(
         }
         if (mfaRequired !== undefined) updated = await mfaRequirement!.set(caller, org.id, mfaRequired);
         if (leakPolicy !== undefined) updated = await leakedKeyPolicy!.set(caller, org.id, leakPolicy);
-        return toJson(updated);
+        return withQuota(updated);
       },
     }),
   ];
