@@ -9,7 +9,13 @@ import { loadConfig } from '../src/config/load.js';
 import { createGatehouse } from '../src/gatehouse.js';
 import { openStore } from '../src/store/open.js';
 import { countingStore } from './counting-store.js';
-import { probeListener } from './probe-app.js';
+import { hash } from 'node:crypto';
+import providerStorage from 'oidc-provider/lib/helpers/als.js';
+import { providerContextEnabled } from '../src/oauth/provider-async-context.js';
+import { UNAUTHORIZED } from '../src/resource-server/core/refusals.js';
+import { floorMiddleware, type FloorKey } from './floor.js';
+import { measureInProcess, type InProcessCase } from './in-process.js';
+import { PROBE_PERMISSION, probeApp, probeListener } from './probe-app.js';
 import { seedBench, type BenchSeed } from './seed.js';
 
 /**
@@ -54,8 +60,16 @@ const benchConfig = (issuer: string, signingAlg: 'RS256' | 'EdDSA') => loadConfi
 });
 // RS256 is the default signing algorithm (SPEC): the main instance keeps it
 const gatehouse = await createGatehouse(benchConfig(url, 'RS256'), { store });
-server.on('request', probeListener(gatehouse));
 const seed = await seedBench(gatehouse);
+// the floor knows the seeded key as a plain Map entry, under the same plan limit
+const seededKey = (await gatehouse.store.apiKeys.findById(seed.apiKeyId))!;
+const floorKeys = new Map<string, FloorKey>([[hash('sha256', seed.apiKey, 'base64url'), {
+  principal: { type: 'api_key', subject: seededKey.id, organization: seededKey.organizationId!, permissions: [...seededKey.permissions] },
+  bucket: `org:${seededKey.organizationId}`, limit: unlimited.limit, windowMs: unlimited.windowSeconds * 1000,
+}]]);
+const floor = floorMiddleware(gatehouse.secrets, floorKeys, PROBE_PERMISSION, { body: UNAUTHORIZED.json(), challenge: UNAUTHORIZED.headers['WWW-Authenticate'] });
+server.on('request', probeListener(gatehouse, floor));
+const probe = probeApp(gatehouse, floor).callback() as (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<unknown>;
 
 // the same token endpoint with EdDSA keys, to show what the signing algorithm costs per token
 const rawEddsa = await openStore(`sqlite:${join(dir, 'gatehouse-eddsa.db')}`);
@@ -76,7 +90,22 @@ const provider = new Provider(baselineUrl, {
 });
 baselineServer.on('request', provider.callback());
 
+/** The in-process measurement (`--in-process`): the probe app's handler called directly, no sockets. */
+async function inProcess(msg: { cases: InProcessCase[]; iterations: number; rounds: number; asyncContextCase?: InProcessCase }) {
+  const results = await measureInProcess(probe, msg.cases, { ...msg, storeCalls: () => calls.counts });
+  const contextOff = !providerContextEnabled();
+  let withAsyncContext: number | null = null;
+  if (msg.asyncContextCase) {
+    // what the same path costs with oidc-provider's AsyncLocalStorage left on (as it was before it was scoped)
+    providerStorage.run({}, () => undefined);
+    withAsyncContext = (await measureInProcess(probe, [msg.asyncContextCase], msg))[msg.asyncContextCase.name].micros;
+    providerStorage.disable();
+  }
+  return { results, contextOff, withAsyncContext };
+}
+
 process.on('message', async (msg: { type: string }) => {
+  if (msg.type === 'inprocess') process.send!({ type: 'inprocess', ...(await inProcess(msg as never)) });
   if (msg.type === 'calls') process.send!({ type: 'calls', counts: Object.fromEntries(calls.counts) });
   if (msg.type === 'cpu') {
     const { user, system } = process.cpuUsage();

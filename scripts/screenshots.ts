@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { generate } from 'otplib';
 import { chromium } from 'playwright-core';
 import { OPERATOR } from '../src/audit/actor.js';
 import { loadConfig } from '../src/config/load.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const ci = await make('ci-deploy', ['api_keys:write', 'api_keys:read']);
   await gh.apiKeys.revoke(OPERATOR, org.id, ci.record.id);
   await make('build-runner', ['pipelines:run']);
+  await gh.scim.tokens.create(OPERATOR, org.id, { name: 'Okta', permissions: ['users:read', 'users:write', 'roles:read', 'api_keys:read', 'audit:read'], expiresInSeconds: 365 * 86_400 });
   // the keys' events reach the receiver (four deliveries) before the endpoint's page is taken
   for (let i = 0; i < 100 && (await gh.webhooks.deliveries.list(OPERATOR, org.id, endpoint.id, { limit: 10 })).items.filter((d) => d.status === 'succeeded').length < 5; i++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -118,10 +120,20 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: `${OUT}/console-webhook.png`, fullPage: true });
 
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${url}/console/o/acme/scim`);
+    await page.screenshot({ path: `${OUT}/console-scim.png` });
+
+    // an authenticator app, set up after signing in (a second factor would be asked for at sign-in)
+    const { factor, secret } = await gh.accounts.self.startTotp(user.id, PASSWORD, 'Phone', '127.0.0.1');
+    await gh.accounts.self.confirmTotp(user.id, factor.id, await generate({ secret }), '127.0.0.1');
+    await page.goto(`${url}/console/o/acme/security`);
+    await page.screenshot({ path: `${OUT}/console-security.png`, fullPage: true });
+
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${url}/console/o/acme/api-keys`);
     await page.screenshot({ path: `${OUT}/console-mobile.png` });
-    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-permission-picker.png, console-connected-apps.png, console-members.png, console-webhook.png, console-mobile.png\n`);
+    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-permission-picker.png, console-connected-apps.png, console-members.png, console-webhook.png, console-scim.png, console-security.png, console-mobile.png\n`);
   } finally {
     await browser.close();
     server.closeAllConnections();

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PERMISSION_FORM } from '../domain/permissions.js';
+import { DEFAULT_PREFIX, PREFIX_FORM } from '../domain/api-keys/format.js';
+import { p256PublicKey } from '../secret-scanning/github-keys.js';
 
 const window = z.object({
   limit: z.number().int().positive(),
@@ -67,6 +69,36 @@ const sso = z.object({
   dnsTimeoutMs: z.number().int().min(100).max(30_000).default(5000),
 }).prefault({});
 
+/** GitHub's public keys, as pasted from https://api.github.com/meta/public_keys/secret_scanning. */
+const githubPublicKey = z.object({
+  keyIdentifier: z.string().min(1).max(200),
+  key: z.string().refine((pem) => {
+    try {
+      p256PublicKey(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be the PEM of an ECDSA P-256 public key ("-----BEGIN PUBLIC KEY-----…")'),
+});
+
+/** Secret scanning (SPEC §10): GitHub's partner endpoint, POST /v1/secret-scanning/github. */
+const secretScanning = z.object({
+  github: z.object({
+    /** the keys a request's signature must verify with (GitHub's `key_identifier` and `key`) */
+    publicKeys: z.array(githubPublicKey).max(50).default([]),
+    /** also fetch GitHub's list from `keysUrl` when a request names a key not known yet (off: only the keys above count) */
+    fetchKeys: z.boolean().default(false),
+    keysUrl: z.url({ protocol: /^https?$/ }).default('https://api.github.com/meta/public_keys/secret_scanning'),
+    /** the fetched list is re-read at most this often */
+    keysRefreshSeconds: z.number().int().min(60).max(86_400).default(3600),
+    /** `keysUrl` may resolve to loopback or private addresses (tests only) */
+    allowPrivateNetworks: z.boolean().default(false),
+    /** the largest report accepted (413 beyond) */
+    maxBodyBytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
+  }).prefault({}),
+}).prefault({});
+
 /**
  * Every setting, its type and default, in one schema. Files (`config/default.json`,
  * `config/<NODE_ENV>.json`) and environment variables feed it; see `load.ts` for the variables.
@@ -101,8 +133,17 @@ export const configSchema = z.object({
     refreshReuseIntervalSeconds: z.number({ message: 'must be a whole number of seconds from 0 to 60' }).int().min(0).max(60).default(0),
     /** whether a client's jwks_uri may point at loopback or private addresses (development and tests only) */
     allowPrivateJwksUris: z.boolean().default(false),
+    /** DPoP (RFC 9449), the same at the token endpoint, userinfo, the management API and the middleware */
+    dpop: z.object({
+      /** every DPoP proof must carry a server nonce (`DPoP-Nonce`, derived from GATEHOUSE_SECRET) */
+      requireNonce: z.boolean().default(false),
+      /** seconds a proof's `iat` may be from now without a nonce (oidc-provider's window: 300) */
+      iatWindowSeconds: z.number().int().min(5).max(300).default(300),
+    }).default({ requireNonce: false, iatWindowSeconds: 300 }),
   }),
   apiKeys: z.object({
+    /** what new keys start with (`<prefix>_live_…`); keys minted under another prefix keep working */
+    prefix: z.string().regex(PREFIX_FORM, 'must be 2 to 16 lower-case letters and digits, starting with a letter (e.g. "ak")').default(DEFAULT_PREFIX),
     allowQueryParam: z.boolean(),
     /** how long another instance may keep serving a revoked/changed key from its cache */
     cacheStalenessMs: z.number().int().min(100).max(60000),
@@ -127,6 +168,8 @@ export const configSchema = z.object({
   plans: z.record(z.string(), z.object({
     maxActiveKeys: z.number().int().positive(),
     rateLimit: window,
+    /** metered units an organization on this plan may use per UTC calendar month; "unlimited" (the default) counts without a cap */
+    monthlyUnits: z.union([z.number().int().positive(), z.literal('unlimited')]).default('unlimited'),
     /**
      * the platform resources' permissions an organization on this plan may grant (`noun:*` for
      * every action of a noun); absent: all of them. Management permissions and the
@@ -135,11 +178,19 @@ export const configSchema = z.object({
     platformPermissions: z.array(z.string().regex(PERMISSION_FORM, 'must be "resource:action" permissions (lower-case; "noun:*" for every action)')).optional(),
   })),
   defaultPlan: z.string(),
+  /** metering (SPEC §9): the `usage.anomaly` rule (see src/usage/anomaly.ts) */
+  usage: z.object({
+    /** an hour is anomalous only above this many requests */
+    anomalyFloor: z.number().int().min(1),
+    /** ... and above this many times the key's median active hour of the previous 7 days */
+    anomalyFactor: z.number().min(2).max(1000),
+  }).default({ anomalyFloor: 1000, anomalyFactor: 10 }),
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),
   webhooks,
   sso,
+  secretScanning,
   accounts: z.object({
     /** whether anyone may create an organization and its first admin at `/signup` */
     selfSignup: z.boolean(),

@@ -42,7 +42,7 @@ export function createConsole(deps: ConsoleDeps): Middleware {
   const cookies = new ConsoleCookies(deps.issuer);
   const assets = new ConsoleAssets();
   const sections = deps.sections ?? SECTIONS;
-  const pageDeps: OrgPagesDeps = { secrets: deps.secrets, cookies, sessions, oidc, calls, assets, tokens: new FreshTokens(sessions, oidc), sections, issuerOrigin };
+  const pageDeps: OrgPagesDeps = { secrets: deps.secrets, cookies, sessions, oidc, calls, assets, tokens: new FreshTokens(sessions, oidc), sections, issuer: deps.issuer, issuerOrigin };
   const load = (ctx: Context) => sessions.load(cookies.read(ctx, cookies.names.session));
 
   const router = new Router({ prefix: '/console' });

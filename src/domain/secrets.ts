@@ -2,19 +2,25 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 /** What a derived key is for; each purpose gets an independent key from GATEHOUSE_SECRET. */
 export type KeyPurpose = 'api-key-tag' | 'api-key-digest' | 'seal' | 'cookies' | 'csrf' | 'introspection-cache' | 'oidc-ids'
-  | 'console-client' | 'console-session' | 'recovery-codes' | 'scim-token-tag' | 'scim-token-digest';
+  | 'console-client' | 'console-session' | 'dpop-nonce' | 'recovery-codes' | 'scim-token-tag' | 'scim-token-digest';
+
+function masterBytes(masterBase64url: string, name: string): Buffer {
+  const master = Buffer.from(masterBase64url, 'base64url');
+  if (master.length < 32) throw new Error(`${name} must hold at least 32 bytes`);
+  return master;
+}
 
 /**
- * Keys derived from the master secret (HKDF-SHA-256, one `info` per purpose), and sealing of
- * secrets kept in the store (AES-256-GCM, `v1.<iv>.<ciphertext>.<tag>` in base64url).
+ * One master secret: its derived keys (HKDF-SHA-256, one `info` per purpose) and its public
+ * one-byte id, which API keys carry so the secret that minted them is found without trying others.
  */
-export class Secrets {
-  private readonly master: Buffer;
+export class MasterKey {
+  /** 0–255, derived from the secret (it reveals nothing of it); two secrets may share one */
+  readonly id: number;
   private readonly cache = new Map<KeyPurpose, Buffer>();
 
-  constructor(masterBase64url: string) {
-    this.master = Buffer.from(masterBase64url, 'base64url');
-    if (this.master.length < 32) throw new Error('GATEHOUSE_SECRET must hold at least 32 bytes');
+  constructor(private readonly master: Buffer) {
+    this.id = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'gatehouse:secret-id', 1))[0];
   }
 
   key(purpose: KeyPurpose): Buffer {
@@ -25,6 +31,50 @@ export class Secrets {
     }
     return key;
   }
+}
+
+/** What `open` found in a sealed value. */
+export interface Opened {
+  plaintext: string;
+  /** sealed with the current secret (false: a previous one, so `gatehouse secrets rewrap` would re-seal it) */
+  current: boolean;
+}
+
+/**
+ * The master secrets: the current one (`GATEHOUSE_SECRET`), which mints, seals and signs, and the
+ * previous ones (`GATEHOUSE_SECRET_PREVIOUS`), still accepted to open and verify while values made
+ * with them are re-sealed or rotated. Sealing is AES-256-GCM, `v1.<iv>.<ciphertext>.<tag>` in
+ * base64url, with the value's context as additional data.
+ */
+export class Secrets {
+  readonly current: MasterKey;
+  readonly previous: readonly MasterKey[];
+  /** current first */
+  readonly all: readonly MasterKey[];
+  private readonly byId: MasterKey[][] = Array.from({ length: 256 }, () => []);
+
+  constructor(currentBase64url: string, previousBase64url: readonly string[] = []) {
+    this.current = new MasterKey(masterBytes(currentBase64url, 'GATEHOUSE_SECRET'));
+    this.previous = previousBase64url.filter((p) => p !== currentBase64url)
+      .map((p) => new MasterKey(masterBytes(p, 'GATEHOUSE_SECRET_PREVIOUS')));
+    this.all = [this.current, ...this.previous];
+    for (const master of this.all) this.byId[master.id].push(master);
+  }
+
+  /** The current secret's key for `purpose`: what mints, signs and seals. */
+  key(purpose: KeyPurpose): Buffer {
+    return this.current.key(purpose);
+  }
+
+  /** Every secret's key for `purpose`, current first: what verifies. */
+  keys(purpose: KeyPurpose): Buffer[] {
+    return this.all.map((m) => m.key(purpose));
+  }
+
+  /** The secrets whose public id is `id` (usually none or one). */
+  withId(id: number): readonly MasterKey[] {
+    return this.byId[id] ?? [];
+  }
 
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(12);
@@ -34,13 +84,26 @@ export class Secrets {
     return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   }
 
-  /** @throws when the sealed value was altered, sealed for another context or with another secret */
+  /** @throws when the sealed value was altered, sealed for another context or with no secret known here */
   unseal(sealed: string, context: string): string {
+    return this.open(sealed, context).plaintext;
+  }
+
+  /** Opens a sealed value with the current secret, else a previous one. @throws as `unseal` */
+  open(sealed: string, context: string): Opened {
     const [version, iv, body, tag] = sealed.split('.');
     if (version !== 'v1' || !iv || !body || !tag) throw new Error('not a sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key('seal'), Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(context));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    for (const master of this.all) {
+      const decipher = createDecipheriv('aes-256-gcm', master.key('seal'), Buffer.from(iv, 'base64url'));
+      decipher.setAAD(Buffer.from(context));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      try {
+        const plaintext = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+        return { plaintext, current: master === this.current };
+      } catch {
+        // another secret's, or altered: try the next
+      }
+    }
+    throw new Error('the sealed value does not open with any configured secret (altered, another context, or an unknown secret)');
   }
 }

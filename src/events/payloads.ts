@@ -16,10 +16,14 @@ export interface AppData { client_id: string; name: string | null }
 
 export interface EventPayloads {
   'api_key.created': { api_key: ApiKeyData };
-  'api_key.updated': { api_key: ApiKeyData; changed_fields: string[] };
+  /** `changed_fields`: what the request set; `previous`: the former value of each one that changed (enabled, metadata, …) */
+  'api_key.updated': { api_key: ApiKeyData; changed_fields: string[]; previous: Record<string, unknown> };
   'api_key.rotated': { api_key: ApiKeyData; previous_key: { id: string; expires_at: string | null } };
-  /** `requested`: revoked through the API, CLI or console; `creator_*`: the member who made it left or was disabled */
-  'api_key.revoked': { api_key: ApiKeyData; reason: 'requested' | 'creator_removed' | 'creator_disabled' };
+  /**
+   * `requested`: revoked through the API, CLI or console; `creator_*`: the member who made it left
+   * or was disabled; `leaked`: secret scanning found it in public (with `api_key.leaked`)
+   */
+  'api_key.revoked': { api_key: ApiKeyData; reason: 'requested' | 'creator_removed' | 'creator_disabled' | 'leaked' };
   'api_key.expiring': { api_key: ApiKeyData; days_before: number };
   'api_key.rotation_due': { api_key: ApiKeyData; age_days: number; reminder_days: number };
   'api_key.leaked': { api_key: ApiKeyData; source: string; url: string | null; action: 'revoked' | 'notified' };

@@ -18,7 +18,7 @@ function fromKoaError(err: KoaHttpError): HttpProblem | null {
 }
 
 /** A store that cannot answer (stuck, unreachable, no majority): 503, retry shortly. */
-const STORE_UNAVAILABLE = new HttpProblem(503, 'store_unavailable', 'Service unavailable',
+export const STORE_UNAVAILABLE = new HttpProblem(503, 'store_unavailable', 'Service unavailable',
   'The data store is not answering; retry shortly.', {}, { 'Retry-After': '5' });
 
 /** Writes a problem as the response: its status, its headers, its problem+json document. */

@@ -17,6 +17,8 @@ const fields = {
   permissions: permissionList.optional().describe('what the client itself may do (client_credentials)'),
   require_pushed_authorization_requests: z.boolean().optional()
     .describe('RFC 9126: refuse authorization requests that were not pushed to the PAR endpoint first (default false)'),
+  dpop_bound_access_tokens: z.boolean().optional()
+    .describe('RFC 9449: issue this client DPoP-bound access tokens only; a token request without a DPoP proof is refused (default false)'),
   ...clientReachAndKeys,
 };
 
@@ -24,7 +26,7 @@ const clientObject = z.object({
   object: z.literal('client'), client_id: z.string(), organization_id: z.string(), name: z.string(),
   redirect_uris: z.array(z.string()), post_logout_redirect_uris: z.array(z.string()), grant_types: z.array(z.string()),
   token_endpoint_auth_method: z.string(), public: z.boolean(), scope: z.string(), permissions: z.array(z.string()),
-  require_pushed_authorization_requests: z.boolean(), ...clientReachAndKeysOut, created_at: timestamp, updated_at: timestamp,
+  require_pushed_authorization_requests: z.boolean(), dpop_bound_access_tokens: z.boolean(), ...clientReachAndKeysOut, created_at: timestamp, updated_at: timestamp,
 });
 const withSecret = clientObject.extend({ client_secret: z.string().optional().describe('confidential clients: shown this once') });
 
@@ -59,7 +61,8 @@ export function clientRoutes(clients: ClientService): AnyRoute[] {
       updateBody: z.object({ ...fields, name: displayName.optional() }).strict(),
       auditMetadata: (body) => ({
         grant_types: body.grant_types, permissions: body.permissions, redirect_uris: body.redirect_uris,
-        require_pushed_authorization_requests: body.require_pushed_authorization_requests, multi_organization: body.multi_organization,
+        require_pushed_authorization_requests: body.require_pushed_authorization_requests,
+        dpop_bound_access_tokens: body.dpop_bound_access_tokens, multi_organization: body.multi_organization,
         token_endpoint_auth_method: 'token_endpoint_auth_method' in body ? body.token_endpoint_auth_method : undefined, jwks_uri: body.jwks_uri,
       }),
     }),

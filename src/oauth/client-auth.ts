@@ -1,16 +1,26 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { ClientService } from './clients.js';
 import { publicFetch } from './public-fetch.js';
 
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
 /**
  * Client secrets are checked by the ClientService, which knows the previous secret during a
  * rotation's grace period: oidc-provider's Client exposes `compareClientSecret` as the place to
- * do so (panva/node-oidc-provider#631). Constant-time, one store read.
+ * do so (panva/node-oidc-provider#631). The provider read the client for this very request (it
+ * re-reads clients on every request, see adapter.ts), current secret included, so that secret is
+ * compared first, in memory; only any other value (the previous secret, or a wrong one) costs
+ * the ClientService's store read. Constant-time comparisons of digests either way; which path
+ * ran tells a caller only whether the secret was the current one, as the answer does.
  */
 export function checkClientSecretsWith(provider: Provider, clients: ClientService): void {
-  const prototype = provider.Client.prototype as unknown as { compareClientSecret(this: { clientId: string }, actual: string): Promise<boolean> };
+  type ProviderClient = { clientId: string; clientSecret?: string };
+  const prototype = provider.Client.prototype as unknown as { compareClientSecret(this: ProviderClient, actual: string): Promise<boolean> };
   prototype.compareClientSecret = async function compareClientSecret(actual) {
-    return typeof actual === 'string' && (await clients.verifySecret(this.clientId, actual)) !== null;
+    if (typeof actual !== 'string') return false;
+    if (typeof this.clientSecret === 'string' && timingSafeEqual(digest(this.clientSecret), digest(actual))) return true;
+    return (await clients.verifySecret(this.clientId, actual)) !== null;
   };
 }
 

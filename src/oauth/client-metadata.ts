@@ -24,6 +24,8 @@ export function toProviderMetadata(client: Client, secret: string | null, idToke
     id_token_signed_response_alg: idTokenAlg,
     // honoured by oidc-provider's authorization endpoint: a request not pushed first is refused
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    // honoured by oidc-provider at every grant (code, refresh, client_credentials, device code): no proof, no token
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     organization_id: client.organizationId,
     permissions: client.permissions,
     multi_organization: client.multiOrganization,

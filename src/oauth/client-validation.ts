@@ -19,6 +19,7 @@ export interface ClientDraft {
   scope: unknown;
   permissions: unknown;
   requirePar: unknown;
+  requireDpop: unknown;
   multiOrganization: unknown;
   /** `none` for public clients */
   authMethod: unknown;
@@ -72,6 +73,7 @@ export async function validateClient(c: ClientDraft): Promise<void> {
     checks.add('scope', `must be space-separated values of: ${OIDC_SCOPES.join(' ')}`);
   checks.addAll(permissionListProblems('permissions', c.permissions));
   if (typeof c.requirePar !== 'boolean') checks.add('require_pushed_authorization_requests', 'must be true or false');
+  if (typeof c.requireDpop !== 'boolean') checks.add('dpop_bound_access_tokens', 'must be true or false');
   if (typeof c.multiOrganization !== 'boolean') checks.add('multi_organization', 'must be true or false');
   if (!c.isPublic && !(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(c.authMethod as string))
     checks.add('token_endpoint_auth_method', `must be one of ${CONFIDENTIAL_AUTH_METHODS.join(', ')}`);

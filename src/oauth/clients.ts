@@ -30,6 +30,8 @@ export interface CreateClientInput {
   permissions?: string[];
   /** RFC 9126: authorization requests only through the pushed authorization request endpoint */
   require_pushed_authorization_requests?: boolean;
+  /** RFC 9449: the token endpoint issues only DPoP-bound access tokens (a token request without a DPoP proof is refused) */
+  dpop_bound_access_tokens?: boolean;
   /** may sign in members of any organization, not only its own */
   multi_organization?: boolean;
   /** confidential clients: default `client_secret_basic`; `private_key_jwt` needs `jwks` or `jwks_uri` */
@@ -55,6 +57,7 @@ export interface ClientJSON {
   scope: string;
   permissions: string[];
   require_pushed_authorization_requests: boolean;
+  dpop_bound_access_tokens: boolean;
   multi_organization: boolean;
   jwks: { keys: Record<string, unknown>[] } | null;
   jwks_uri: string | null;
@@ -105,7 +108,8 @@ export class ClientService {
       name: input.name, redirectUris: input.redirect_uris ?? [], postLogout: input.post_logout_redirect_uris ?? [],
       grantTypes: input.grant_types ?? ['authorization_code', 'refresh_token'], isPublic,
       scope: input.scope ?? OIDC_SCOPES.join(' '), permissions: input.permissions ?? [],
-      requirePar: input.require_pushed_authorization_requests ?? false, multiOrganization: input.multi_organization ?? false,
+      requirePar: input.require_pushed_authorization_requests ?? false, requireDpop: input.dpop_bound_access_tokens ?? false,
+      multiOrganization: input.multi_organization ?? false,
       authMethod, jwks: input.jwks, jwksUri: input.jwks_uri,
     };
     await validateClient(draft);
@@ -120,7 +124,7 @@ export class ClientService {
       grantTypes: unique(draft.grantTypes), tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod,
       sealedSecret: secret ? this.secrets.seal(secret, sealContext(clientId)) : null,
       scope: unique(draft.scope.split(' ')).join(' '), permissions: unique(draft.permissions),
-      requirePushedAuthorizationRequests: draft.requirePar, createdAt: now, updatedAt: now,
+      requirePushedAuthorizationRequests: draft.requirePar, dpopBoundAccessTokens: draft.requireDpop, createdAt: now, updatedAt: now,
       multiOrganization: draft.multiOrganization, jwks: input.jwks ?? null, jwksUri: input.jwks_uri ?? null,
       previousSealedSecret: null, previousSecretExpiresAt: null,
     };
@@ -149,6 +153,7 @@ export class ClientService {
       grantTypes: patch.grant_types ?? current.grantTypes, isPublic: current.tokenEndpointAuthMethod === 'none',
       scope: patch.scope ?? current.scope, permissions: patch.permissions ?? current.permissions,
       requirePar: patch.require_pushed_authorization_requests ?? current.requirePushedAuthorizationRequests,
+      requireDpop: patch.dpop_bound_access_tokens ?? current.dpopBoundAccessTokens,
       multiOrganization: patch.multi_organization ?? current.multiOrganization,
       authMethod: current.tokenEndpointAuthMethod, ...keysAfter(current, patch),
     };
@@ -158,7 +163,8 @@ export class ClientService {
     const updated = await this.store.clients.update(clientId, {
       name: next.name.trim(), redirectUris: unique(next.redirectUris), postLogoutRedirectUris: unique(next.postLogout),
       grantTypes: unique(next.grantTypes), scope: unique(next.scope.split(' ')).join(' '),
-      permissions: unique(next.permissions), requirePushedAuthorizationRequests: next.requirePar, updatedAt: new Date(),
+      permissions: unique(next.permissions), requirePushedAuthorizationRequests: next.requirePar,
+      dpopBoundAccessTokens: next.requireDpop, updatedAt: new Date(),
       multiOrganization: next.multiOrganization, jwks: (next.jwks as Client['jwks']) ?? null, jwksUri: (next.jwksUri as string | null) ?? null,
     });
     if (!updated) throw problems.notFound('client');
@@ -231,6 +237,7 @@ export class ClientService {
       grant_types: client.grantTypes, token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       public: client.tokenEndpointAuthMethod === 'none', scope: client.scope, permissions: client.permissions,
       require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+      dpop_bound_access_tokens: client.dpopBoundAccessTokens,
       multi_organization: client.multiOrganization, jwks: client.jwks, jwks_uri: client.jwksUri,
       previous_secret_expires_at: liveSecrets(client).previous ? client.previousSecretExpiresAt!.toISOString() : null,
       created_at: client.createdAt.toISOString(), updated_at: client.updatedAt.toISOString(),

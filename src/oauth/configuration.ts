@@ -15,6 +15,8 @@ import { ssoRequiredCheck } from './sso-check.js';
 import { send } from './interactions/html.js';
 import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
 import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
+import { isStoreOutage } from './store-outage.js';
+import { DPOP_ALGORITHMS } from '../resource-server/dpop/proof.js';
 
 export interface ConfigurationDeps {
   config: Config;
@@ -29,6 +31,8 @@ export interface ConfigurationDeps {
   jwks: NonNullable<Configuration['jwks']>;
   cookieKeys: string[];
   signing: () => { alg: string; kid: string };
+  /** 32 bytes: DPoP nonces, shared with the resource server so either side's nonce is good at the other */
+  dpopNonceSecret: Buffer;
 }
 
 /** Lifetimes (seconds) of what the provider issues; the longest signed one bounds key retirement. */
@@ -101,7 +105,11 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
     extraParams: { [ORGANIZATION_PARAM]: (ctx, value) => acting.validateParam(ctx, value as string | undefined) },
     // client_secret_jwt is left out: its HMAC needs the plaintext secret on both sides
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
-    enabledJWA: { clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS] },
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
+      // the resource server accepts proofs signed with exactly these: a key bound here is usable there
+      dPoPSigningAlgValues: [...DPOP_ALGORITHMS],
+    },
     fetch: jwksFetch(config.oauth.allowPrivateJwksUris) as Configuration['fetch'],
     pkce: { required: () => true },
     rotateRefreshToken: true,
@@ -127,6 +135,9 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
     loadExistingGrant: (ctx) => deps.authorizations.loadExistingGrant(ctx),
     interactions: { policy: policy(acting, deps.mfaRequirement, deps.federation), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async renderError(ctx, out, error) {
+      if (isStoreOutage(error)) {
+        return send(ctx, errorPage({ status: 503, title: 'Temporarily unavailable', message: 'Sign-in is temporarily unavailable. Try again in a moment.' }));
+      }
       const status = (error as { statusCode?: number; status?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
       send(ctx, errorPage({
         status, title: 'Something went wrong',
@@ -139,6 +150,8 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
     },
     features: {
       devInteractions: { enabled: false },
+      // RFC 9449: nonces and their requirement as the resource server has them (oauth.dpop)
+      dPoP: { enabled: true, nonceSecret: deps.dpopNonceSecret, requireNonce: () => config.oauth.dpop.requireNonce },
       registration: { enabled: false },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },

@@ -42,7 +42,9 @@ export class FirstPartyClients {
       redirectUris: [callback], postLogoutRedirectUris: [signedOut],
       grantTypes: ['authorization_code', 'refresh_token'], tokenEndpointAuthMethod: 'client_secret_basic',
       sealedSecret: null, scope: OIDC_SCOPES.join(' '), permissions: [], multiOrganization: true,
-      jwks: null, jwksUri: null, previousSealedSecret: null, previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, createdAt: epoch, updatedAt: epoch,
+      jwks: null, jwksUri: null, previousSealedSecret: null, previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false,
+      // its tokens are plain Bearer: the console is a backend holding them server-side
+      dpopBoundAccessTokens: false, createdAt: epoch, updatedAt: epoch,
     };
   }
 

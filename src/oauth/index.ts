@@ -16,6 +16,7 @@ import { authorizations } from './authorizations.js';
 import { checkClientSecretsWith } from './client-auth.js';
 import { ClientService } from './clients.js';
 import { ConnectedApps } from './connected-apps.js';
+import { explainDpopRequired } from './dpop-required.js';
 import { ClientRegistry, FirstPartyClients, withFirstParty } from './first-party.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
 import { throttleUserCodes } from './interactions/device.js';
@@ -23,8 +24,11 @@ import type { FederatedSignIn } from './interactions/federation.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
 import { installRefreshReuse } from './refresh-reuse.js';
-import { SIGNING_ALGS, SigningKeyService } from './signing-keys.js';
+import { SigningKeyService } from './signing-keys.js';
 import { jwtUserinfo } from './userinfo.js';
+import { DpopNonces } from '../resource-server/dpop/nonce.js';
+import { storeReplayGuard } from '../resource-server/dpop/replay.js';
+import { createDpopVerifier } from '../resource-server/dpop/verifier.js';
 
 export interface OAuthOptions {
   config: Config;
@@ -106,6 +110,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     if (jwks.keys.length === 0) throw new Error('refusing to start without signing keys');
     const configuration = providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
+      dpopNonceSecret: secrets.key('dpop-nonce'),
       mfaRequirement: options.accounts.mfaRequirement, federation: options.federation,
     });
     const built = new Provider(config.issuer, withFirstParty(configuration, {
@@ -114,15 +119,21 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     }));
     built.use((ctx, next) => requests.run(ctx as KoaContextWithOIDC, next));
     checkClientSecretsWith(built, served);
+    explainDpopRequired(built);
     installRefreshReuse(built, { store, secrets, intervalSeconds: reuseSeconds, storageId: storageIdFunction(secrets) });
     return built;
   };
   const host = new ProviderHost(build, logger, { proxy: config.trustProxy > 0, maxIpsCount: config.trustProxy });
   const unsubscribe = signingKeys.onChange(() => host.rebuild());
 
+  const dpopSettings = config.oauth.dpop;
   const userinfo = jwtUserinfo({
-    issuer: config.issuer, identity, publicJwks: () => signingKeys.publicJwks(), algorithms: SIGNING_ALGS,
-    unknownKid: (kid) => signingKeys.refreshForUnknownKid(kid),
+    issuer: config.issuer, identity, publicJwks: () => signingKeys.publicJwks(), onKeysChange: (l) => signingKeys.onChange(l),
+    refreshKeys: async () => { await signingKeys.refresh().catch((err: unknown) => logger.error({ err }, 'signing key refresh failed')); },
+    dpop: createDpopVerifier({
+      replay: storeReplayGuard(store.singleUse), nonces: new DpopNonces(secrets.key('dpop-nonce')),
+      requireNonce: dpopSettings.requireNonce, iatWindowSeconds: dpopSettings.iatWindowSeconds,
+    }),
     corsAllowed: async (clientId, origin) => !!(await served.findById(clientId))?.redirectUris.some((u) => URL.parse(u)?.origin === origin),
   });
   const middleware = compose([

@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
+import { inProviderContext } from './provider-async-context.js';
+import { answerStoreOutage, isStoreOutage } from './store-outage.js';
 
 /** Paths oidc-provider answers (its default routes, mounted at the issuer root). */
 const PROVIDER_PATH = /^\/(?:auth|token|me|jwks|request|device|session\/end|\.well-known\/openid-configuration)(?:\/|$)/;
@@ -34,7 +36,11 @@ export class ProviderHost {
   private configure(provider: Provider): Provider {
     provider.proxy = this.proxy.proxy;
     provider.maxIpsCount = this.proxy.maxIpsCount;
-    provider.on('server_error', (_ctx, err) => this.logger.error({ err }, 'oidc-provider server error'));
+    provider.on('server_error', (ctx, err) => {
+      if (!isStoreOutage(err)) return this.logger.error({ err }, 'oidc-provider server error');
+      this.logger.warn({ err }, 'store unavailable');
+      answerStoreOutage(ctx);
+    });
     provider.on('grant.revoked', (_ctx, grantId) => this.logger.info({ grantId }, 'grant revoked'));
     return provider;
   }
@@ -54,7 +60,7 @@ export class ProviderHost {
       ctx.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
       if (!ctx.response.get('X-Frame-Options')) ctx.set('X-Frame-Options', 'DENY');
       ctx.respond = false;
-      await this.handler(ctx.req, ctx.res);
+      await inProviderContext(() => this.handler(ctx.req, ctx.res));
     };
   }
 }

@@ -1,5 +1,6 @@
 import { errors, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import type { Identity } from '../identity/index.js';
+import { MANAGEMENT_PERMISSIONS, nounOf } from '../domain/permissions.js';
+import type { Identity, ResolvedResource } from '../identity/index.js';
 import { grantIdOf, SESSION_ROUTES, type ActingOrganizations } from './acting-organization.js';
 
 /** The organization, client-credential permissions and reach oidc-provider carries as extra client metadata. */
@@ -63,13 +64,7 @@ export function resourceServerInfo(deps: ResourceServerInfoDeps) {
     const { organizationId, held } = await actingScope(ctx, fields, deps);
     if (resource.organizationId !== null && organizationId !== undefined && resource.organizationId !== organizationId)
       throw new errors.InvalidTarget('unknown resource indicator');
-    // the server scope's vocabulary (every platform permission) until the organization is known
-    let allowed: readonly string[] = resource.kind === 'management' ? await deps.identity.permissions.vocabulary(null) : resource.permissions;
-    if (organizationId) {
-      const vocabulary = await deps.identity.permissions.vocabulary(organizationId);
-      allowed = resource.kind === 'management' ? vocabulary : intersect(allowed, vocabulary);
-    }
-    if (held) allowed = intersect(allowed, held);
+    const allowed = intersectHeld(await offered(resource, organizationId, held, deps), held);
     const { alg, kid } = deps.signing();
     return {
       scope: allowed.join(' '),
@@ -80,6 +75,31 @@ export function resourceServerInfo(deps: ResourceServerInfoDeps) {
     } as ResourceServer;
   };
 }
+
+const MANAGEMENT_NOUNS = new Set(MANAGEMENT_PERMISSIONS.map(nounOf));
+
+/**
+ * What the resource may carry for the organization before the holder's permissions narrow it:
+ * the management API's is the vocabulary, another resource's its permissions ∩ the vocabulary.
+ * The vocabulary is read (every platform and own resource, and the plan) only where it can
+ * change the outcome: every vocabulary holds all management permissions, and an organization's
+ * own API's permissions are its vocabulary's, so a holder of management permissions only at the
+ * management API (most machine clients) and every token for the acting organization's own API
+ * skip the read, with the same answer.
+ */
+async function offered(resource: ResolvedResource, organizationId: string | undefined, held: readonly string[] | null,
+  deps: ResourceServerInfoDeps): Promise<readonly string[]> {
+  const { permissions } = deps.identity;
+  // the server scope's vocabulary (every platform permission) until the organization is known
+  if (!organizationId) return resource.kind === 'management' ? permissions.vocabulary(null) : resource.permissions;
+  if (resource.kind === 'management') {
+    return held && held.every((p) => MANAGEMENT_NOUNS.has(nounOf(p))) ? MANAGEMENT_PERMISSIONS : permissions.vocabulary(organizationId);
+  }
+  if (resource.organizationId === organizationId) return resource.permissions;
+  return intersect(resource.permissions, await permissions.vocabulary(organizationId));
+}
+
+const intersectHeld = (allowed: readonly string[], held: readonly string[] | null) => (held ? intersect(allowed, held) : allowed);
 
 /** `vocabulary ∩ held`, where `noun:*` in `held` grants every action of that noun. */
 export function intersect(vocabulary: readonly string[], held: readonly string[]): string[] {

@@ -14,6 +14,8 @@ export interface AccessTokenClaims {
   iat?: number;
   nbf?: number;
   jti?: string;
+  /** the DPoP key binding (RFC 9449 §6.2), when the token has one */
+  cnf?: { jkt: string };
 }
 
 /**
@@ -31,7 +33,7 @@ export function createAccessTokenChecker(keys: KeyResolver, issuer: string, cloc
       const pick = <K extends keyof AccessTokenClaims>(k: K) => (payload[k] === undefined ? {} : { [k]: payload[k] });
       return {
         iss: payload.iss!, sub: payload.sub!, client_id: payload.client_id as string, aud: payload.aud!, exp: payload.exp!,
-        ...pick('scope'), ...pick('org'), ...pick('iat'), ...pick('nbf'), ...pick('jti'),
+        ...pick('scope'), ...pick('org'), ...pick('iat'), ...pick('nbf'), ...pick('jti'), ...pick('cnf'),
       } as AccessTokenClaims;
     } catch {
       return null;

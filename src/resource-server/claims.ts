@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { Principal } from '../domain/principal.js';
 import { isPermission } from '../domain/permissions.js';
+import { withConsume } from './metering.js';
 
 /**
  * The principal an RFC 9068 access token stands for: a client acting for itself when `sub` is
@@ -17,12 +18,12 @@ export function principalFromClaims(payload: JWTPayload): Principal | null {
   if (typeof sub !== 'string' || !sub || typeof clientId !== 'string' || !clientId) return null;
   if (typeof scope !== 'string' || (org !== null && typeof org !== 'string')) return null;
   // frozen: verifiers cache and share principals between requests
-  return Object.freeze({
+  return Object.freeze(withConsume<Principal>({
     type: sub === clientId ? 'client' : 'user',
     subject: sub,
     organization: org,
     environment: null,
     permissions: Object.freeze(scope.split(' ').filter(isPermission)) as string[],
     client_id: clientId,
-  });
+  }));
 }

@@ -5,9 +5,8 @@ import type { ApiKeyRecord, Client } from '../store/ports.js';
 import type { ApiKeyOutcome } from './api-key-verifier.js';
 import { isPromise, type MaybePromise } from './maybe-async.js';
 import type { AccessTokenClaims } from './access-token-introspection.js';
-import { presentedClient } from './client-auth.js';
+import { clientAuthenticator, isClientAuthFailure, refuseClient } from './client-authenticator.js';
 import getRawBody from 'raw-body';
-import { HashedCache } from './token-cache.js';
 
 /** three base64url segments: a JWS in compact form */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -34,7 +33,11 @@ export interface ApiKeyIntrospectionDeps {
   usage?: { touch(keyId: string, at: Date): void };
 }
 
-/** The RFC 7662 answer for an active key; `ip_allowlist` and `rate_limit` let remote resource servers enforce them. */
+/**
+ * The RFC 7662 answer for an active key; `ip_allowlist` and `rate_limit` let remote resource
+ * servers enforce them, `metadata` becomes their principal's. A disabled key is not active: it
+ * gets `{"active": false}` like a revoked one.
+ */
 export function introspectionOf(record: ApiKeyRecord): Record<string, unknown> {
   return {
     active: true,
@@ -48,6 +51,7 @@ export function introspectionOf(record: ApiKeyRecord): Record<string, unknown> {
     ...(record.expiresAt ? { exp: Math.floor(record.expiresAt.getTime() / 1000) } : {}),
     ip_allowlist: record.ipAllowlist,
     ...(record.rateLimit ? { rate_limit: { limit: record.rateLimit.limit, window_seconds: record.rateLimit.windowSeconds } } : {}),
+    metadata: record.metadata,
   };
 }
 
@@ -74,20 +78,7 @@ function answerOf(record: ApiKeyRecord): string {
  */
 export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
   const path = deps.path ?? '/token/introspection';
-  const clientCacheMs = deps.clientCacheMs ?? 1000;
-  // keyed by a hash of id and secret together: a hit proves the same secret was presented
-  const clients = new HashedCache<Client>(1000);
-  // synchronous on a cache hit: with async hooks on, every awaited promise costs
-  const verifyClient = (clientId: string, secret: string): MaybePromise<Client | null> => {
-    if (clientCacheMs <= 0) return deps.verifyClient(clientId, secret);
-    const key = HashedCache.keyOf(`${clientId.length}:${clientId}:${secret}`);
-    const hit = clients.get(key);
-    if (hit) return hit;
-    return deps.verifyClient(clientId, secret).then((client) => {
-      if (client) clients.set(key, client, Date.now() + clientCacheMs);
-      return client;
-    });
-  };
+  const authenticateClient = clientAuthenticator({ verifyClient: deps.verifyClient, cacheMs: deps.clientCacheMs });
   return async function introspectApiKeys(ctx, next) {
     if (ctx.method !== 'POST' || ctx.path !== path || !ctx.is('application/x-www-form-urlencoded')) return next();
     let text: string;
@@ -106,20 +97,13 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
       return next();
     }
     ctx.set('Cache-Control', 'no-store');
-    const presented = presentedClient(ctx, body);
-    const pending = presented.ok ? verifyClient(presented.clientId, presented.secret) : null;
-    const client = isPromise(pending) ? await pending : pending;
-    if (!client) {
-      ctx.status = presented.ok || presented.error === 'invalid_client' ? 401 : 400;
-      if (ctx.status === 401 && ctx.get('authorization')) ctx.set('WWW-Authenticate', 'Basic realm="gatehouse"');
-      ctx.body = { error: presented.ok ? 'invalid_client' : presented.error, error_description: presented.ok ? 'client authentication failed' : presented.description };
-      return;
-    }
+    const client = await authenticateClient(ctx, body);
+    if (isClientAuthFailure(client)) return refuseClient(ctx, client);
     if (kind === 'jwt') {
       const claims = await deps.checkAccessToken!(token as string);
       // the token's own client, or a client of the token's organization, may learn about it
       const allowed = claims && (claims.client_id === client.clientId || (claims.org && claims.org === client.organizationId));
-      ctx.body = allowed ? { active: true, token_type: 'Bearer', ...claims, organization: claims.org ?? null } : { active: false };
+      ctx.body = allowed ? { active: true, token_type: claims.cnf ? 'DPoP' : 'Bearer', ...claims, organization: claims.org ?? null } : { active: false };
       return;
     }
     const checked = deps.checkApiKey(token as string);

@@ -1,9 +1,9 @@
 import { jwtVerify } from 'jose';
-import type { Principal } from '../domain/principal.js';
 import { principalFromClaims } from './claims.js';
 import type { KeyResolver } from './jwks.js';
 import type { MaybePromise } from './maybe-async.js';
 import { HashedCache } from './token-cache.js';
+import { plainVerified, type Verified } from './verified.js';
 
 /** Signature algorithms accepted, whatever a token's header says: never `none`, never HMAC. */
 export const ACCEPTED_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
@@ -21,20 +21,29 @@ export interface JwtVerifierOptions {
   now?: () => number;
 }
 
-/** Verifies RFC 9068 access tokens; resolves the principal, or null for any invalid token. */
+/** Verifies RFC 9068 access tokens; resolves the principal (and DPoP binding), or null for any invalid token. */
 export interface JwtVerifier {
   /** synchronous for a cached token */
-  verify(token: string): MaybePromise<Principal | null>;
+  verify(token: string): MaybePromise<Verified | null>;
+}
+
+/** The DPoP key a token is bound to (`cnf.jkt`, RFC 9449 §6.1); undefined when the claim is malformed. */
+export function boundJkt(cnf: unknown): string | null | undefined {
+  if (cnf === undefined) return null;
+  const jkt = (cnf as { jkt?: unknown } | null)?.jkt;
+  if (jkt === undefined && cnf !== null && typeof cnf === 'object') return null;
+  return typeof jkt === 'string' && jkt ? jkt : undefined;
 }
 
 /**
  * Checks signature (allow-listed algorithms, keys from the resolver only), `typ: at+jwt` (so an
- * ID token is refused), `iss`, `aud`, `exp` (required), `nbf`, then caches the principal under
- * the token's SHA-256 until `exp`: a repeated token costs one hash and one map lookup.
+ * ID token is refused), `iss`, `aud`, `exp` (required), `nbf`, then caches the principal and its
+ * `cnf.jkt` under the token's SHA-256 until `exp`: a repeated token costs one hash and one map
+ * lookup.
  */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const now = options.now ?? Date.now;
-  const cache = new HashedCache<Principal>(options.cacheMaxEntries ?? 10_000, now);
+  const cache = new HashedCache<Verified>(options.cacheMaxEntries ?? 10_000, now);
   const verifyOptions = {
     algorithms: [...ACCEPTED_ALGORITHMS],
     typ: 'at+jwt',
@@ -43,12 +52,15 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     clockTolerance: options.clockToleranceSec ?? 5,
     requiredClaims: ['exp', 'sub', 'client_id'],
   };
-  async function verifyAndCache(token: string, key: string): Promise<Principal | null> {
+  async function verifyAndCache(token: string, key: string): Promise<Verified | null> {
     try {
       const { payload } = await jwtVerify(token, options.keys, { ...verifyOptions, currentDate: new Date(now()) });
       const principal = principalFromClaims(payload);
-      if (principal) cache.set(key, principal, payload.exp! * 1000);
-      return principal;
+      const jkt = boundJkt(payload.cnf);
+      if (!principal || jkt === undefined) return null;
+      const verified = plainVerified(principal, jkt);
+      cache.set(key, verified, payload.exp! * 1000);
+      return verified;
     } catch {
       return null;
     }

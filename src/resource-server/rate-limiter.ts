@@ -31,7 +31,11 @@ interface BucketState {
 }
 
 export interface LeasedRateLimiterOptions {
-  /** most units leased in one store take (default 100) */
+  /**
+   * most units leased in one store take: the larger of this (default 100) and 1/100 of the
+   * policy's limit, so a generous limit (an "unlimited" plan) costs a store write about once per
+   * 1 % of it rather than once per 100 requests, and unspent leases forfeit at most 1 % of it
+   */
   maxLease?: number;
   /** a lease is at most this share of what the window has left (default 1/8), so it shrinks near the limit */
   leaseShare?: number;
@@ -72,23 +76,24 @@ export class LeasedRateLimiter {
   }
 
   /**
-   * Admits one request against every policy, or none (all-or-nothing); null when there are no
-   * policies. Synchronous while leased units last (the common case).
+   * Admits one request (`units` units, default 1) against every policy, or none
+   * (all-or-nothing); null when there are no policies. Synchronous while leased units last (the
+   * common case).
    */
-  take(policies: readonly LimitPolicy[]): MaybePromise<Admission | null> {
+  take(policies: readonly LimitPolicy[], units = 1): MaybePromise<Admission | null> {
     if (policies.length === 0) return null;
-    return this.tryTake(policies, this.now()) ?? this.takeSlowly(policies);
+    return this.tryTake(policies, this.now(), units) ?? this.takeSlowly(policies, units);
   }
 
   /** The answer from leased units and remembered denials alone, or null when a refill is needed. */
-  private tryTake(policies: readonly LimitPolicy[], now: number): Admission | null {
+  private tryTake(policies: readonly LimitPolicy[], now: number, units: number): Admission | null {
     // each bucket looked up once (synchronous: the scratch list cannot be shared by two calls)
     const states = this.scratch;
     states.length = policies.length;
     let ready = true;
     for (let i = 0; i < policies.length; i++) {
       const s = (states[i] = this.state(policies[i], now));
-      if (s.left > 0) continue;
+      if (s.left >= units) continue;
       if (s.deniedUntil > now) return this.admission(false, policies[i], s);
       ready = false;
     }
@@ -96,22 +101,22 @@ export class LeasedRateLimiter {
     let best: Admission | null = null;
     for (let i = 0; i < policies.length; i++) {
       const s = states[i];
-      s.left--;
+      s.left -= units;
       const next = this.admission(true, policies[i], s);
       if (!best || next.remaining < best.remaining) best = next;
     }
     return best;
   }
 
-  private async takeSlowly(policies: readonly LimitPolicy[]): Promise<Admission> {
+  private async takeSlowly(policies: readonly LimitPolicy[], units: number): Promise<Admission> {
     for (;;) {
       const now = this.now();
-      const answer = this.tryTake(policies, now);
+      const answer = this.tryTake(policies, now, units);
       if (answer) return answer;
       const refills: Promise<void>[] = [];
       for (let i = 0; i < policies.length; i++) {
         const s = this.state(policies[i], now);
-        if (s.left <= 0) refills.push(this.refill(policies[i], s));
+        if (s.left < units) refills.push(this.refill(policies[i], s, units));
       }
       await Promise.all(refills);
     }
@@ -149,18 +154,20 @@ export class LeasedRateLimiter {
     return s;
   }
 
-  private refill(policy: LimitPolicy, s: BucketState): Promise<void> {
-    s.refilling ??= this.lease(policy, s).finally(() => { s.refilling = null; });
+  private refill(policy: LimitPolicy, s: BucketState, units: number): Promise<void> {
+    s.refilling ??= this.lease(policy, s, units).finally(() => { s.refilling = null; });
     return s.refilling;
   }
 
-  private async lease(policy: LimitPolicy, s: BucketState): Promise<void> {
+  private async lease(policy: LimitPolicy, s: BucketState, units: number): Promise<void> {
     const now = this.now();
     const known = now < s.resetAt ? s.used : 0;
-    let cost = clamp(Math.floor((policy.limit - known) * this.leaseShare), 1, this.maxLease);
+    const need = Math.max(1, units - Math.max(0, s.left));
+    const most = Math.max(this.maxLease, Math.floor(policy.limit / 100), need);
+    let cost = clamp(Math.floor((policy.limit - known) * this.leaseShare), need, most);
     let result = await this.store.take({ bucket: policy.bucket, windowMs: policy.windowMs, limit: policy.limit, cost, now });
-    while (!result.allowed && cost > 1) {
-      cost = clamp(Math.min(cost - 1, Math.floor(policy.limit - result.used)), 1, cost - 1);
+    while (!result.allowed && cost > need) {
+      cost = clamp(Math.min(cost - 1, Math.floor(policy.limit - result.used)), need, cost - 1);
       result = await this.store.take({ bucket: policy.bucket, windowMs: policy.windowMs, limit: policy.limit, cost, now });
     }
     s.used = result.used;

@@ -1,17 +1,26 @@
+import { hkdfSync } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
-import type { Middleware } from 'koa';
 import { HttpProblem } from '../http/problem.js';
 import type { RateLimitPolicy, RateLimitStore } from '../store/ports.js';
-import { authenticate, type AuthCounter } from './authenticate.js';
+import { forKoa } from './adapters/koa.js';
+import type { AuthenticateCallOptions, ResourceServerCore } from './adapters/shared.js';
+import { createAuthenticator, type AuthCounter, type Authenticator } from './core/authenticator.js';
 import { discover } from './discovery.js';
-import { requireEnvironment, requirePermissions } from './guards.js';
+import { DpopNonces } from './dpop/nonce.js';
+import { memoryReplayGuard, type ReplayGuard } from './dpop/replay.js';
+import { createDpopVerifier } from './dpop/verifier.js';
 import { createIntrospectionClient } from './introspection-client.js';
 import { remoteKeys } from './jwks.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { MemoryRateLimits } from './memory-rate-limits.js';
+import type { Meter } from './metering.js';
+import { UsageMeter } from '../usage/meter.js';
+import { remoteSink } from '../usage/remote-sink.js';
+
+// a failed report is retried as it was at the next flush; the service's logs are its own
+const silentErrors = { error: () => {} };
 import { LeasedRateLimiter, type LimitPolicy } from './rate-limiter.js';
-import { then } from './maybe-async.js';
-import { jwtVerifiedCache } from './verified-of.js';
+import { GatehouseRateLimits, gatehouseReplayGuard } from './remote-sharing.js';
 import type { CredentialVerifier, Verified } from './verified.js';
 
 /** `ak_<env>_<base62>` of a plausible length: the shape of a Gatehouse API key (the tag needs the secret). */
@@ -34,14 +43,15 @@ export interface RemoteResourceServerOptions {
   /** least time between JWKS refetches caused by an unknown `kid` (default 30 s) */
   jwksCooldownMs?: number;
   /**
-   * where keys' own rate limits (from introspection) are counted; default: this process's memory,
-   * i.e. per instance of this service. Pass a shared `RateLimitStore` to hold them across instances.
+   * where the rate limits are counted: `'gatehouse'` (default) at Gatehouse, shared by every
+   * instance of this service (this client); `'memory'`: per instance; or a `RateLimitStore` the
+   * service is given (e.g. its own database)
    */
-  rateLimitStore?: RateLimitStore;
+  rateLimitStore?: RateLimitStore | 'gatehouse' | 'memory';
   /**
    * the limit every caller's organization is held to here (a server-scoped credential: its
    * subject), so every authenticated answer carries `RateLimit-*` headers, JWT callers included;
-   * default 6000 a minute (the default plan's); null: none. Counted like `rateLimitStore` says.
+   * default 6000 a minute (the default plan's); null: none. Counted where `rateLimitStore` says.
    */
   organizationRateLimit?: RateLimitPolicy | null;
   /**
@@ -50,16 +60,34 @@ export interface RemoteResourceServerOptions {
    * address can push onto Gatehouse through this service.
    */
   failedAuthPerIp?: RateLimitPolicy | null;
+  /** DPoP-bound tokens (RFC 9449) */
+  dpop?: {
+    /** where used proofs are remembered: `'gatehouse'` (default, shared by every instance), `'memory'`, or a guard */
+    replay?: ReplayGuard | 'gatehouse' | 'memory';
+    /** require server nonces (derived from the client secret, so every instance agrees) */
+    requireNonce?: boolean;
+    /** seconds a proof's `iat` may be from now (default 300) */
+    iatWindowSeconds?: number;
+    /** the public origin clients address this service at (for `htu`), when it is behind a proxy that rewrites Host */
+    origin?: string;
+  };
+  /**
+   * metering: by default every request is counted in memory and reported to Gatehouse in
+   * batches (`POST /resource-server/usage`, every `flushMs`, default 5000), quotas read back
+   * from it; `false`: nothing is counted here; or a `Meter` of your own. Call `close()` on
+   * shutdown so the last counts are reported.
+   */
+  meter?: Meter | false;
+  /** how often usage is reported (default 5000 ms) */
+  meterFlushMs?: number;
   counter?: AuthCounter;
   fetch?: typeof fetch;
 }
 
-/** The middleware and guards of a service that trusts a Gatehouse it reaches over HTTP. */
-export interface RemoteResourceServer {
-  /** authenticates by JWT (remote JWKS) or API key (introspection); see `authenticate` */
-  authenticate(): Middleware;
-  requirePermissions: typeof requirePermissions;
-  requireEnvironment: typeof requireEnvironment;
+/** A service that trusts a Gatehouse it reaches over HTTP; adapters (`forExpress(rs)`, …) mount it. */
+export interface RemoteResourceServer extends ResourceServerCore, ReturnType<typeof forKoa> {
+  /** reports the usage not yet reported and stops the reporting timer (call it on SIGTERM) */
+  close(): Promise<void>;
 }
 
 /**
@@ -67,7 +95,9 @@ export interface RemoteResourceServer {
  * (fetched and cached; refetched on an unknown `kid` at most once per `jwksCooldownMs`) and API
  * keys by RFC 7662 introspection (cached 5 s active / 1 s inactive, keyed by a hash). Staleness:
  * a revoked API key stops working here within the positive TTL; a JWT stays valid until its
- * `exp` (that is what a self-contained token means: keep access-token lifetimes short).
+ * `exp` (that is what a self-contained token means: keep access-token lifetimes short). Rate
+ * limits and DPoP replay detection are shared with every instance of the service through
+ * Gatehouse by default.
  */
 export function createRemoteResourceServer(options: RemoteResourceServerOptions): RemoteResourceServer {
   const issuer = options.issuer.replace(/\/+$/, '');
@@ -77,44 +107,67 @@ export function createRemoteResourceServer(options: RemoteResourceServerOptions)
     keys ??= remoteKeys((await metadata()).jwks_uri, { cooldownMs: options.jwksCooldownMs });
     return keys(header, token);
   };
-  const jwt = createJwtVerifier({ keys: keysResolver, issuer, audience: options.audience });
   const introspect = createIntrospectionClient({
     endpoint: async () => (await metadata()).introspection_endpoint,
     clientId: options.clientId, clientSecret: options.clientSecret, fetch: options.fetch, ...options.introspectionCache,
   });
-  const verifiedOf = jwtVerifiedCache();
-  const verifier: CredentialVerifier = {
-    jwt: (token) => then(jwt.verify(token), verifiedOf),
-    async apiKey(key) {
-      // what cannot be a Gatehouse key is refused here, without a round trip
-      if (!KEY_SHAPE.test(key)) return null;
-      try {
-        return await introspect(key);
-      } catch {
-        // discovery or introspection failed (IntrospectionUnavailable, network): not the caller's fault
-        throw new HttpProblem(503, 'authorization_server_unavailable', 'Service unavailable', 'The API key could not be checked right now; retry shortly.', {}, { 'Retry-After': '1' });
-      }
-    },
-  };
-  const limiter = new LeasedRateLimiter(options.rateLimitStore ?? new MemoryRateLimits());
+  const sharing = { issuer, clientId: options.clientId, clientSecret: options.clientSecret, fetch: options.fetch };
+  const reporting = options.meter === undefined
+    ? new UsageMeter({ sink: remoteSink(sharing), logger: silentErrors, flushMs: options.meterFlushMs ?? 5000 })
+    : null;
+  reporting?.start();
+  const meter = options.meter === undefined ? reporting! : options.meter || undefined;
+  const store = options.rateLimitStore ?? 'gatehouse';
+  const limiter = new LeasedRateLimiter(store === 'gatehouse' ? new GatehouseRateLimits(sharing) : store === 'memory' ? new MemoryRateLimits() : store);
   const orgLimit = options.organizationRateLimit === undefined ? { limit: 6000, windowSeconds: 60 } : options.organizationRateLimit;
-  const policiesFor = ({ principal, rateLimit }: Verified): LimitPolicy[] => {
-    const policies: LimitPolicy[] = [];
-    if (rateLimit) policies.push({ bucket: `key:${principal.subject}`, limit: rateLimit.limit, windowMs: rateLimit.windowSeconds * 1000 });
+  const policies = new WeakMap<Verified, LimitPolicy[]>();
+  const policiesFor = (verified: Verified): LimitPolicy[] => {
+    let list = policies.get(verified);
+    if (list) return list;
+    const { principal, rateLimit } = verified;
+    list = [];
+    if (rateLimit) list.push({ bucket: `key:${principal.subject}`, limit: rateLimit.limit, windowMs: rateLimit.windowSeconds * 1000 });
     if (orgLimit) {
       const bucket = principal.organization ? `org:${principal.organization}` : `subject:${principal.subject}`;
-      policies.push({ bucket, limit: orgLimit.limit, windowMs: orgLimit.windowSeconds * 1000 });
+      list.push({ bucket, limit: orgLimit.limit, windowMs: orgLimit.windowSeconds * 1000 });
     }
-    return policies;
+    policies.set(verified, list);
+    return list;
   };
-
-  return {
-    authenticate: () => authenticate({
-      verifier, allowQueryParam: options.allowQueryParam, enforceReadOnly: options.enforceReadOnly,
-      rateLimits: { limiter, policiesFor, failedAuthPerIp: options.failedAuthPerIp === undefined ? { limit: 100, windowSeconds: 60 } : options.failedAuthPerIp ?? undefined },
-      counter: options.counter,
-    }),
-    requirePermissions,
-    requireEnvironment,
+  const replayOption = options.dpop?.replay ?? 'gatehouse';
+  const dpop = createDpopVerifier({
+    replay: replayOption === 'gatehouse' ? gatehouseReplayGuard(sharing) : replayOption === 'memory' ? memoryReplayGuard() : replayOption,
+    nonces: new DpopNonces(Buffer.from(hkdfSync('sha256', options.clientSecret, options.clientId, 'gatehouse resource-server dpop nonce', 32))),
+    requireNonce: options.dpop?.requireNonce, iatWindowSeconds: options.dpop?.iatWindowSeconds, origin: options.dpop?.origin,
+  });
+  const apiKey: CredentialVerifier['apiKey'] = async (key) => {
+    // what cannot be a Gatehouse key is refused here, without a round trip
+    if (!KEY_SHAPE.test(key)) return null;
+    try {
+      return await introspect(key);
+    } catch {
+      // discovery or introspection failed (IntrospectionUnavailable, network): not the caller's fault
+      throw new HttpProblem(503, 'authorization_server_unavailable', 'Service unavailable', 'The API key could not be checked right now; retry shortly.', {}, { 'Retry-After': '1' });
+    }
   };
+  const authenticators = new Map<string, Authenticator>();
+  const core: ResourceServerCore = {
+    authenticator(call: AuthenticateCallOptions = {}) {
+      const audience = call.audience ?? options.audience;
+      const enforceReadOnly = call.enforceReadOnly ?? options.enforceReadOnly;
+      const id = JSON.stringify([audience, enforceReadOnly ?? true, call.cost ?? 0, call.metered ?? true]);
+      let authenticator = authenticators.get(id);
+      if (!authenticator) {
+        const jwt = createJwtVerifier({ keys: keysResolver, issuer, audience });
+        authenticator = createAuthenticator({
+          verifier: { jwt: (token) => jwt.verify(token), apiKey },
+          allowQueryParam: options.allowQueryParam, enforceReadOnly, dpop, meter: call.metered === false ? undefined : meter, cost: call.cost, counter: options.counter,
+          rateLimits: { limiter, policiesFor, failedAuthPerIp: options.failedAuthPerIp === undefined ? { limit: 100, windowSeconds: 60 } : options.failedAuthPerIp ?? undefined },
+        });
+        authenticators.set(id, authenticator);
+      }
+      return authenticator;
+    },
+  };
+  return { ...core, ...forKoa(core), close: async () => { await reporting?.close(); } };
 }

@@ -13,8 +13,9 @@ export class HashedCache<V extends {}> {
     this.lru = new LRUCache({ max: maxEntries });
   }
 
+  /** The SHA-256 of a credential as a 32-character latin1 string (cheaper to produce than base64url). */
   static keyOf(credential: string): string {
-    return hash('sha256', credential, 'base64url');
+    return hash('sha256', credential, 'binary');
   }
 
   /** the cached value, or undefined when absent or past its deadline */

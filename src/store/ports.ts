@@ -7,6 +7,7 @@
  */
 
 import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+import type { KeyMetadata } from '../domain/api-keys/metadata.js';
 
 export * from './event-ports.js';
 
@@ -54,8 +55,20 @@ export interface Organization {
   plan: string;
   /** its members must sign in with a second factor; those without one enrol at their next sign-in */
   mfaRequired: boolean;
+  /** what happens to its API key when secret scanning finds it in public: revoked at once, or only reported */
+  leakedKeyPolicy: LeakedKeyPolicy;
+  /** keys created or rotated here expire within this many seconds; null: no limit but the global one */
+  maxKeyLifetimeSeconds?: number | null;
+  /** `api_key.rotation_due` after this many days; 0: never; null or absent: the deployment's default */
+  keyRotationReminderDays?: number | null;
   createdAt: Date;
 }
+
+/** An organization's answer to a leaked API key (SPEC §10); `revoke` unless it chose otherwise. */
+export type LeakedKeyPolicy = 'revoke' | 'notify';
+
+/** The organization's settings for its API keys (see `api-keys/organization-settings.ts`). */
+export type KeySettingField = 'maxKeyLifetimeSeconds' | 'keyRotationReminderDays';
 
 export interface OrganizationStore {
   /** @throws UniqueViolation('slug') */
@@ -63,7 +76,7 @@ export interface OrganizationStore {
   findById(id: string): Promise<Organization | null>;
   findBySlug(slug: string): Promise<Organization | null>;
   list(page: PageRequest): Promise<Page<Organization>>;
-  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired'>>): Promise<Organization | null>;
+  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired' | 'leakedKeyPolicy' | KeySettingField>>): Promise<Organization | null>;
 }
 
 export interface User {
@@ -227,6 +240,8 @@ export interface Client {
   permissions: string[];
   /** RFC 9126: authorization requests must come through the pushed authorization request endpoint */
   requirePushedAuthorizationRequests: boolean;
+  /** RFC 9449 `dpop_bound_access_tokens`: the token endpoint issues this client DPoP-bound tokens only (a request without a proof is refused) */
+  dpopBoundAccessTokens: boolean;
   /** may sign in members of any organization (else its own organization's only) */
   multiOrganization: boolean;
   /** `private_key_jwt`: the client's public keys (a JWK Set), or null when it publishes them at `jwksUri` */
@@ -368,11 +383,15 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
   /** set on the old key when it is rotated: the id of its successor */
   rotatedTo: string | null;
+  /** when the key was disabled (refused until re-enabled); null while enabled */
+  disabledAt: Date | null;
+  /** a flat JSON object returned on verification (see `domain/api-keys/metadata.ts`); `{}` when none */
+  metadata: KeyMetadata;
 }
 
 export interface ApiKeyListFilter {
-  /** evaluated at `now` */
-  status?: 'active' | 'revoked' | 'expired';
+  /** evaluated at `now`, as `keyStatus` does (revoked, then expired, then disabled) */
+  status?: 'active' | 'disabled' | 'revoked' | 'expired';
   now: Date;
 }
 
@@ -410,7 +429,8 @@ export interface KeyReminderWindow {
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
-   * not expired at `now`). Atomic with respect to concurrent creates in the same organization.
+   * not expired at `now`; disabled keys count, since they may be re-enabled at any moment).
+   * Atomic with respect to concurrent creates in the same organization.
    */
   create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'>;
   findById(id: string): Promise<ApiKeyRecord | null>;
@@ -439,6 +459,7 @@ export interface ApiKeyStore {
    * connections, exactly one answers `rotated`.
    */
   rotate(rotation: KeyRotation): Promise<RotationOutcome>;
+  /** the keys the plan's cap counts (as `create`): not revoked, not expired at `now`, disabled or not */
   countActive(organizationId: string, now: Date): Promise<number>;
   /** ids and updatedAt of keys updated at or after `since` (for cross-instance cache invalidation) */
   changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>>;
@@ -464,6 +485,58 @@ export interface UsageStore {
   lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>>;
   /** per-day counts, oldest first, for days in [fromDay, toDay] */
   daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>>;
+}
+
+/** One hour's metered use by one credential of an organization (added by a flush). */
+export interface MeterIncrement {
+  organizationId: string;
+  /** the API key's id; '' for a credential that is not a key (a person's or an app's token) */
+  keyId: string;
+  /** the hour's start (UTC, whole hour) */
+  hour: Date;
+  ok: number;
+  denied: number;
+  rateLimited: number;
+  /** units counted against the organization's monthly quota (0 for test keys) */
+  units: number;
+}
+
+/** An organization's monthly units as one flush changed them. */
+export interface MonthUnitsChange {
+  organizationId: string;
+  /** UTC month, YYYY-MM */
+  month: string;
+  before: number;
+  after: number;
+}
+
+/** One hour of an organization's (or one key's) use, summed over its credentials. */
+export interface UsageHour {
+  hour: Date;
+  ok: number;
+  denied: number;
+  rateLimited: number;
+  units: number;
+}
+
+/** Metered usage (SPEC §9): hourly outcomes and units per organization and key, monthly units per organization. */
+export interface MeteringStore {
+  /**
+   * Adds every increment to its hour and its units to the organization's month, all or nothing,
+   * at most once per `flushId` (a replay changes nothing and returns []). Each organization-month
+   * total moves by one atomic increment, so concurrent flushes from any number of instances add
+   * up exactly and the `before`/`after` ranges they return never overlap: exactly one flush
+   * crosses any given total. @returns the month changes of organizations whose units moved
+   */
+  record(flushId: string, increments: readonly MeterIncrement[]): Promise<MonthUnitsChange[]>;
+  /** units the organization used in the month (YYYY-MM); 0 when none */
+  monthUnits(organizationId: string, month: string): Promise<number>;
+  /** the organization's hours in [from, to), oldest first, summed over keys (or one key's); hours without use absent */
+  hours(organizationId: string, from: Date, to: Date, keyId?: string): Promise<UsageHour[]>;
+  /** keys with more than `minRequests` requests in `hour` (anomaly candidates) */
+  busyKeys(hour: Date, minRequests: number): Promise<Array<{ organizationId: string; keyId: string; requests: number }>>;
+  /** the key's request count of each hour with use in [from, to) */
+  keyHourRequests(keyId: string, from: Date, to: Date): Promise<number[]>;
 }
 
 export interface AuditEvent {
@@ -515,6 +588,21 @@ export interface RateLimitStore {
   take(input: RateLimitTake): Promise<RateLimitResult>;
   /** removes the counters of a bucket (e.g. after a successful login) */
   reset(bucket: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- single-use claims
+
+/**
+ * Values that may be used once (a DPoP proof's `jti`, RFC 9449 §11.1), shared by every instance:
+ * `claim` is atomic across processes sharing the store.
+ */
+export interface SingleUseStore {
+  /**
+   * Records `key` as used until `expiresAt`: true the first time, false while an earlier claim of
+   * the same key has not expired. Expired claims are removed by `sweepExpired` (SQLite) or a TTL
+   * index (MongoDB) and may be claimed again.
+   */
+  claim(key: string, expiresAt: Date, now?: Date): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------- invitations and mail
@@ -962,8 +1050,11 @@ export interface Store {
   oidc: OidcPayloadStore;
   apiKeys: ApiKeyStore;
   usage: UsageStore;
+  /** metered usage and monthly units (SPEC §9) */
+  metering: MeteringStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
+  singleUse: SingleUseStore;
   invitations: InvitationStore;
   mailOutbox: MailOutboxStore;
   /** the events outbox (webhooks, alerts) */

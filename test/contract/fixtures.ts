@@ -10,7 +10,10 @@ const unique = () => newId('t').slice(2);
 
 export function organization(over: Partial<Organization> = {}): Organization {
   const id = newId('org');
-  return { id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, createdAt: at(), ...over };
+  return {
+    id, slug: `org-${unique()}`, name: 'Acme', plan: 'free', mfaRequired: false, leakedKeyPolicy: 'revoke', maxKeyLifetimeSeconds: null, keyRotationReminderDays: null,
+    createdAt: at(), ...over,
+  };
 }
 
 export function user(over: Partial<User> = {}): User {
@@ -40,7 +43,7 @@ export function client(organizationId: string, over: Partial<Client> = {}): Clie
     postLogoutRedirectUris: ['https://app.example.com/'], grantTypes: ['authorization_code', 'refresh_token'],
     tokenEndpointAuthMethod: 'client_secret_basic', sealedSecret: 'sealed.v1.abc', scope: 'openid offline_access invoices:read',
     permissions: ['invoices:read'], multiOrganization: false, jwks: null, jwksUri: null, previousSealedSecret: null,
-    previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, createdAt: at(), updatedAt: at(), ...over,
+    previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, dpopBoundAccessTokens: false, createdAt: at(), updatedAt: at(), ...over,
   };
 }
 
@@ -49,7 +52,7 @@ export function apiKey(organizationId: string | null, over: Partial<ApiKeyRecord
     id: newId('key'), organizationId, name: 'billing backend', environment: 'live', digest: `digest-${unique()}`,
     start: 'AbC123', permissions: ['invoices:read'], expiresAt: null, ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'],
     rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: 'cli', createdAt: at(), updatedAt: at(), revokedAt: null,
-    rotatedTo: null, ...over,
+    rotatedTo: null, disabledAt: null, metadata: {}, ...over,
   };
 }
 

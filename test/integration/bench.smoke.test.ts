@@ -18,9 +18,17 @@ describe('the benchmark (smoke mode)', () => {
 
     const json = JSON.parse(out.split('\n').find((l) => l.startsWith('BENCH_JSON '))!.slice('BENCH_JSON '.length));
     const names: string[] = json.rows.map((r: { name: string }) => r.name);
-    for (const expected of [/^bare route/, /API key$/, /JWT \(one repeated token\)/, /JWT \(pool of/, /forged API key/,
+    for (const expected of [/^bare route/, /^floor: .*API key$/, /^floor: .*forged key$/, /API key$/, /JWT \(one repeated token\)/, /JWT \(pool of/, /forged API key/,
       /client_credentials \(JWT/, /oidc-provider baseline/, /refresh_token/, /introspection of an API key/, /login form POST/]) {
       expect(names.some((n) => expected.test(n))).toBe(true);
+    }
+    // the in-process measurement: the same cases, µs per call, each authenticated one against the floor
+    const inProcess: Array<{ name: string; micros: number; toFloor?: number }> = json.inProcess;
+    expect(inProcess.map((r) => r.name)).toEqual(expect.arrayContaining(['bare route (no authentication)', 'same route, API key', 'same route, forged API key']));
+    for (const r of inProcess) expect(r.micros).toBeGreaterThan(0);
+    expect(inProcess.find((r) => r.name === 'same route, API key')!.toFloor).toBeGreaterThan(0);
+    for (const row of json.rows.filter((r: { name: string }) => /^same route, (API key|forged API key|JWT \(one)/.test(r.name))) {
+      expect(row.overhead.toFloor).toEqual(expect.any(Number));
     }
     for (const row of json.rows) {
       expect(row.rps).toBeGreaterThan(0);
@@ -28,10 +36,15 @@ describe('the benchmark (smoke mode)', () => {
       const total = Object.values(row.statuses as Record<string, number>).reduce((a, b) => a + b, 0);
       expect((row.statuses[String(row.expected)] ?? 0) / total).toBeGreaterThan(0.99);
     }
-    expect(json.targets).toHaveLength(5);
+    const targetNames: string[] = json.targets.map((t: { name: string }) => t.name);
+    for (const mode of ['in process', 'under load']) {
+      for (const target of ["API key ≤ 1.3× the floor's overhead", "forged key ≤ 1.5× the floor's overhead", 'cached JWT ≤ API key + 1 µs']) expect(targetNames).toContain(`${mode}: ${target}`);
+    }
     for (const t of json.targets) expect(typeof t.met).toBe('boolean');
-    expect(json.targets.find((t: { name: string }) => t.name.startsWith('forged')).detail).toMatch(/, 0 API-key reads$/);
+    // no store read nor write for forged keys (the first failures of an address), in either mode
+    for (const t of json.targets.filter((x: { name: string }) => x.name.includes('0 store reads'))) expect(t.detail).toMatch(/^0 API-key reads, 0 rate-limit writes/);
+    expect(json.targets.find((t: { name: string }) => t.name.includes('async context off')).met).toBe(true);
     expect(out).toMatch(/^Gatehouse benchmark — \d+ CPU\(s\), .+, Node v\d+/m);
-    expect(out).toMatch(/targets:\n(\s+\[(MET|NOT MET)\] .+\n){5}/);
-  }, 60_000);
+    expect(out).toMatch(/targets:\n(\s+\[(MET|NOT MET)\] .+\n){11}/);
+  }, 120_000);
 });

@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 
 /**
  * Tables whose rows change on every authenticated request whatever it does (rate-limit windows,
- * buffered usage counters and the ids of their flushes): left out of a snapshot, which is about
- * what a request changed.
+ * buffered usage counters and the ids of their flushes, the DPoP proofs claimed once): left out
+ * of a snapshot, which is about what a request changed.
  */
-const PER_REQUEST = new Set(['rate_limits', 'api_key_usage', 'api_key_last_used', 'usage_flushes']);
+const PER_REQUEST = new Set(['rate_limits', 'api_key_usage', 'api_key_last_used', 'usage_flushes', 'single_use', 'usage_hours', 'usage_months']);
 
 /**
  * Every row of every table of a SQLite store file, as JSON text (a second, read-only connection:

@@ -18,6 +18,7 @@ interface CreateOpts {
   scope?: string;
   permissions?: string[];
   requirePar?: boolean;
+  requireDpop?: boolean;
   authMethod?: string;
   jwksFile?: string;
   jwksUri?: string;
@@ -36,9 +37,9 @@ function readJwks(path: string, ctx: CommandContext): CreateClientInput['jwks'] 
 
 /**
  * `gatehouse clients create --org <slug> --name N --redirect-uri U [--redirect-uri U2] [--public]
- * [--multi-org] [--grant …]... [--scope S] [--require-par] [--auth-method M] [--jwks-file F | --jwks-uri U]`:
+ * [--multi-org] [--grant …]... [--scope S] [--require-par] [--require-dpop] [--auth-method M] [--jwks-file F | --jwks-uri U]`:
  * the client secret (client_secret_* clients) is printed this once. `gatehouse clients update
- * <client_id> [--name N] [--[no-]require-par]`; `gatehouse clients rotate-secret <client_id> --org
+ * <client_id> [--name N] [--[no-]require-par] [--[no-]require-dpop]`; `gatehouse clients rotate-secret <client_id> --org
  * <slug> [--grace-period 24h]`. The CLI acts as the operator.
  */
 export function register(program: Command, { run, org, collect, csv }: CliKit): void {
@@ -56,6 +57,7 @@ export function register(program: Command, { run, org, collect, csv }: CliKit): 
     .option('--scope <scope>', 'space-separated OpenID scopes it may request (default: openid profile email offline_access)')
     .option('--permissions <list>', 'comma-separated permissions of the client itself, for client_credentials', csv)
     .option('--require-par', 'accept its authorization requests only through the pushed authorization request endpoint (RFC 9126)')
+    .option('--require-dpop', 'issue it DPoP-bound access tokens only: a token request without a DPoP proof is refused (RFC 9449)')
     .option('--auth-method <method>', `how it authenticates: ${AUTH_METHODS.join(', ')} (default client_secret_basic)`)
     .option('--jwks-file <path>', 'private_key_jwt: a JSON file holding its public keys (JWK Set)')
     .option('--jwks-uri <url>', 'private_key_jwt: where it publishes its public keys')
@@ -65,7 +67,7 @@ export function register(program: Command, { run, org, collect, csv }: CliKit): 
         name: opts.name, redirect_uris: opts.redirectUri, post_logout_redirect_uris: opts.postLogoutRedirectUri,
         public: opts.public === true, grant_types: opts.grant.length ? opts.grant : undefined, scope: opts.scope,
         permissions: opts.permissions, require_pushed_authorization_requests: opts.requirePar === true,
-        multi_organization: opts.multiOrg === true,
+        dpop_bound_access_tokens: opts.requireDpop === true, multi_organization: opts.multiOrg === true,
         token_endpoint_auth_method: opts.authMethod as CreateClientInput['token_endpoint_auth_method'],
         jwks: opts.jwksFile ? readJwks(opts.jwksFile, ctx) : undefined, jwks_uri: opts.jwksUri,
       });
@@ -80,22 +82,26 @@ export function register(program: Command, { run, org, collect, csv }: CliKit): 
     }));
 
   clients.command('update <client_id>')
-    .description('change a client: its name, or whether it must use pushed authorization requests')
+    .description('change a client: its name, whether it must use pushed authorization requests, whether it must use DPoP')
     .option('--name <name>', 'display name, shown on the consent page')
     .option('--require-par', 'accept its authorization requests only through the pushed authorization request endpoint (RFC 9126)')
     .option('--no-require-par', 'accept authorization requests at the authorization endpoint too')
-    .action(run(async (gh, opts: { name?: string; requirePar?: boolean }, { args }) => {
+    .option('--require-dpop', 'issue it DPoP-bound access tokens only: a token request without a DPoP proof is refused (RFC 9449)')
+    .option('--no-require-dpop', 'issue it bearer tokens too when it sends no DPoP proof')
+    .action(run(async (gh, opts: { name?: string; requirePar?: boolean; requireDpop?: boolean }, { args }) => {
       const found = await gh.oauth.clients.findById(args[0]);
       if (!found) throw problems.notFound('client');
       const client = await gh.oauth.clients.update(OPERATOR, found.organizationId, found.clientId, {
-        name: opts.name, require_pushed_authorization_requests: opts.requirePar,
+        name: opts.name, require_pushed_authorization_requests: opts.requirePar, dpop_bound_access_tokens: opts.requireDpop,
       });
       return gh.oauth.clients.toJSON(client);
     }, {
       check: (opts) => {
-        if (opts.name === undefined && opts.requirePar === undefined) throw new UsageError('nothing to change: give --name, --require-par or --no-require-par');
+        if (opts.name === undefined && opts.requirePar === undefined && opts.requireDpop === undefined)
+          throw new UsageError('nothing to change: give --name, --[no-]require-par or --[no-]require-dpop');
       },
-      human: (c) => `updated client ${c.name} (${c.client_id}); require_pushed_authorization_requests: ${c.require_pushed_authorization_requests}`,
+      human: (c) => `updated client ${c.name} (${c.client_id}); require_pushed_authorization_requests: ${c.require_pushed_authorization_requests}; `
+        + `dpop_bound_access_tokens: ${c.dpop_bound_access_tokens}`,
     }));
 
   clients.command('rotate-secret <client_id>')

@@ -3,12 +3,15 @@ import type { ApiAnswer } from '../api/calls.js';
 import type { FormFields } from '../http/form.js';
 import type { Outcome } from '../ui/view.js';
 
-/** The management API as one organization's page sees it: paths relative to `/v1/organizations/{org}`, the person's token attached. */
+/**
+ * The management API below one base path (`/v1/organizations/{org}`, or `/v1/me`), the person's
+ * token attached.
+ */
 export interface OrgApi {
   get<T = Record<string, unknown>>(path: string): Promise<ApiAnswer<T>>;
   post<T = Record<string, unknown>>(path: string, body?: unknown): Promise<ApiAnswer<T>>;
   patch<T = Record<string, unknown>>(path: string, body: unknown): Promise<ApiAnswer<T>>;
-  delete<T = Record<string, unknown>>(path: string): Promise<ApiAnswer<T>>;
+  delete<T = Record<string, unknown>>(path: string, body?: unknown): Promise<ApiAnswer<T>>;
 }
 
 /** Everything a section's handler gets for one request. */
@@ -23,13 +26,22 @@ export interface OrgPage {
   csrf: string;
   /** `/console/o/{slug}` */
   base: string;
+  /** Gatehouse's issuer URL, the base of its public endpoints (e.g. `/scim/v2`) */
+  issuer: string;
   api: OrgApi;
+  /** the person's own account: paths relative to `/v1/me` */
+  account: OrgApi;
   /** the submitted form (POST only, CSRF already checked) */
   form: FormFields | null;
   params: Record<string, string>;
   query: Record<string, string | undefined>;
   /** keeps the organization's new name in the session (the header and switcher show it) */
   renamed(name: string): Promise<void>;
+  /**
+   * Ends this console session (its grants revoked, its cookie cleared), for when the API has
+   * ended the person's sessions anyway (a password change); the page is then shown signed out.
+   */
+  endSession(): Promise<void>;
 }
 
 export interface SectionRoute {
@@ -48,7 +60,7 @@ export interface Section {
   /** URL segment under `/console/o/{org}/` */
   path: string;
   title: string;
-  /** the section appears in the navigation when the person holds this permission */
-  permission: string;
+  /** the section appears in the navigation when the person holds this permission (null: for everyone signed in) */
+  permission: string | null;
   routes: SectionRoute[];
 }

@@ -52,6 +52,8 @@ export interface Confirmation {
   back: string;
   /** the API's refusal of an earlier attempt, shown above the form */
   problem?: Problem | null;
+  /** inputs the step needs (e.g. the current password), before the buttons; the first takes the focus */
+  fields?: Raw;
 }
 
 /** A page (or dialog) asking before a destructive step; the API's refusal, if any, is shown in it. */
@@ -59,7 +61,7 @@ export function confirmation(page: OrgPage, c: Confirmation): Outcome {
   return pageOf(c.title, html`<section class="panel form-panel"><h1 id="page-title">${c.question}</h1>
 ${problemAlert(c.problem ?? null)}
 ${c.body}
-<form method="post" action="${page.base}${c.action}" data-dialog>${csrfField(page.csrf)}
+<form method="post" action="${page.base}${c.action}" data-dialog novalidate>${csrfField(page.csrf)}${c.fields ?? ''}
 <div class="form-actions"><button type="submit" class="button danger">${c.submit}</button>
-<a class="button" href="${page.base}${c.back}" data-close autofocus>Cancel</a></div></form></section>`, c.problem ? c.problem.status : 200);
+<a class="button" href="${page.base}${c.back}" data-close${c.fields ? '' : html` autofocus`}>Cancel</a></div></form></section>`, c.problem ? c.problem.status : 200);
 }

@@ -20,3 +20,6 @@ export const hidden = (text: string): Raw => html`<span class="vh">${text}</span
 
 /** A small coloured label. */
 export const badge = (text: string, tone: 'ok' | 'warn' | 'off' | 'info' = 'info'): Raw => html`<span class="badge badge-${tone}">${text}</span>`;
+
+/** Permissions (or roles, events) as a row of code chips. */
+export const chips = (items: readonly string[]): Raw => html`<ul class="chips">${items.map((p) => html`<li><code>${p}</code></li>`)}</ul>`;

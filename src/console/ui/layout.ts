@@ -1,5 +1,5 @@
 import { html, Raw } from '../../oauth/interactions/html.js';
-import type { ConsoleAssets } from './assets.js';
+import type { AssetName, ConsoleAssets } from './assets.js';
 import { csrfField } from './forms.js';
 
 /** What frames a signed-in page: who, which organization, which sections. */
@@ -38,8 +38,11 @@ ${others.map((o) => html`<li><a href="/console/o/${o.slug}">${o.name} <span clas
 </details>`;
 }
 
-/** A whole console page. Without `chrome` (signed out), only the brand bar is shown. */
-export function layout(assets: ConsoleAssets, title: string, body: Raw, chrome: Chrome | null): string {
+/**
+ * A whole console page. Without `chrome` (signed out), only the brand bar is shown. `script`:
+ * another of the console's scripts the page loads (the WebAuthn ceremony).
+ */
+export function layout(assets: ConsoleAssets, title: string, body: Raw, chrome: Chrome | null, script?: AssetName): string {
   const top = chrome
     ? html`<header class="topbar">
 <a class="brand" href="/console/o/${chrome.current.slug}">Gatehouse</a>
@@ -62,6 +65,7 @@ ${switcher(chrome)}
 <title>${title}${chrome ? ` · ${chrome.current.name}` : ''} · Gatehouse console</title>
 <link rel="stylesheet" href="${assets.url('console.css')}">
 <script src="${assets.url('console.js')}" defer></script>
+${script ? html`<script src="${assets.url(script)}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

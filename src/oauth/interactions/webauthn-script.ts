@@ -62,6 +62,9 @@ const SOURCE = String.raw`(() => {
 })();
 `;
 
+/** The ceremony's source, which the console also serves among its own assets. */
+export const WEBAUTHN_SOURCE = SOURCE;
+
 const ETAG = `"${createHash('sha256').update(SOURCE).digest('base64url').slice(0, 16)}"`;
 
 /** Serves the script (GET and HEAD), cacheable for an hour and revalidated by its ETag. */

@@ -7,7 +7,7 @@ interface Doc {
   grantTypes: string[]; tokenEndpointAuthMethod: TokenEndpointAuthMethod; sealedSecret: string | null; scope: string;
   permissions: string[]; multiOrganization: boolean; jwks: Client['jwks']; jwksUri: string | null;
   previousSealedSecret: string | null; previousSecretExpiresAt: Date | null; requirePushedAuthorizationRequests: boolean;
-  createdAt: Date; updatedAt: Date;
+  dpopBoundAccessTokens: boolean; createdAt: Date; updatedAt: Date;
 }
 
 const schema = new Schema<Doc>({
@@ -28,6 +28,7 @@ const schema = new Schema<Doc>({
   previousSealedSecret: { type: String, default: null },
   previousSecretExpiresAt: { type: Date, default: null },
   requirePushedAuthorizationRequests: { type: Boolean, default: false },
+  dpopBoundAccessTokens: { type: Boolean, default: false },
   createdAt: { type: Date, required: true },
   updatedAt: { type: Date, required: true },
 }, SCHEMA_OPTIONS);
@@ -40,7 +41,8 @@ const fromDoc = (d: Doc): Client => ({
   permissions: [...(d.permissions ?? [])], multiOrganization: d.multiOrganization === true, jwks: d.jwks ?? null,
   jwksUri: d.jwksUri ?? null, previousSealedSecret: d.previousSealedSecret ?? null,
   previousSecretExpiresAt: d.previousSecretExpiresAt ?? null,
-  requirePushedAuthorizationRequests: d.requirePushedAuthorizationRequests === true, createdAt: d.createdAt, updatedAt: d.updatedAt,
+  requirePushedAuthorizationRequests: d.requirePushedAuthorizationRequests === true,
+  dpopBoundAccessTokens: d.dpopBoundAccessTokens === true, createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
 
 /** OAuth clients in MongoDB (`clients`; `_id` is the client id). */

@@ -26,8 +26,10 @@ import { MongoScimUsers } from './scim-users.js';
 import { MongoEmailDomains } from './email-domains.js';
 import { MongoSsoConnections } from './sso-connections.js';
 import { MongoSigningKeys } from './signing-keys.js';
+import { MongoSingleUse } from './single-use.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
+import { MongoMetering } from './metering.js';
 import { MongoUsers } from './users.js';
 import { MongoEvents } from './events.js';
 import { MongoJobLeases } from './job-leases.js';
@@ -72,6 +74,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   const clients = new MongoClients(conn);
   const scimTokens = new MongoScimTokens(conn);
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
+  const singleUse = new MongoSingleUse(conn);
   const accountTokens = new MongoAccountTokens(conn);
   return {
     kind: 'mongo',
@@ -90,8 +93,10 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     oidc,
     apiKeys,
     usage,
+    metering: new MongoMetering(conn, usage),
     audit,
     rateLimits,
+    singleUse,
     invitations: new MongoInvitations(conn, events),
     mailOutbox: new MongoMailOutbox(conn),
     consoleSessions,
@@ -117,6 +122,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
       await rateLimits.model.deleteMany({ expiresAt: { $lte: now } });
       await usage.flushes.deleteMany({ expiresAt: { $lte: now } });
       await consoleSessions.model.deleteMany({ expiresAt: { $lte: now } });
+      await singleUse.model.deleteMany({ expiresAt: { $lte: now } });
       const kept = new Date(now.getTime() - OUTBOX_RETENTION_MS);
       await events.model.deleteMany({ dispatchedAt: { $ne: null, $lte: kept } });
       await webhookDeliveries.model.deleteMany({ completedAt: { $ne: null, $lte: kept } });
@@ -133,7 +139,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
  * mongoose connection. On open the server is checked (topology.ts) and the schema migrated
  * (migrate.ts: versioned steps and every declared collection and index, under a lock, so
  * instances starting together are fine). TTL indexes expire oidc payloads, rate-limit buckets,
- * usage-flush ids, dispatched events and settled webhook deliveries server-side.
+ * usage-flush ids, single-use claims, dispatched events and settled webhook deliveries server-side.
  */
 export async function openMongoStore(url: string, options: OpenMongoOptions = {}): Promise<Store> {
   const store = await connect(url, options);

@@ -6,7 +6,7 @@ interface Row {
   client_id: string; organization_id: string; name: string; redirect_uris: string; post_logout_redirect_uris: string;
   grant_types: string; token_endpoint_auth_method: string; sealed_secret: string | null; scope: string;
   permissions: string; multi_organization: number; jwks: string | null; jwks_uri: string | null;
-  previous_sealed_secret: string | null; previous_secret_expires_at: number | null; require_par: number;
+  previous_sealed_secret: string | null; previous_secret_expires_at: number | null; require_par: number; dpop_bound: number;
   created_at: number; updated_at: number;
 }
 
@@ -18,7 +18,7 @@ const codec: RowCodec<Row, Client> = {
     sealedSecret: r.sealed_secret, scope: r.scope, permissions: parse<string[]>(r.permissions),
     multiOrganization: r.multi_organization === 1, jwks: parse<Client['jwks']>(r.jwks), jwksUri: r.jwks_uri,
     previousSealedSecret: r.previous_sealed_secret, previousSecretExpiresAt: fromMs(r.previous_secret_expires_at),
-    requirePushedAuthorizationRequests: r.require_par === 1,
+    requirePushedAuthorizationRequests: r.require_par === 1, dpopBoundAccessTokens: r.dpop_bound === 1,
     createdAt: date(r.created_at), updatedAt: date(r.updated_at),
   }),
   toRow: (c) => ({
@@ -28,14 +28,14 @@ const codec: RowCodec<Row, Client> = {
     sealed_secret: c.sealedSecret, scope: c.scope, permissions: json(c.permissions),
     multi_organization: c.multiOrganization ? 1 : 0, jwks: c.jwks ? json(c.jwks) : null, jwks_uri: c.jwksUri,
     previous_sealed_secret: c.previousSealedSecret, previous_secret_expires_at: toMs(c.previousSecretExpiresAt),
-    require_par: c.requirePushedAuthorizationRequests ? 1 : 0,
+    require_par: c.requirePushedAuthorizationRequests ? 1 : 0, dpop_bound: c.dpopBoundAccessTokens ? 1 : 0,
     created_at: c.createdAt.getTime(), updated_at: c.updatedAt.getTime(),
   }),
 };
 
 const COLUMNS = ['client_id', 'organization_id', 'name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types',
   'token_endpoint_auth_method', 'sealed_secret', 'scope', 'permissions', 'multi_organization', 'jwks', 'jwks_uri',
-  'previous_sealed_secret', 'previous_secret_expires_at', 'require_par', 'created_at', 'updated_at'];
+  'previous_sealed_secret', 'previous_secret_expires_at', 'require_par', 'dpop_bound', 'created_at', 'updated_at'];
 const MUTABLE = COLUMNS.filter((c) => !['client_id', 'organization_id', 'created_at'].includes(c));
 
 /** OAuth clients in SQLite, paged by client id. */

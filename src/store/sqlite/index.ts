@@ -24,7 +24,9 @@ import { SqliteEmailDomains } from './email-domains.js';
 import { SqliteSsoConnections } from './sso-connections.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
+import { SqliteSingleUse } from './single-use.js';
 import { SqliteUsage } from './usage.js';
+import { SqliteMetering } from './metering.js';
 import { SqliteUsers } from './users.js';
 import { SqliteEvents } from './events.js';
 import { SqliteJobLeases } from './job-leases.js';
@@ -46,6 +48,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
   }
   const sweepOidc = db.prepare('DELETE FROM oidc_payloads WHERE expires_at IS NOT NULL AND expires_at <= ?');
   const sweepRates = db.prepare('DELETE FROM rate_limits WHERE expires_at <= ?');
+  const sweepSingleUse = db.prepare('DELETE FROM single_use WHERE expires_at <= ?');
   const sweepFlushes = db.prepare('DELETE FROM usage_flushes WHERE expires_at <= ?');
   const sweepEvents = db.prepare('DELETE FROM events WHERE dispatched_at IS NOT NULL AND dispatched_at <= ?');
   const sweepDeliveries = db.prepare('DELETE FROM webhook_deliveries WHERE completed_at IS NOT NULL AND completed_at <= ?');
@@ -70,8 +73,10 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     oidc: new SqliteOidcPayloads(db, events),
     apiKeys: new SqliteApiKeys(db, events),
     usage: new SqliteUsage(db),
+    metering: new SqliteMetering(db),
     audit,
     rateLimits: new SqliteRateLimits(db),
+    singleUse: new SqliteSingleUse(db),
     invitations: new SqliteInvitations(db, events),
     mailOutbox,
     events,
@@ -94,6 +99,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
       db.transaction(() => {
         sweepOidc.run(now.getTime());
         sweepRates.run(now.getTime());
+        sweepSingleUse.run(now.getTime());
         mailOutbox.sweep(now);
         sweepFlushes.run(now.getTime());
         sweepConsoleSessions.run(now.getTime());

@@ -54,7 +54,7 @@ export function clientsContract(ctx: StoreContext): void {
     const patch = {
       redirectUris: ['https://new.example.com/cb', 'http://127.0.0.1:8080/cb'], sealedSecret: null,
       tokenEndpointAuthMethod: 'none' as const, scope: 'openid', name: 'Renamed', requirePushedAuthorizationRequests: true,
-      updatedAt: at(-10),
+      dpopBoundAccessTokens: true, updatedAt: at(-10),
     };
     expect(await ctx.store.clients.update(c.clientId, patch)).toEqual({ ...c, ...patch });
     expect(await ctx.store.clients.findById(c.clientId)).toEqual({ ...c, ...patch });

@@ -47,6 +47,15 @@ export function organizationsAndUsersContract(ctx: StoreContext): void {
       expect(await ctx.store.organizations.update('org_missing', { name: 'x' })).toBeNull();
     });
 
+    it('keeps the leaked-key policy (revoke by default) and changes only it by update', async () => {
+      const org = organization();
+      await ctx.store.organizations.create(org);
+      expect((await ctx.peer.organizations.findById(org.id))!.leakedKeyPolicy).toBe('revoke');
+      expect(await ctx.store.organizations.update(org.id, { leakedKeyPolicy: 'notify' })).toEqual({ ...org, leakedKeyPolicy: 'notify' });
+      expect(await ctx.peer.organizations.findBySlug(org.slug)).toEqual({ ...org, leakedKeyPolicy: 'notify' });
+      expect(await ctx.store.organizations.update(org.id, { name: 'Renamed' })).toEqual({ ...org, name: 'Renamed', leakedKeyPolicy: 'notify' });
+    });
+
     it('returns fresh objects: changing a result does not change the store', async () => {
       const org = organization();
       await ctx.store.organizations.create(org);

@@ -131,7 +131,7 @@ describe('the console\'s first-party client', () => {
       clientId: CONSOLE_CLIENT_ID, organizationId: world.acme.id, name: 'impostor', redirectUris: ['https://evil.example/cb'], postLogoutRedirectUris: [],
       grantTypes: ['authorization_code', 'refresh_token'], tokenEndpointAuthMethod: 'client_secret_basic',
       sealedSecret: gh().secrets.seal('known-secret', `client:${CONSOLE_CLIENT_ID}`), scope: 'openid', permissions: [], multiOrganization: true,
-      jwks: null, jwksUri: null, previousSealedSecret: null, previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, createdAt: now, updatedAt: now,
+      jwks: null, jwksUri: null, previousSealedSecret: null, previousSecretExpiresAt: null, requirePushedAuthorizationRequests: false, dpopBoundAccessTokens: false, createdAt: now, updatedAt: now,
     });
     try {
       expect((await refreshAt(world.server.url, CONSOLE_CLIENT_ID, 'known-secret', access.refreshToken!)).body.error).toBe('invalid_client');

@@ -26,9 +26,12 @@ export interface ConsoleWorld {
   member: string;
 }
 
-/** A real server (configuration `overrides`) with two organizations: an admin in both, a read-only member in acme. */
-export async function startConsoleWorld(overrides: Record<string, unknown> = {}): Promise<ConsoleWorld> {
-  const server = await startTestServer(overrides);
+/**
+ * A real server (configuration `overrides`; `issuerHost: 'localhost'` for passkeys) with two
+ * organizations: an admin in both, a read-only member in acme.
+ */
+export async function startConsoleWorld(overrides: Record<string, unknown> = {}, options: { issuerHost?: 'localhost' } = {}): Promise<ConsoleWorld> {
+  const server = await startTestServer(overrides, options);
   const { identity } = server.gatehouse;
   const acme = await identity.organizations.create({ slug: 'acme', name: 'Acme Inc' });
   const beta = await identity.organizations.create({ slug: 'beta', name: 'Beta Labs' });

@@ -2,6 +2,7 @@ import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 import { clientConfig, FormAgent, loginAndExchange, seedOAuth } from '../../support/oauth.js';
+import { dpopKey, dpopUserTokens } from '../../support/dpop.js';
 import { OPERATOR } from '../../../src/audit/actor.js';
 
 let server: RunningGatehouse;
@@ -65,5 +66,33 @@ describe('userinfo (/me) with JWT access tokens', () => {
     const other = await me(token, { origin: 'https://evil.example.com' });
     expect(other.status).toBe(200);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses an access token minted for another API (audience), even with openid and a valid signature', async () => {
+    const seeded = await seedOAuth(server.gatehouse, { client: { redirect_uris: ['http://127.0.0.1:9/callback'] } });
+    await server.gatehouse.identity.resources.create(OPERATOR, seeded.org.id, { identifier: 'https://other-api.example', name: 'Other', permissions: ['things:read'] });
+    const config = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
+    const { tokens } = await loginAndExchange(config, new FormAgent(), server.url, seeded, { scope: 'openid email', resource: 'https://other-api.example' });
+    const aud = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()).aud;
+    expect(aud).toBe('https://other-api.example');
+    const res = await me(tokens.access_token);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
+  it('refuses a DPoP-bound token presented as bearer, or with a proof for another request', async () => {
+    const seeded = await seedOAuth(server.gatehouse, { client: { redirect_uris: ['http://127.0.0.1:9/callback'] } });
+    const config = await clientConfig(server.url, seeded.client.clientId, seeded.clientSecret);
+    const key = await dpopKey();
+    const DPoP = oidc.getDPoPHandle(config, key.keyPair);
+    const tokens = await dpopUserTokens(config, server.url, seeded, DPoP);
+    const asBearer = await me(tokens.access_token);
+    expect(asBearer.status).toBe(401);
+    expect(asBearer.headers.get('www-authenticate')).toMatch(/^DPoP error="invalid_token"/);
+    const wrongMethod = await fetch(`${server.url}/me`, { headers: { authorization: `DPoP ${tokens.access_token}`, dpop: await key.proof({ htm: 'POST', htu: `${server.url}/me`, accessToken: tokens.access_token }) } });
+    expect(wrongMethod.status).toBe(401);
+    expect(await wrongMethod.json()).toMatchObject({ error: 'invalid_dpop_proof' });
+    const good = await fetch(`${server.url}/me`, { headers: { authorization: `DPoP ${tokens.access_token}`, dpop: await key.proof({ htm: 'GET', htu: `${server.url}/me`, accessToken: tokens.access_token }) } });
+    expect(good.status).toBe(200);
   });
 });

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OPERATOR } from '../../../src/audit/actor.js';
-import { createInvoiceApi } from '../../../examples/resource-server/app.js';
+import { koaInvoices } from '../../../examples/koa/app.js';
+import { createRemoteResourceServer } from '../../../src/resource-server/index.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 
 const AUDIENCE = 'https://invoices.example';
@@ -49,10 +50,10 @@ describe('the example resource server in remote mode', () => {
     const issued = await g.apiKeys.create(OPERATOR, orgId, { name: 'billing', permissions: ['invoices:read'] });
     apiKey = { id: issued.record.id, key: issued.key };
 
-    api = createServer(createInvoiceApi({
+    api = createServer(koaInvoices(createRemoteResourceServer({
       issuer: gh.url, clientId: rsClient.client.clientId, clientSecret: rsClient.client_secret!, audience: AUDIENCE,
       introspectionCache: { positiveTtlMs: POSITIVE_TTL_MS, negativeTtlMs: 100 },
-    }).callback());
+    })).callback());
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   }, 20_000);
@@ -64,14 +65,14 @@ describe('the example resource server in remote mode', () => {
   });
 
   it('serves GET /invoices to a client_credentials JWT issued for its audience', async () => {
-    const res = await call('/invoices', { authorization: `Bearer ${jwt}` });
+    const res = await call(`/orgs/${orgId}/invoices`, { authorization: `Bearer ${jwt}` });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ organization: orgId, caller: 'client' });
   });
 
   it('sends RateLimit-* headers on every authenticated answer, JWT and API key alike (one organization budget)', async () => {
-    const byJwt = await call('/invoices', { authorization: `Bearer ${jwt}` });
-    const byKey = await call('/invoices', { 'x-api-key': apiKey.key });
+    const byJwt = await call(`/orgs/${orgId}/invoices`, { authorization: `Bearer ${jwt}` });
+    const byKey = await call(`/orgs/${orgId}/invoices`, { 'x-api-key': apiKey.key });
     for (const res of [byJwt, byKey]) {
       expect(res.headers.get('ratelimit-limit')).toBe('6000');
       expect(Number(res.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
@@ -80,14 +81,14 @@ describe('the example resource server in remote mode', () => {
   });
 
   it('serves GET /invoices to an API key, checked by introspection', async () => {
-    const res = await call('/invoices', { 'x-api-key': apiKey.key });
+    const res = await call(`/orgs/${orgId}/invoices`, { 'x-api-key': apiKey.key });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ organization: orgId, caller: 'api_key' });
   });
 
   it('refuses POST /invoices (invoices:write) to both credentials with 403', async () => {
     for (const headers of [{ authorization: `Bearer ${jwt}` }, { 'x-api-key': apiKey.key }] as Array<Record<string, string>>) {
-      const res = await call('/invoices', headers, 'POST');
+      const res = await call(`/orgs/${orgId}/invoices`, headers, 'POST');
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/problem\+json/);
     }
@@ -95,7 +96,7 @@ describe('the example resource server in remote mode', () => {
 
   it('refuses a JWT for another audience and a missing credential with 401 + WWW-Authenticate', async () => {
     for (const headers of [{ authorization: `Bearer ${managementJwt}` }, {} as Record<string, string>]) {
-      const res = await call('/invoices', headers);
+      const res = await call(`/orgs/${orgId}/invoices`, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer .*invalid_token/);
     }
@@ -103,12 +104,12 @@ describe('the example resource server in remote mode', () => {
 
   it(`refuses a revoked API key within the introspection cache's ${POSITIVE_TTL_MS} ms`, async () => {
     const { record, key } = await gh.gatehouse.apiKeys.create(OPERATOR, orgId, { name: 'short-lived', permissions: ['invoices:read'] });
-    expect((await call('/invoices', { 'x-api-key': key })).status).toBe(200);
+    expect((await call(`/orgs/${orgId}/invoices`, { 'x-api-key': key })).status).toBe(200);
     const started = performance.now();
     await gh.gatehouse.apiKeys.revoke(OPERATOR, orgId, record.id);
     let status = 200;
     while (status === 200 && performance.now() - started < 3000) {
-      status = (await call('/invoices', { 'x-api-key': key })).status;
+      status = (await call(`/orgs/${orgId}/invoices`, { 'x-api-key': key })).status;
       if (status === 200) await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe(401);

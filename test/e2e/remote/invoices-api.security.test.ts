@@ -4,7 +4,8 @@ import { OPERATOR } from '../../../src/audit/actor.js';
 import { generateApiKey } from '../../../src/domain/api-keys/format.js';
 import { newId } from '../../../src/domain/ids.js';
 import { Secrets } from '../../../src/domain/secrets.js';
-import { createInvoiceApi } from '../../../examples/resource-server/app.js';
+import { koaInvoices } from '../../../examples/koa/app.js';
+import { createRemoteResourceServer } from '../../../src/resource-server/index.js';
 import { startTestServer, type RunningGatehouse } from '../../support/harness.js';
 
 const AUDIENCE = 'https://invoices.example';
@@ -16,9 +17,10 @@ describe('the example resource server in remote mode refuses what it must', () =
   let apiUrl: string;
   let otherOrgKey: string;
   let introspections = 0;
+  let orgId: string;
 
   const status = async (headers: Record<string, string>) => {
-    const res = await fetch(`${apiUrl}/invoices`, { headers });
+    const res = await fetch(`${apiUrl}/orgs/${orgId}/invoices`, { headers });
     await res.arrayBuffer();
     return res.status;
   };
@@ -28,6 +30,7 @@ describe('the example resource server in remote mode refuses what it must', () =
     const g = gh.gatehouse;
     const org = await g.identity.organizations.create({ slug: 'invoicing' });
     const other = await g.identity.organizations.create({ slug: 'elsewhere' });
+    orgId = org.id;
     await g.identity.resources.create(OPERATOR, org.id, { identifier: AUDIENCE, name: 'Invoices', permissions: ['invoices:read'] });
     await g.identity.resources.create(OPERATOR, other.id, { identifier: 'https://other.example', name: 'Other', permissions: ['invoices:read'] });
     const rs = await g.oauth.clients.create(OPERATOR, org.id, { name: 'Invoices API', grant_types: ['client_credentials'] });
@@ -36,10 +39,10 @@ describe('the example resource server in remote mode refuses what it must', () =
       if (String(input).endsWith('/token/introspection')) introspections++;
       return fetch(input, init);
     }) as typeof fetch;
-    api = createServer(createInvoiceApi({
+    api = createServer(koaInvoices(createRemoteResourceServer({
       issuer: gh.url, clientId: rs.client.clientId, clientSecret: rs.client_secret!, audience: AUDIENCE,
       fetch: countingFetch, failedAuthPerIp: { limit: FAILED_AUTH_LIMIT, windowSeconds: 3600 },
-    }).callback());
+    })).callback());
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   }, 20_000);

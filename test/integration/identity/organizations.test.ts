@@ -77,7 +77,7 @@ describe('organizations', () => {
   });
 
   it('falls back to the default plan when an organization\'s plan left the configuration', () => {
-    const org = { id: 'org_x', slug: 'x-co', name: 'x', plan: 'retired', mfaRequired: false, createdAt: new Date() };
+    const org = { id: 'org_x', slug: 'x-co', name: 'x', plan: 'retired', mfaRequired: false, leakedKeyPolicy: 'revoke' as const, createdAt: new Date() };
     expect(gh.identity.organizations.plan(org)).toEqual(gh.config.plans[gh.config.defaultPlan]);
   });
 });

@@ -11,6 +11,9 @@ import { PASSWORD, REDIRECT_URI } from '../../support/oauth.js';
 import { mintKey } from '../../support/seed.js';
 import { snapshotSqlite } from '../../support/store-snapshot.js';
 import { clientCredentialsToken, userAccessToken } from '../../support/tokens.js';
+import { dpopKey } from '../../support/dpop.js';
+import * as oidc from 'openid-client';
+import { clientConfig } from '../../support/oauth.js';
 
 /*
  * SPEC §2a, kept closed: every mutating route of the management API, taken from its own OpenAPI
@@ -44,7 +47,9 @@ let globexId: string;
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
-interface Caller { name: string; headers: Record<string, string>; scope: Scope | 'other' | 'test' }
+/** a caller's headers for one request (a DPoP caller signs a fresh proof for each) */
+type Headers = Record<string, string> | ((method: string, url: string) => Promise<Record<string, string>>);
+interface Caller { name: string; headers: Headers; scope: Scope | 'other' | 'test' }
 const callers: Caller[] = [];
 const strong: Record<Scope, Record<string, string>> = { organization: {}, server: {} };
 
@@ -67,6 +72,9 @@ beforeAll(async () => {
   const robot = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: [...MANAGEMENT_PERMISSIONS],
   });
+  const boundRobot = await gh.oauth.clients.create(OPERATOR, org.id, {
+    name: 'Bound robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: [...MANAGEMENT_PERMISSIONS], dpop_bound_access_tokens: true,
+  });
   const globex = await gh.identity.organizations.create({ slug: 'globex' });
   globexId = globex.id;
 
@@ -77,12 +85,24 @@ beforeAll(async () => {
     { name: 'a test key (against live things)', scope: 'test', headers: apiKey((await mintKey(gh, org.id, [...MANAGEMENT_PERMISSIONS, ...ALL_INVOICES], { environment: 'test' })).key) },
     { name: "a member's token", scope: 'organization', headers: bearer(await userAccessToken(server.url, app.client.clientId, app.client_secret!, { email: 'manager@acme.test', password: PASSWORD }, MANAGEMENT_PERMISSIONS)) },
     { name: 'a client token', scope: 'organization', headers: bearer(await clientCredentialsToken(server.url, robot.client.clientId, robot.client_secret!, MANAGEMENT_PERMISSIONS)) },
+    { name: "a DPoP-bound client token, with a proof each time", scope: 'organization', headers: await dpopCaller(boundRobot.client.clientId, boundRobot.client_secret!) },
     { name: "another organization's key", scope: 'other', headers: apiKey((await mintKey(gh, globex.id, MANAGEMENT_PERMISSIONS)).key) },
     { name: 'a weaker server key', scope: 'server', headers: apiKey((await mintKey(gh, null, WEAK_SERVER_PERMISSIONS)).key) },
   );
   strong.organization = apiKey((await mintKey(gh, org.id, [...MANAGEMENT_PERMISSIONS, ...ALL_INVOICES, ...ALL_REPORTS])).key);
   strong.server = apiKey((await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, ...ALL_REPORTS])).key);
 });
+
+/** A client_credentials token bound to a fresh DPoP key (the client requires DPoP), presented as RFC 9449 says. */
+async function dpopCaller(clientId: string, secret: string): Promise<Headers> {
+  const key = await dpopKey();
+  const config = await clientConfig(server.url, clientId, secret);
+  const tokens = await oidc.clientCredentialsGrant(config, { scope: MANAGEMENT_PERMISSIONS.join(' ') }, { DPoP: oidc.getDPoPHandle(config, key.keyPair) });
+  expect(tokens.token_type).toBe('dpop');
+  return async (method, url) => ({
+    authorization: `DPoP ${tokens.access_token}`, dpop: await key.proof({ htm: method, htu: url, accessToken: tokens.access_token }),
+  });
+}
 
 afterAll(async () => {
   await server.stop();
@@ -105,6 +125,8 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     case 'environment': return 'live';
     case 'ip_allowlist': return ['10.0.0.0/8'];
     case 'expires_in': case 'grace_period': return '24h';
+    case 'max_key_lifetime': return '3650d';
+    case 'metadata': return { customer: `c_${n}` };
     case 'public': return false;
     // a client authenticating with its secret (a key-based one has no secret to rotate)
     case 'token_endpoint_auth_method': return 'client_secret_basic';
@@ -224,11 +246,12 @@ async function mutatingRoutes(): Promise<Route[]> {
   return routes;
 }
 
-async function call(route: Route, target: Target | null, headers: Record<string, string>, body: Json | undefined) {
+async function call(route: Route, target: Target | null, headers: Headers, body: Json | undefined) {
   const params: Record<string, string> = { org: 'acme', ...target?.params };
   const url = server.url + route.path.replace(/\{(?:[a-z]+_)?id\}/, target?.id ?? 'none').replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'none');
+  const method = route.method.toUpperCase();
   const res = await fetch(url, {
-    method: route.method.toUpperCase(), headers: { 'content-type': 'application/json', ...headers },
+    method, headers: { 'content-type': 'application/json', ...(typeof headers === 'function' ? await headers(method, url) : headers) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -274,6 +297,19 @@ describe('every mutating route refuses callers weaker than what it would create 
       'post /v1/organizations/{org}/sso-connection', 'patch /v1/organizations/{org}/sso-connection', 'delete /v1/organizations/{org}/sso-connection',
       'post /v1/organizations/{org}/domains', 'delete /v1/organizations/{org}/domains/{id}',
     ]));
+    // every client setting is in the bodies tried, so changing any of them is a guarded client change
+    const clientBodies = routes.filter((r) => r.path.startsWith('/v1/organizations/{org}/clients') && ['post', 'patch'].includes(r.method) && r.body);
+    for (const route of clientBodies.filter((r) => !r.path.endsWith('/rotate-secret'))) {
+      expect(Object.keys(bodyFor(route.body, 'organization') ?? {})).toEqual(expect.arrayContaining([
+        'dpop_bound_access_tokens', 'require_pushed_authorization_requests', 'multi_organization', 'grant_types', 'redirect_uris',
+      ]));
+    }
+    expect(clientBodies.length).toBeGreaterThanOrEqual(2);
+    // disabling, re-enabling and retagging a key are guarded key changes; the key policy a guarded organization change
+    const keyPatch = routes.find((r) => r.method === 'patch' && r.path === '/v1/organizations/{org}/api-keys/{id}')!;
+    expect(Object.keys(bodyFor(keyPatch.body, 'organization') ?? {})).toEqual(expect.arrayContaining(['enabled', 'metadata']));
+    const orgPatch = routes.find((r) => r.method === 'patch' && r.path === '/v1/organizations/{org}')!;
+    expect(Object.keys(bodyFor(orgPatch.body, 'organization') ?? {})).toEqual(expect.arrayContaining(['max_key_lifetime', 'key_rotation_reminder_days']));
   });
 
   it('refuses each weaker caller (403/404) without changing the store, and the same request by a stronger caller succeeds', async () => {

@@ -117,18 +117,23 @@ describe('gatehouse signing-keys rotate', () => {
   });
 });
 
-describe('gatehouse clients: requiring pushed authorization requests', () => {
-  it('create --require-par sets it; update --no-require-par / --require-par change it', async () => {
-    const created = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Strict', '--redirect-uri', 'https://strict.example.com/cb', '--require-par', '--json']);
-    expect(created.code).toBe(0);
-    const { client_id: id, require_pushed_authorization_requests: required } = created.json();
-    expect(required).toBe(true);
-    const lifted = await cli.run(['clients', 'update', id, '--no-require-par', '--json']);
-    expect([lifted.code, lifted.json().require_pushed_authorization_requests]).toEqual([0, false]);
-    const back = await cli.run(['clients', 'update', id, '--require-par', '--name', 'Stricter', '--json']);
-    expect(back.json()).toMatchObject({ name: 'Stricter', require_pushed_authorization_requests: true });
-    const plain = await cli.run(['clients', 'create', '--org', 'acme', '--name', 'Lax', '--redirect-uri', 'https://lax.example.com/cb', '--json']);
-    expect(plain.json().require_pushed_authorization_requests).toBe(false);
+describe('gatehouse clients: requiring pushed authorization requests and DPoP', () => {
+  it.each([
+    ['--require-par', 'require_pushed_authorization_requests'],
+    ['--require-dpop', 'dpop_bound_access_tokens'],
+  ])('create %s sets %s; update --no-… / --… change it, the human line says so', async (flag, field) => {
+    const negated = flag.replace('--', '--no-');
+    const create = (name: string, ...extra: string[]) => cli.run(['clients', 'create', '--org', 'acme', '--name', name,
+      '--redirect-uri', `https://${name.toLowerCase()}.example.com/cb`, ...extra, '--json']);
+    const created = await create(`Strict${field.length}`, flag);
+    expect([created.code, created.json()[field]]).toEqual([0, true]);
+    const id = created.json().client_id;
+    const lifted = await cli.run(['clients', 'update', id, negated, '--json']);
+    expect([lifted.code, lifted.json()[field]]).toEqual([0, false]);
+    const back = await cli.run(['clients', 'update', id, flag, '--name', 'Stricter', '--json']);
+    expect(back.json()).toMatchObject({ name: 'Stricter', [field]: true });
+    expect((await cli.run(['clients', 'update', id, negated])).stdout).toContain(`${field}: false`);
+    expect((await create(`Lax${field.length}`)).json()[field]).toBe(false);
   });
 
   it('update refuses to run with nothing to change, and names an unknown client', async () => {

@@ -127,7 +127,7 @@ describe('ClientService.toJSON', () => {
     const { client, client_secret } = await gh.oauth.clients.create(OPERATOR, orgId, web);
     const json = gh.oauth.clients.toJSON(client);
     expect(Object.keys(json).sort()).toEqual([
-      'client_id', 'created_at', 'grant_types', 'jwks', 'jwks_uri', 'multi_organization', 'name', 'organization_id', 'permissions',
+      'client_id', 'created_at', 'dpop_bound_access_tokens', 'grant_types', 'jwks', 'jwks_uri', 'multi_organization', 'name', 'organization_id', 'permissions',
       'post_logout_redirect_uris', 'previous_secret_expires_at', 'public', 'redirect_uris', 'require_pushed_authorization_requests',
       'scope', 'token_endpoint_auth_method', 'updated_at',
     ]);

@@ -52,7 +52,7 @@ beforeEach(() => {
 describe('ApiKeyService', () => {
   it('creates a key whose plaintext is returned once and whose record holds only a keyed digest', async () => {
     const { record, key } = await service.create(OPERATOR, acme.id, { name: 'billing', permissions: ['invoices:read'], expiresInSeconds: 3600 });
-    expect(parseApiKey(gh.secrets, key)).toEqual({ ok: true, id: record.id, environment: 'live' });
+    expect(parseApiKey(gh.secrets, key)).toMatchObject({ ok: true, id: record.id, environment: 'live' });
     const stored = await gh.store.apiKeys.findById(record.id);
     expect(stored!.digest).toBe(digestApiKey(gh.secrets, key));
     expect(JSON.stringify(stored)).not.toContain(key.slice(8));

@@ -6,7 +6,7 @@ import { alertMailContent } from '../../../src/webhooks/alert-mail.js';
 const key: ApiKeyData = {
   object: 'api_key', id: 'key_1', organization: 'org_1', name: 'ci', environment: 'live', start: 'AbCd', permissions: ['users:read'],
   status: 'active', expires_at: '2030-01-15T00:00:00.000Z', ip_allowlist: [], rate_limit: null, created_at: '2029-01-01T00:00:00.000Z',
-  created_by: 'cli', updated_at: '2029-01-01T00:00:00.000Z', revoked_at: null, rotated_to: null,
+  created_by: 'cli', updated_at: '2029-01-01T00:00:00.000Z', revoked_at: null, rotated_to: null, enabled: true, disabled_at: null, metadata: {},
 };
 
 /** One example of each alert's data. */
@@ -32,7 +32,7 @@ describe('alert texts', () => {
     expect(text.happened.join(' ')).not.toContain('undefined');
     expect(text.todo.length).toBeGreaterThan(20);
     const mail = alertMailContent({ eventId: 'evt_1', organizationId: 'org_1', type, data: SAMPLES[type] as never, occurredAt: new Date('2030-01-02T00:00:00Z') },
-      { id: 'org_1', slug: 'acme', name: 'Acme Rockets', plan: 'pro', mfaRequired: false, createdAt: new Date() }, 'https://id.example.com');
+      { id: 'org_1', slug: 'acme', name: 'Acme Rockets', plan: 'pro', mfaRequired: false, leakedKeyPolicy: 'revoke', createdAt: new Date() }, 'https://id.example.com');
     expect(mail.subject).toBe(`[Acme Rockets] ${text.headline}`);
     expect(mail.paragraphs.join('\n')).toContain(`What to do: ${text.todo}`);
     expect(mail.paragraphs).toContain(`https://id.example.com/console/o/acme${text.consolePage ? `/${text.consolePage}` : ''}`);
@@ -41,6 +41,6 @@ describe('alert texts', () => {
 
   it('refuses to mail an event that is no alert', () => {
     expect(() => alertMailContent({ eventId: 'evt_1', organizationId: 'org_1', type: 'api_key.created', data: {}, occurredAt: new Date() },
-      { id: 'org_1', slug: 'acme', name: 'Acme', plan: 'pro', mfaRequired: false, createdAt: new Date() }, 'https://id.example.com')).toThrow('is not an alert');
+      { id: 'org_1', slug: 'acme', name: 'Acme', plan: 'pro', mfaRequired: false, leakedKeyPolicy: 'revoke', createdAt: new Date() }, 'https://id.example.com')).toThrow('is not an alert');
   });
 });

@@ -53,12 +53,12 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
   const secrets = new Secrets(randomBytes(32).toString('base64url'));
   const signer = await testSigner();
   const touched: string[] = [];
-  await raw.organizations.create({ id: 'org_1', slug: 'acme', name: 'Acme', plan: 'free', mfaRequired: false, createdAt: new Date() });
+  await raw.organizations.create({ id: 'org_1', slug: 'acme', name: 'Acme', plan: 'free', mfaRequired: false, leakedKeyPolicy: 'revoke', createdAt: new Date() });
   const rs = createInProcessResourceServer({
     config: {
       issuer: ISSUER,
-      apiKeys: { allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
-      plans: { free: { maxActiveKeys: 10, rateLimit: { limit: config.planLimit ?? 10_000, windowSeconds: 3600 } } },
+      apiKeys: { prefix: 'ak', allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
+      plans: { free: { maxActiveKeys: 10, rateLimit: { limit: config.planLimit ?? 10_000, windowSeconds: 3600 }, monthlyUnits: 'unlimited' } },
       defaultPlan: 'free',
       throttles: {
         failedAuthPerIp: { limit: config.failedAuthLimit ?? 10_000, windowSeconds: 3600 },
@@ -90,7 +90,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
     const record: ApiKeyRecord = {
       id, organizationId: 'org_1', name: 'k', environment, digest, start, permissions: ['invoices:read'],
       expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: now, updatedAt: now,
-      revokedAt: null, rotatedTo: null, ...overrides,
+      revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {}, ...overrides,
     };
     await raw.apiKeys.create(record);
     return { key, record };
