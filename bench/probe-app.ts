@@ -8,7 +8,7 @@ import type { Middleware } from 'koa';
 export const PROBE_PERMISSION = 'users:read';
 
 /** Paths `probeApp` answers. */
-const PROBE_PATHS = new Set(['/bare', '/bare-headers', '/bare-spin', '/probe', '/floor']);
+const PROBE_PATHS = new Set(['/bare', '/bare-headers', '/bare-spin', '/probe', '/probe-unmetered', '/floor']);
 
 /**
  * A Koa app for benchmarks and multi-process tests, all on one app so their differences are the
@@ -24,6 +24,8 @@ export function probeApp(gatehouse: Gatehouse, floor?: Middleware): Koa {
   app.silent = true;
   const auth = gatehouse.resourceServer.authenticate();
   const guard = gatehouse.resourceServer.requirePermissions(PROBE_PERMISSION);
+  // the same route with usage metering off: what metering costs per request
+  const unmetered = gatehouse.resourceServer.authenticate({ metered: false });
   const answer = (ctx: Koa.Context) => { ctx.body = { ok: true }; };
   const answered = async (ctx: Koa.Context) => answer(ctx);
   app.use(errorBoundary(gatehouse.logger));
@@ -43,6 +45,7 @@ export function probeApp(gatehouse: Gatehouse, floor?: Middleware): Koa {
       return answer(ctx);
     }
     if (ctx.path === '/probe') return auth(ctx, () => guard(ctx, () => answered(ctx)));
+    if (ctx.path === '/probe-unmetered') return unmetered(ctx, () => guard(ctx, () => answered(ctx)));
     if (ctx.path === '/floor' && floor) return floor(ctx, () => answered(ctx));
     return next();
   });

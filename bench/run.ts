@@ -50,9 +50,15 @@ const diff = (before: Record<string, number>, after: Record<string, number>, pre
   Object.entries(after).filter(([k]) => k.startsWith(prefix)).reduce((sum, [k, v]) => sum + v - (before[k] ?? 0), 0);
 
 /** The floor comparison: CPU µs per request (or call) of each case. */
-interface FloorSet { bare: number; floorKey: number; apiKey: number; jwt: number; floorForged: number; forged: number }
+interface FloorSet { bare: number; floorKey: number; apiKey: number; apiKeyUnmetered: number; jwt: number; floorForged: number; forged: number }
 
 /** The targets of issue 14, on one set of measurements (`mode`: in process, or under load). */
+/** Metering's price: the API-key route's CPU per request with metering on, against off, in one run. */
+function meteringTarget(mode: string, m: FloorSet): Target {
+  const extra = (m.apiKey - m.apiKeyUnmetered) / m.apiKeyUnmetered;
+  return { name: `${mode}: metering costs ≤ 10 % more server CPU per API-key request`, met: extra <= 0.1, detail: `${m.apiKey.toFixed(2)} µs metered vs ${m.apiKeyUnmetered.toFixed(2)} µs off (${(extra * 100).toFixed(1)} %)` };
+}
+
 function floorTargets(mode: string, m: FloorSet): Target[] {
   const key = m.apiKey - m.bare;
   const floorKey = m.floorKey - m.bare;
@@ -112,18 +118,19 @@ try {
     bare: { path: '/bare' },
     floorKey: { path: '/floor', headers: { 'x-api-key': seed.apiKey } },
     apiKey: { path: '/probe', headers: { 'x-api-key': seed.apiKey } },
+    apiKeyUnmetered: { path: '/probe-unmetered', headers: { 'x-api-key': seed.apiKey } },
     jwt: { path: '/probe', headers: { authorization: `Bearer ${repeatJwt}` } },
     floorForged: { path: '/floor', headers: { 'x-api-key': seed.forgedKey } },
     forged: { path: '/probe', headers: { 'x-api-key': seed.forgedKey } },
   };
   const labels: Record<string, string> = {
-    bare: 'bare route (no authentication)', floorKey: 'floor: plain Koa middleware, API key', apiKey: 'same route, API key',
+    bare: 'bare route (no authentication)', floorKey: 'floor: plain Koa middleware, API key', apiKey: 'same route, API key', apiKeyUnmetered: 'same route, API key, metering off',
     jwt: 'same route, JWT (one repeated token)', floorForged: 'floor: plain Koa middleware, forged key', forged: 'same route, forged API key',
   };
   const names = Object.keys(cases) as Array<keyof FloorSet>;
   const withFloor = (name: keyof FloorSet, m: FloorSet) => {
     const overBare = m[name] - m.bare;
-    const floor = name === 'apiKey' || name === 'jwt' ? m.floorKey - m.bare : name === 'forged' ? m.floorForged - m.bare : undefined;
+    const floor = name === 'apiKey' || name === 'apiKeyUnmetered' || name === 'jwt' ? m.floorKey - m.bare : name === 'forged' ? m.floorForged - m.bare : undefined;
     return { overBare: name === 'bare' ? undefined : overBare, toFloor: floor === undefined ? undefined : overBare / floor };
   };
 
@@ -138,7 +145,8 @@ try {
     const m = Object.fromEntries(names.map((n) => [n, results[n].micros])) as unknown as FloorSet;
     for (const name of names) inProcessRows.push({ name: labels[name], micros: m[name], ...withFloor(name, m) });
     if (withAsyncContext !== null) inProcessRows.push({ name: "same route, API key, oidc-provider's async context on", micros: withAsyncContext, overBare: withAsyncContext - m.bare, note: 'what it cost before the context was scoped to provider requests' });
-    targets.push(...floorTargets('in process', m));
+    targets.push(...floorTargets('in process', m), meteringTarget('in process', m));
+
     const reads = inProcessCalls[KEY_READS] ?? 0;
     const writes = inProcessCalls[LIMIT_WRITES] ?? 0;
     targets.push({ name: 'in process: forged keys cost 0 store reads and 0 store writes (first failures of an address)', met: reads === 0 && writes === 0, detail: `${reads} API-key reads, ${writes} rate-limit writes in ${options.iterations * Math.max(options.rounds, 5)} forged requests from one address` });
@@ -185,7 +193,7 @@ try {
       });
     }
     rows.find((r) => r.name === labels.forged)!.note += `; store during it: ${forgedCalls.reads} API-key reads, ${forgedCalls.writes} rate-limit writes`;
-    targets.push(...floorTargets('under load', m));
+    targets.push(...floorTargets('under load', m), meteringTarget('under load', m));
     targets.push({ name: 'under load: forged keys cost 0 store reads and 0 store writes', met: forgedCalls.reads === 0 && forgedCalls.writes === 0, detail: `${forgedCalls.reads} API-key reads, ${forgedCalls.writes} rate-limit writes in ${combined.forged.requests} forged requests from one address` });
   }
   const bareRun = async () => bare ?? (bare = await run({ url: `${url}/bare` }));

@@ -22,6 +22,7 @@ import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createScim, type Scim } from './scim/index.js';
+import { createSso, type Sso } from './sso/index.js';
 import { createSecretScanning } from './secret-scanning/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
@@ -31,6 +32,8 @@ import { openStore } from './store/open.js';
 import type { Store } from './store/ports.js';
 import { startSweeper } from './store/sweeper.js';
 import { createWebhooksPart, mailedAlerts, type AlertNotifier, type WebhooksPart } from './webhooks/index.js';
+import { createUsagePart, type UsagePart } from './usage/index.js';
+import { usageReportEndpoint } from './usage/report-endpoint.js';
 
 /** Everything one running Gatehouse is made of; tests build a fresh one per suite. */
 export interface Gatehouse {
@@ -47,6 +50,8 @@ export interface Gatehouse {
   apiKeys: ApiKeyService;
   /** buffered API-key usage; the resource server calls `touch` */
   usage: UsageRecorder;
+  /** metering: requests by outcome and units per organization and key, monthly quotas (SPEC §9) */
+  metering: UsagePart;
   audit: AuditLog;
   /** emits events (SPEC §9): outbox for webhooks, audit log */
   events: Events;
@@ -58,6 +63,8 @@ export interface Gatehouse {
   oauth: OAuth;
   /** SCIM provisioning: `scim.tokens` (management API) and the `/scim/v2` service provider */
   scim: Scim;
+  /** single sign-on: organizations' identity providers, their email domains, email-first login */
+  sso: Sso;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
   resourceServer: InProcessResourceServer;
   app: Koa;
@@ -104,13 +111,16 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   });
   const secretScanning = createSecretScanning({ config, store, secrets, apiKeys, events, audit, permissions: identity.permissions, logger });
   const scim = createScim({ store, identity, audit, secrets, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
+  const sso = createSso({ config, store, secrets, identity, accounts, audit, logger, metrics });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events, federation: sso.signIn });
   const webhooks = createWebhooksPart({
     store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
     config: config.webhooks, logger,
   });
+  const metering = createUsagePart({ store, config, events, logger });
+  metering.start();
   const resourceServer = createInProcessResourceServer({
-    config, store, secrets, usage, counter: metrics.authentications,
+    config, store, secrets, usage, meter: metering.meter, counter: metrics.authentications,
     // re-read from the store (a failed read is logged; the keys in memory still serve)
     publicJwks: async () => {
       await oauth.refreshKeys();
@@ -130,7 +140,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, audit, events, webhooks, mail, oauth, scim, resourceServer, app,
+    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, metering, audit, events, webhooks, mail, oauth, scim, sso, resourceServer, app,
     shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
@@ -139,6 +149,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       resourceServer.close();
       await oauth.close();
       await usage.close();
+      await metering.close();
       // the mails pages queued after answering go into the outbox before the worker stops
       await accounts.background.close();
       await mail.worker.close();
@@ -154,11 +165,14 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
   app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
+  // remote resource servers' usage reports (metering: counted per request, not per introspection)
+  app.use(usageReportEndpoint({ sink: metering.sink, findKey: (id) => store.apiKeys.findById(id), verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, leakedKeyPolicy: secretScanning.policy, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
+    config, identity, apiKeys, audit, leakedKeyPolicy: secretScanning.policy, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens, sso,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
+    usage: metering.reports,
     authenticate: resourceServer.authenticate({ refusals: 'throw' }),
     authenticateSelf: resourceServer.authenticate({ refusals: 'throw', enforceReadOnly: false }),
     requirePermissions: resourceServer.requirePermissions,
@@ -172,6 +186,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));
   app.use(webauthnScript());
+  app.use(sso.middleware);
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;
   app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));

@@ -28,6 +28,7 @@ export function createApiKeysPart(deps: {
   const apiKeys = new ApiKeyService({
     store: deps.store, secrets: deps.secrets, keyPrefix: deps.config.apiKeys.prefix, audit, events, usage, now: deps.now,
     organizations: deps.identity.organizations, permissions: deps.identity.permissions, removal: deps.identity.permissionRemoval,
+    defaultReminderDays: deps.config.webhooks.reminders.rotationAfterDays,
   });
   return { apiKeys, usage };
 }
@@ -35,3 +36,4 @@ export function createApiKeysPart(deps: {
 export { ApiKeyService, type CreateApiKeyInput, type UpdateApiKeyInput, type IssuedApiKey } from './service.js';
 export { UsageRecorder } from './usage-recorder.js';
 export { apiKeyToJson, type ApiKeyJson } from './serialize.js';
+export { OrganizationKeySettings, reminderDaysOf } from './organization-settings.js';

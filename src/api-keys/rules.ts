@@ -1,4 +1,7 @@
 import { normalizeCidr, MAX_ALLOWLIST_ENTRIES } from '../domain/api-keys/ip-allowlist.js';
+import { metadataIssues, type KeyMetadata } from '../domain/api-keys/metadata.js';
+import { keyStatus } from '../domain/api-keys/status.js';
+import { displayNameProblem } from '../identity/validation.js';
 import { problems, type FieldIssue } from '../http/problem.js';
 import type { ApiKeyRecord, KeyEnvironment } from '../store/ports.js';
 import type { Caller } from '../audit/actor.js';
@@ -22,12 +25,36 @@ export function assertGrantable(caller: Caller, permissions: readonly string[], 
 /**
  * Refuses acting on an existing key stronger than the caller: one of the live environment when
  * the caller is a test key, or holding a permission the caller lacks. Changing, narrowing,
- * lifting its IP allowlist or rate limit, rotating and revoking all count: each either takes
- * control of the key or weakens it.
+ * lifting its IP allowlist or rate limit, changing its metadata, disabling or re-enabling it,
+ * rotating and revoking all count: each either takes control of the key or weakens it.
  */
 export function assertControls(caller: Caller, key: Pick<ApiKeyRecord, 'permissions' | 'environment'>): void {
   assertReachesEnvironment(caller, key.environment);
   assertHolds(caller, key.permissions, 'You cannot act on an API key that holds');
+}
+
+/** A key's name: what it is for, shown in listings. @returns the trimmed name, or 400 naming the problem */
+export function assertKeyName(name: string): string {
+  const problem = displayNameProblem(name);
+  if (problem) throw problems.validation([{ field: 'name', message: problem }]);
+  return name.trim();
+}
+
+/** Validates a key's metadata against its bounds (400 naming each bad entry). @returns a copy */
+export function assertMetadata(metadata: unknown): KeyMetadata {
+  const issues = metadataIssues(metadata);
+  if (issues.length) throw problems.validation(issues);
+  return { ...(metadata as KeyMetadata) };
+}
+
+/**
+ * 409 `key_not_active` unless the key may still be changed: a revoked or expired key never comes
+ * back (not even by re-enabling it); a disabled one may be changed and re-enabled.
+ */
+export function assertChangeable(record: ApiKeyRecord, now: Date): void {
+  const status = keyStatus(record, now);
+  if (status === 'revoked' || status === 'expired')
+    throw problems.conflict('key_not_active', `This key is ${status}: it can no longer be changed or re-enabled.`);
 }
 
 /** Validates and canonicalises an IP allowlist (400 naming the bad entries). */

@@ -5,27 +5,24 @@ import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import { problems } from '../http/problem.js';
 import type { ApiKeyRecord, EventRecord, KeyEnvironment, Page, PageRequest, RateLimitPolicy, Store } from '../store/ports.js';
-import { definedPatch } from '../store/paging.js';
 import type { Events } from '../events/emitter.js';
 import { apiKeyData, type EventPayloads } from '../events/payloads.js';
 import type { Organizations } from '../identity/organizations.js';
 import type { PermissionRemoval } from '../identity/permission-removal.js';
 import type { PermissionService } from '../identity/permissions.js';
-import { displayNameProblem } from '../identity/validation.js';
 import { createdByOf, type Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { assertControls, assertGrantable, assertInScope, assertKeyGrantableIn, normalizeAllowlist } from './rules.js';
+import { changedMetadataKeys, type KeyMetadata } from '../domain/api-keys/metadata.js';
+import {
+  assertChangeable, assertControls, assertGrantable, assertInScope, assertKeyGrantableIn, assertKeyName, assertMetadata, normalizeAllowlist,
+} from './rules.js';
+import { keyPatch, type KeyChanges } from './key-patch.js';
+import { expiryOfNewKey, expiryOfSuccessor } from './lifetime.js';
+import { OrganizationKeySettings } from './organization-settings.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { insertWithinPlan, writeWithinPlan } from './plan-cap.js';
 import { keysOwnedBy } from './ownership.js';
 import { collectAll } from '../identity/paging.js';
-
-/** A key's name: what it is for, shown in listings. @returns the trimmed name */
-function assertName(name: string): string {
-  const problem = displayNameProblem(name);
-  if (problem) throw problems.validation([{ field: 'name', message: problem }]);
-  return name.trim();
-}
 
 /** A duration in seconds within the SPEC's bounds (at most 10 years), or 400 naming the field. */
 function assertSeconds(field: string, seconds: unknown, allowZero: boolean): void {
@@ -33,7 +30,7 @@ function assertSeconds(field: string, seconds: unknown, allowZero: boolean): voi
 }
 
 export interface ApiKeyServiceDeps {
-  store: Pick<Store, 'apiKeys' | 'usage'>;
+  store: Pick<Store, 'apiKeys' | 'usage' | 'organizations'>;
   secrets: Secrets;
   /** `apiKeys.prefix`: what new keys start with (default `ak`) */
   keyPrefix?: string;
@@ -47,6 +44,8 @@ export interface ApiKeyServiceDeps {
   usage?: UsageRecorder;
   /** called after every mutation with the key's id (the resource server drops its cache entry) */
   onChange?: (keyId: string) => void;
+  /** the deployment's default rotation reminder in days (config `webhooks.reminders.rotationAfterDays`; default 90) */
+  defaultReminderDays?: number;
   now?: () => Date;
 }
 
@@ -57,9 +56,12 @@ export interface CreateApiKeyInput {
   expiresInSeconds?: number | null;
   ipAllowlist?: string[];
   rateLimit?: RateLimitPolicy | null;
+  /** validated against its bounds (see `domain/api-keys/metadata.ts`) */
+  metadata?: KeyMetadata;
 }
 
-export type UpdateApiKeyInput = Partial<Pick<CreateApiKeyInput, 'name' | 'permissions' | 'ipAllowlist' | 'rateLimit'>>;
+/** A PATCH: any of name, permissions, IP allowlist, rate limit, metadata and `enabled`. */
+export type UpdateApiKeyInput = KeyChanges;
 
 /** Why a key was revoked: by a caller's request, or because the person who made it left or was disabled. */
 export type KeyRevocationReason = EventPayloads['api_key.revoked']['reason'];
@@ -76,10 +78,13 @@ export interface IssuedApiKey { record: ApiKeyRecord; key: string }
 export class ApiKeyService {
   private readonly listeners: Array<(keyId: string) => void> = [];
   private readonly now: () => Date;
+  /** the organizations' key settings: `max_key_lifetime`, `key_rotation_reminder_days` */
+  readonly settings: OrganizationKeySettings;
 
   constructor(private readonly deps: ApiKeyServiceDeps) {
     this.now = deps.now ?? (() => new Date());
     if (deps.onChange) this.listeners.push(deps.onChange);
+    this.settings = new OrganizationKeySettings({ store: deps.store, defaultReminderDays: deps.defaultReminderDays ?? 90 });
   }
 
   /** Adds a listener called with a key's id after each mutation of it. */
@@ -89,20 +94,22 @@ export class ApiKeyService {
 
   async create(caller: Caller, organizationId: string | null, input: CreateApiKeyInput): Promise<IssuedApiKey> {
     assertInScope(caller, organizationId);
-    assertName(input.name);
+    assertKeyName(input.name);
     if (input.expiresInSeconds != null) assertSeconds('expires_in', input.expiresInSeconds, false);
+    const metadata = assertMetadata(input.metadata ?? {});
     const environment = input.environment ?? 'live';
     await this.checkPermissions(caller, organizationId, input.permissions, environment);
     const now = this.now();
+    const expiresAt = expiryOfNewKey(await this.organizationOf(organizationId), input.expiresInSeconds, now);
     const id = newId('key');
     const { key, start, digest } = generateApiKey(this.deps.secrets, environment, id, this.deps.keyPrefix);
     const record: ApiKeyRecord = {
       id, organizationId, name: input.name.trim(), environment, digest, start,
       permissions: [...new Set(input.permissions)],
-      expiresAt: input.expiresInSeconds ? new Date(now.getTime() + input.expiresInSeconds * 1000) : null,
+      expiresAt,
       ipAllowlist: normalizeAllowlist(input.ipAllowlist ?? []),
       rateLimit: input.rateLimit ?? null,
-      createdBy: createdByOf(caller), createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+      createdBy: createdByOf(caller), createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null, disabledAt: null, metadata,
     };
     const created = this.keyEvent('api_key.created', caller, record, { api_key: apiKeyData(record, now) },
       { name: record.name, permissions: record.permissions, environment });
@@ -124,18 +131,25 @@ export class ApiKeyService {
     return record;
   }
 
+  /**
+   * Changes a key (PATCH), disabling or re-enabling it included. A disabled key may be changed
+   * and re-enabled; a revoked or expired one never (409). The caller must control the key (hold
+   * every permission of it, reach its environment): disabling weakens it, re-enabling brings it
+   * back. `api_key.updated` names the fields set and the previous value of each one changed.
+   */
   async update(caller: Caller, organizationId: string | null, id: string, input: UpdateApiKeyInput): Promise<ApiKeyRecord> {
-    const current = await this.getActive(caller, organizationId, id);
+    const current = await this.get(caller, organizationId, id);
+    assertChangeable(current, this.now());
     assertControls(caller, current);
     if (input.permissions) await this.checkPermissions(caller, organizationId, input.permissions, current.environment);
-    const patch: Partial<ApiKeyRecord> = { updatedAt: this.now() };
-    if (input.name !== undefined) patch.name = assertName(input.name);
-    if (input.permissions) patch.permissions = [...new Set(input.permissions)];
-    if (input.ipAllowlist) patch.ipAllowlist = normalizeAllowlist(input.ipAllowlist);
-    if (input.rateLimit !== undefined) patch.rateLimit = input.rateLimit;
-    const fields = Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k);
-    const next = { ...current, ...definedPatch(patch) };
-    const event = this.keyEvent('api_key.updated', caller, next, { api_key: apiKeyData(next, patch.updatedAt!), changed_fields: fields }, { fields });
+    const { patch, next, fields, previous } = keyPatch(current, input, this.now());
+    const audited = {
+      fields,
+      ...('enabled' in previous ? { enabled: next.disabledAt === null } : {}),
+      ...('metadata' in previous ? { metadata_keys: changedMetadataKeys(current.metadata, next.metadata) } : {}),
+    };
+    const event = this.keyEvent('api_key.updated', caller, next,
+      { api_key: apiKeyData(next, patch.updatedAt!), changed_fields: fields, previous }, audited);
     const stored = await this.deps.store.apiKeys.update(current.id, patch, [event]);
     if (!stored) throw problems.notFound('API key');
     const updated = patch.permissions ? await this.settled(caller, stored) : stored;
@@ -160,7 +174,8 @@ export class ApiKeyService {
     const { key, start, digest } = generateApiKey(this.deps.secrets, old.environment, newIdValue, this.deps.keyPrefix);
     const record: ApiKeyRecord = {
       ...old, id: newIdValue, digest, start, createdBy: createdByOf(caller),
-      createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+      createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null, disabledAt: null,
+      expiresAt: expiryOfSuccessor(await this.organizationOf(old.organizationId), old.expiresAt, now),
     };
     const graceEnd = new Date(now.getTime() + graceSeconds * 1000);
     const expiresAt = old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd;
@@ -204,7 +219,8 @@ export class ApiKeyService {
   async revokeOwnedBy(caller: Caller, organizationId: string, owner: string, reason: KeyRevocationReason): Promise<number> {
     // the whole tree (a revoked key may have minted keys that are still active), then the active ones
     const keys = await collectAll((page) => this.deps.store.apiKeys.list(organizationId, { now: this.now() }, page));
-    const owned = keysOwnedBy(owner, keys).filter((key) => keyStatus(key, this.now()) === 'active');
+    // disabled keys too: they could be re-enabled
+    const owned = keysOwnedBy(owner, keys).filter((key) => ['active', 'disabled'].includes(keyStatus(key, this.now())));
     let revoked = 0;
     for (const key of owned) if (await this.revokeAs(caller, key, reason, { name: key.name, reason, owner })) revoked++;
     return revoked;
@@ -265,6 +281,11 @@ export class ApiKeyService {
     const status = keyStatus(record, this.now());
     if (status !== 'active') throw problems.conflict('key_not_active', `This key is ${status}.`);
     return record;
+  }
+
+  /** The organization whose key policy applies (null for server-scoped keys, which have none). */
+  private async organizationOf(organizationId: string | null) {
+    return organizationId === null ? null : this.deps.organizations.resolve(organizationId);
   }
 
   private async checkPermissions(caller: Caller, organizationId: string | null, permissions: string[], env?: KeyEnvironment) {

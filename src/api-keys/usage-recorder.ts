@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { newId } from '../domain/ids.js';
 import type { UsageIncrement, UsageStore } from '../store/ports.js';
+import { BatchedWriter } from '../usage/batched-writer.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,15 +23,13 @@ interface Pending { keyId: string; day: number; count: number; last: number }
  * write that landed but whose acknowledgement was lost (a timeout, a dropped connection) is
  * never counted twice, and one that did not land is counted on the retry.
  */
-export class UsageRecorder {
+export class UsageRecorder extends BatchedWriter<{ id: string; increments: UsageIncrement[] }> {
   private pending = new Map<string, Pending>();
   private latest = new Map<string, number>();
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
-  /** a flush whose write failed, to be written again as it was */
-  private unacknowledged: { id: string; increments: UsageIncrement[] } | null = null;
 
-  constructor(private readonly deps: { store: UsageStore; logger: Logger; flushMs: number }) {}
+  constructor(private readonly deps: { store: UsageStore; logger: Logger; flushMs: number }) {
+    super(deps.flushMs);
+  }
 
   /** Counts one use of `keyId` at `at`. O(1), in memory only. */
   touch(keyId: string, at: Date): void {
@@ -56,29 +55,20 @@ export class UsageRecorder {
     return ms === undefined ? null : new Date(ms);
   }
 
-  /** Writes everything buffered; concurrent calls are serialised. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
-  }
-
-  private async write(): Promise<void> {
-    if (this.unacknowledged && !(await this.send(this.unacknowledged))) return;
-    this.unacknowledged = null;
-    if (this.pending.size === 0) return;
+  protected take(): { id: string; increments: UsageIncrement[] } | null {
+    if (this.pending.size === 0) return null;
     const batch = this.pending;
     this.pending = new Map();
-    const flush = {
+    return {
       id: newId('flush'),
       increments: [...batch.values()].map((p) => ({
         keyId: p.keyId, day: new Date(p.day * DAY_MS).toISOString().slice(0, 10), count: p.count, lastUsedAt: new Date(p.last),
       })),
     };
-    if (!(await this.send(flush))) this.unacknowledged = flush;
   }
 
   /** One attempt at a flush. @returns whether the store acknowledged it */
-  private async send(flush: { id: string; increments: UsageIncrement[] }): Promise<boolean> {
+  protected async send(flush: { id: string; increments: UsageIncrement[] }): Promise<boolean> {
     try {
       await this.deps.store.record(flush.increments, flush.id);
       return true;
@@ -86,19 +76,5 @@ export class UsageRecorder {
       this.deps.logger.error({ err, increments: flush.increments.length }, 'usage flush failed; will retry it as it was');
       return false;
     }
-  }
-
-  /** Starts the periodic flush (the timer does not keep the process alive). */
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.deps.flushMs);
-    this.timer.unref();
-  }
-
-  /** Stops the timer and writes what is left. */
-  async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
   }
 }

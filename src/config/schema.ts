@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PERMISSION_FORM } from '../domain/permissions.js';
 import { DEFAULT_PREFIX, PREFIX_FORM } from '../domain/api-keys/format.js';
@@ -46,6 +47,27 @@ const webhooks = z.object({
 }).prefault({}).refine((w) => w.leaseSeconds * 1000 > w.timeoutMs, {
   path: ['leaseSeconds'], message: 'must be longer than webhooks.timeoutMs, or another instance could resend a delivery still being sent',
 });
+
+/** `ip` or `ip:port` (`[ipv6]:port`): a DNS server as `dns.Resolver.setServers` takes it. */
+function isDnsServer(server: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
+  const [host, port] = bracketed ? [bracketed[1], bracketed[2]] : isIP(server) ? [server, undefined] : server.split(':');
+  return isIP(host ?? '') !== 0 && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+}
+
+/** Single sign-on (SPEC §10): organizations' OpenID Connect identity providers and the check of their email domains. */
+const sso = z.object({
+  /** identity providers may be http and at private, loopback or link-local addresses (development: on; production: off) */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** the longest one request to an identity provider (discovery, token, keys) may take (ms) */
+  timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
+  /** how long a provider's discovered metadata (and keys) are reused before they are fetched again; a changed connection is fetched at once */
+  metadataCacheSeconds: z.number().int().min(0).max(86_400).default(600),
+  /** the DNS servers the domain check asks, `ip` or `ip:port`; empty: the system's resolver */
+  dnsServers: z.array(z.string().refine(isDnsServer, 'must be an IP address, optionally with a port: "192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"')).max(8).default([]),
+  /** the longest one DNS query of the domain check may take (ms) */
+  dnsTimeoutMs: z.number().int().min(100).max(30_000).default(5000),
+}).prefault({});
 
 /** GitHub's public keys, as pasted from https://api.github.com/meta/public_keys/secret_scanning. */
 const githubPublicKey = z.object({
@@ -148,6 +170,8 @@ export const configSchema = z.object({
   plans: z.record(z.string(), z.object({
     maxActiveKeys: z.number().int().positive(),
     rateLimit: window,
+    /** metered units an organization on this plan may use per UTC calendar month; "unlimited" (the default) counts without a cap */
+    monthlyUnits: z.union([z.number().int().positive(), z.literal('unlimited')]).default('unlimited'),
     /**
      * the platform resources' permissions an organization on this plan may grant (`noun:*` for
      * every action of a noun); absent: all of them. Management permissions and the
@@ -156,10 +180,18 @@ export const configSchema = z.object({
     platformPermissions: z.array(z.string().regex(PERMISSION_FORM, 'must be "resource:action" permissions (lower-case; "noun:*" for every action)')).optional(),
   })),
   defaultPlan: z.string(),
+  /** metering (SPEC §9): the `usage.anomaly` rule (see src/usage/anomaly.ts) */
+  usage: z.object({
+    /** an hour is anomalous only above this many requests */
+    anomalyFloor: z.number().int().min(1),
+    /** ... and above this many times the key's median active hour of the previous 7 days */
+    anomalyFactor: z.number().min(2).max(1000),
+  }).default({ anomalyFloor: 1000, anomalyFactor: 10 }),
   throttles: z.object({ failedAuthPerIp: window, loginPerAccount: window, loginPerIp: window }),
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),
   webhooks,
+  sso,
   secretScanning,
   accounts: z.object({
     /** whether anyone may create an organization and its first admin at `/signup` */

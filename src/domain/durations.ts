@@ -30,3 +30,9 @@ export function isBoundedSeconds(seconds: unknown, allowZero = false): seconds i
 }
 
 export const DURATION_FORM = 'a duration such as "90d", "24h", "30m", "45s" or a number of seconds, at most 10 years (3650d)';
+
+/** `seconds` in the largest unit that divides it exactly (`7776000` → `"90d"`, `90` → `"90s"`): how the API shows durations. */
+export function formatDuration(seconds: number): string {
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]] as const) if (seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
+}

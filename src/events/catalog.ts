@@ -13,7 +13,7 @@ export interface EventTypeInfo {
 
 export const EVENT_TYPES = {
   'api_key.created': { alert: false, permission: 'api_keys:read', description: 'an API key was created' },
-  'api_key.updated': { alert: false, permission: 'api_keys:read', description: "an API key's name, permissions, IP allowlist or rate limit changed" },
+  'api_key.updated': { alert: false, permission: 'api_keys:read', description: "an API key's name, permissions, IP allowlist, rate limit or metadata changed, or it was disabled or re-enabled" },
   'api_key.rotated': { alert: false, permission: 'api_keys:read', description: 'an API key was rotated: `data.api_key` is the successor' },
   'api_key.revoked': { alert: false, permission: 'api_keys:read', description: 'an API key was revoked' },
   'api_key.expiring': { alert: true, permission: 'api_keys:read', description: 'an API key expires in 14 days, or in 1 day (once each)' },

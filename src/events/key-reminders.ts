@@ -3,6 +3,8 @@ import type { WebhooksConfig } from '../config/schema.js';
 import type { ApiKeyRecord, EventRecord, KeyReminderWindow, Store } from '../store/ports.js';
 import type { Events } from './emitter.js';
 import { apiKeyData } from './payloads.js';
+import { reminderDaysOf } from '../api-keys/organization-settings.js';
+import { collectAll } from '../identity/paging.js';
 
 const DAY_MS = 86_400_000;
 const JOB = 'api-key-reminders';
@@ -14,7 +16,7 @@ const PAGE = 200;
 export const EXPIRY_NOTICE_DAYS = [14, 1] as const;
 
 export interface KeyRemindersDeps {
-  store: Pick<Store, 'apiKeys' | 'jobLeases'>;
+  store: Pick<Store, 'apiKeys' | 'jobLeases' | 'organizations'>;
   events: Events;
   config: WebhooksConfig['reminders'];
   now?: () => Date;
@@ -22,7 +24,10 @@ export interface KeyRemindersDeps {
 
 /**
  * The reminder sweep: `api_key.expiring` (14 days and 1 day before a key expires) and
- * `api_key.rotation_due` (a key older than the rotation reminder). Each run handles the moments
+ * `api_key.rotation_due` (a key older than its organization's rotation reminder,
+ * `key_rotation_reminder_days`, default `rotationAfterDays`; none where it is off). An
+ * organization that changes its reminder gets, at the next run, a reminder for every key already
+ * past the new one (once per key, whatever the setting was). Each run handles the moments
  * that fell since the previous run (kept in the job's lease state), so a missed hour is caught up
  * and nothing is looked at twice; one instance sweeps at a time (a job lease), and every reminder
  * is once-keyed in the outbox, so neither two instances nor a crash mid-run send one twice. A key
@@ -58,16 +63,47 @@ export class KeyReminders {
         });
       });
     }
-    const reminderDays = this.deps.config.rotationAfterDays;
-    stored += await this.remind({ field: 'createdAt', after: previous && plusDays(since, -reminderDays), upTo: plusDays(now, -reminderDays), now }, (key) =>
-      this.deps.events.record('api_key.rotation_due', {
-        organizationId: key.organizationId, caller: null, target: { type: 'api_key', id: key.id }, at: now,
-        onceKey: `api_key.rotation_due:${key.id}`,
-        data: { api_key: apiKeyData(key, now), age_days: Math.floor((now.getTime() - key.createdAt.getTime()) / DAY_MS), reminder_days: reminderDays },
-        metadata: { reminder_days: reminderDays },
-      }));
-    await this.deps.store.jobLeases.release(JOB, this.owner, { swept_until: now.toISOString() });
+    const { groups, custom } = await this.rotationGroups(state.rotation_days, previous === null);
+    for (const [days, { organizations, changed }] of groups) {
+      const due = (only: ReadonlySet<string>) => (key: ApiKeyRecord) =>
+        only.has(key.organizationId!) ? this.rotationDue(key, days, now) : null;
+      stored += await this.remind({ field: 'createdAt', after: previous && plusDays(since, -days), upTo: plusDays(now, -days), now }, due(organizations));
+      // an organization whose reminder changed since the last run: every key already past it (the once-key skips those reminded before)
+      if (previous && changed.size) stored += await this.remind({ field: 'createdAt', after: null, upTo: plusDays(now, -days), now }, due(changed));
+    }
+    await this.deps.store.jobLeases.release(JOB, this.owner, { swept_until: now.toISOString(), rotation_days: custom });
     return stored;
+  }
+
+  private rotationDue(key: ApiKeyRecord, reminderDays: number, now: Date): EventRecord {
+    return this.deps.events.record('api_key.rotation_due', {
+      organizationId: key.organizationId, caller: null, target: { type: 'api_key', id: key.id }, at: now,
+      onceKey: `api_key.rotation_due:${key.id}`,
+      data: { api_key: apiKeyData(key, now), age_days: Math.floor((now.getTime() - key.createdAt.getTime()) / DAY_MS), reminder_days: reminderDays },
+      metadata: { reminder_days: reminderDays },
+    });
+  }
+
+  /**
+   * The organizations by their rotation reminder in days (those that turned it off left out), and
+   * which of them changed it since the last sweep (`swept`: the non-default settings that sweep
+   * saw; absent ones were the default). @returns the groups, and the non-default settings to save
+   */
+  private async rotationGroups(swept: unknown, firstRun: boolean) {
+    const defaultDays = this.deps.config.rotationAfterDays;
+    const before = (typeof swept === 'object' && swept !== null ? swept : {}) as Record<string, number | null>;
+    const custom: Record<string, number | null> = {};
+    const groups = new Map<number, { organizations: Set<string>; changed: Set<string> }>();
+    for (const org of await collectAll((page) => this.deps.store.organizations.list(page))) {
+      const days = reminderDaysOf(org, defaultDays);
+      if (days !== defaultDays) custom[org.id] = days;
+      if (days === null) continue;
+      const group = groups.get(days) ?? { organizations: new Set<string>(), changed: new Set<string>() };
+      groups.set(days, group);
+      group.organizations.add(org.id);
+      if (!firstRun && (Object.hasOwn(before, org.id) ? before[org.id] : defaultDays) !== days) group.changed.add(org.id);
+    }
+    return { groups, custom };
   }
 
   /** Emits a reminder for every key in the window that `reminder` makes one for. */

@@ -16,7 +16,8 @@ export interface AppData { client_id: string; name: string | null }
 
 export interface EventPayloads {
   'api_key.created': { api_key: ApiKeyData };
-  'api_key.updated': { api_key: ApiKeyData; changed_fields: string[] };
+  /** `changed_fields`: what the request set; `previous`: the former value of each one that changed (enabled, metadata, …) */
+  'api_key.updated': { api_key: ApiKeyData; changed_fields: string[]; previous: Record<string, unknown> };
   'api_key.rotated': { api_key: ApiKeyData; previous_key: { id: string; expires_at: string | null } };
   /**
    * `requested`: revoked through the API, CLI or console; `creator_*`: the member who made it left

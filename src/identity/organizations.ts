@@ -76,7 +76,8 @@ export function createOrganizations(store: Store, config: Config, removal: Pick<
         .add('plan', planProblem(chosenPlan))
         .done();
       const org: Organization = {
-        id: newId('org'), slug, name: name?.trim() ?? slug, plan: chosenPlan, mfaRequired: mfaRequired === true, leakedKeyPolicy: 'revoke', createdAt: new Date(),
+        id: newId('org'), slug, name: name?.trim() ?? slug, plan: chosenPlan, mfaRequired: mfaRequired === true, leakedKeyPolicy: 'revoke',
+        maxKeyLifetimeSeconds: null, keyRotationReminderDays: null, createdAt: new Date(),
       };
       try {
         await store.organizations.create(org);

@@ -33,7 +33,7 @@ export function apiKeyRoutes(apiKeys: ApiKeyService, scope: AnyRoute['scope']): 
       handle: async ({ caller, org, body }) => issued(await apiKeys.create(caller, org?.id ?? null, {
         name: body.name, permissions: body.permissions, environment: body.environment,
         expiresInSeconds: body.expires_in === undefined ? null : parseDuration(body.expires_in),
-        ipAllowlist: body.ip_allowlist, rateLimit: rateLimitOf(body.rate_limit),
+        ipAllowlist: body.ip_allowlist, rateLimit: rateLimitOf(body.rate_limit), metadata: body.metadata,
       })),
     }),
     route({
@@ -51,10 +51,12 @@ export function apiKeyRoutes(apiKeys: ApiKeyService, scope: AnyRoute['scope']): 
       handle: async ({ caller, org, params }) => toJson(await apiKeys.get(caller, org?.id ?? null, params.id)),
     }),
     route({
-      method: 'patch', path: `${base}/{id}`, tag, summary: 'Update name, permissions, IP allowlist or rate limit',
+      method: 'patch', path: `${base}/{id}`, tag,
+      summary: 'Update name, permissions, IP allowlist, rate limit or metadata; disable (`enabled: false`) or re-enable it',
       permission: 'api_keys:write', body: updateApiKeyBody, response: apiKeyObject,
       handle: async ({ caller, org, params, body }) => toJson(await apiKeys.update(caller, org?.id ?? null, params.id, {
         name: body.name, permissions: body.permissions, ipAllowlist: body.ip_allowlist, rateLimit: rateLimitOf(body.rate_limit),
+        metadata: body.metadata, enabled: body.enabled,
       })),
     }),
     route({

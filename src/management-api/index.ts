@@ -20,12 +20,16 @@ import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
 import { roleRoutes } from './roles.js';
 import { scimTokenRoutes } from './scim-tokens.js';
+import { ssoRoutes } from './sso.js';
+import type { Sso } from '../sso/index.js';
 import type { ScimTokens } from '../scim/tokens/service.js';
 import type { LeakedKeyPolicySetting } from '../secret-scanning/policy.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
 import { userRoutes } from './users.js';
 import { vocabularyRoutes } from './vocabulary.js';
 import { webhookRoutes } from './webhooks.js';
+import { usageRoutes } from './usage.js';
+import type { UsageReports } from '../usage/reports.js';
 import type { WebhookDeliveries, WebhookEndpoints } from '../webhooks/index.js';
 
 export interface ManagementApiDeps {
@@ -43,8 +47,12 @@ export interface ManagementApiDeps {
   accounts?: Accounts;
   /** organizations' `leaked_key_policy`; without it the field is refused */
   leakedKeyPolicy?: LeakedKeyPolicySetting;
+  /** metered usage and quotas; without it the usage route is not served and organizations show no quota */
+  usage?: UsageReports;
   /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
   scimTokens?: ScimTokens;
+  /** single sign-on (identity provider, email domains); without it those routes are not served */
+  sso?: Pick<Sso, 'connections' | 'domains' | 'redirectUri'>;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   /**
@@ -71,7 +79,7 @@ export interface ManagementApi {
 export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
   const { identity, audit } = deps;
   const routes: AnyRoute[] = [
-    ...organizationRoutes(identity.organizations, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy),
+    ...organizationRoutes(identity.organizations, deps.apiKeys.settings, deps.accounts?.mfaRequirement, deps.leakedKeyPolicy, deps.usage),
     ...apiKeyRoutes(deps.apiKeys, 'organization'),
     ...apiKeyRoutes(deps.apiKeys, 'server'),
     ...userRoutes(identity),
@@ -84,7 +92,9 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
+    ...(deps.sso ? ssoRoutes(deps.sso) : []),
     ...auditLogRoutes(audit),
+    ...(deps.usage ? usageRoutes(deps.usage) : []),
     ...(deps.accounts ? meRoutes(deps.accounts.self) : []),
   ];
 

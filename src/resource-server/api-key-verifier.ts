@@ -10,7 +10,7 @@ import { withConsume, type MeteredPrincipal } from './metering.js';
 import type { Verified } from './verified.js';
 
 /** Why a presented key was refused; callers answer every one of them with the same 401. */
-export type ApiKeyRejection = 'malformed' | 'bad_tag' | 'unknown' | 'digest_mismatch' | 'revoked' | 'expired';
+export type ApiKeyRejection = 'malformed' | 'bad_tag' | 'unknown' | 'digest_mismatch' | 'revoked' | 'expired' | 'disabled';
 
 export type ApiKeyOutcome = { ok: true; verified: Verified; record: ApiKeyRecord } | { ok: false; reason: ApiKeyRejection };
 
@@ -51,6 +51,7 @@ export function createApiKeyVerifier(secrets: Secrets, cache: ApiKeyCache, optio
     }
     if (record.revokedAt) return 'revoked';
     if (record.expiresAt && record.expiresAt.getTime() <= now()) return 'expired';
+    if (record.disabledAt) return 'disabled';
     let verified = verifiedOf.get(record);
     if (!verified) {
       verified = { principal: principalOfKey(record), ipAllowlist: record.ipAllowlist, rateLimit: record.rateLimit, jkt: null };
@@ -116,7 +117,10 @@ function fingerprint(text: string): number {
 
 const orNull = (result: Verified | ApiKeyRejection): Verified | null => (typeof result === 'string' ? null : result);
 
-/** The principal an API key stands for; its subject is the key id. Frozen: it is shared between requests. */
+/**
+ * The principal an API key stands for; its subject is the key id, its `metadata` the key's.
+ * Frozen: it is shared between requests.
+ */
 export function principalOfKey(record: ApiKeyRecord): MeteredPrincipal {
   return Object.freeze(withConsume<Principal>({
     type: 'api_key',
@@ -125,5 +129,6 @@ export function principalOfKey(record: ApiKeyRecord): MeteredPrincipal {
     environment: record.environment,
     permissions: Object.freeze([...record.permissions]) as string[],
     key_id: record.id,
+    metadata: Object.freeze({ ...record.metadata }),
   }));
 }

@@ -78,7 +78,7 @@ export function createInProcessResourceServer(deps: InProcessDeps): InProcessRes
   const core: ResourceServerCore = {
     authenticator(options: AuthenticateCallOptions = {}) {
       const audience = options.audience ?? `${config.issuer}/v1`;
-      const id = JSON.stringify([audience, options.enforceReadOnly ?? true]);
+      const id = JSON.stringify([audience, options.enforceReadOnly ?? true, options.cost ?? 0, options.metered ?? true]);
       let authenticator = authenticators.get(id);
       if (!authenticator) {
         const jwt = createJwtVerifier({ keys, issuer: config.issuer, audience });
@@ -86,7 +86,7 @@ export function createInProcessResourceServer(deps: InProcessDeps): InProcessRes
           verifier: { jwt: (token) => jwt.verify(token), apiKey: (key) => apiKeys.verify(key) },
           allowQueryParam: config.apiKeys.allowQueryParam, enforceReadOnly: options.enforceReadOnly,
           rateLimits: { limiter, policiesFor, failedAuthPerIp: config.throttles.failedAuthPerIp },
-          dpop, meter: deps.meter, usage: deps.usage, counter: deps.counter,
+          dpop, meter: options.metered === false ? undefined : deps.meter, cost: options.cost, usage: deps.usage, counter: deps.counter,
         });
         authenticators.set(id, authenticator);
       }

@@ -1,3 +1,4 @@
+import type { KeyMetadata } from '../domain/api-keys/metadata.js';
 import type { Principal } from '../domain/principal.js';
 import type { KeyEnvironment } from '../store/ports.js';
 import { withConsume } from './metering.js';
@@ -33,6 +34,13 @@ function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`).toString('base64')}`;
 }
 
+/** The key's metadata from an answer: its flat string, number and boolean entries, frozen (`{}` when absent). */
+function metadataOf(value: unknown): Readonly<KeyMetadata> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return Object.freeze({});
+  const entries = Object.entries(value).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v));
+  return Object.freeze(Object.fromEntries(entries) as KeyMetadata);
+}
+
 /** What an RFC 7662 answer for an API key says, as a verified credential; null when inactive. */
 export function verifiedFromIntrospection(answer: Record<string, unknown>): Verified | null {
   if (answer.active !== true || answer.token_type !== 'api_key' || typeof answer.key_id !== 'string') return null;
@@ -41,7 +49,7 @@ export function verifiedFromIntrospection(answer: Record<string, unknown>): Veri
   const principal = Object.freeze(withConsume<Principal>({
     type: 'api_key', subject: answer.key_id, key_id: answer.key_id,
     organization: typeof answer.organization === 'string' ? answer.organization : null,
-    environment, permissions: scope ? scope.split(' ') : [],
+    environment, permissions: scope ? scope.split(' ') : [], metadata: metadataOf(answer.metadata),
   }));
   const rl = answer.rate_limit as { limit?: unknown; window_seconds?: unknown } | undefined;
   const rateLimit = rl && typeof rl.limit === 'number' && typeof rl.window_seconds === 'number'

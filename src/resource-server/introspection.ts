@@ -33,7 +33,11 @@ export interface ApiKeyIntrospectionDeps {
   usage?: { touch(keyId: string, at: Date): void };
 }
 
-/** The RFC 7662 answer for an active key; `ip_allowlist` and `rate_limit` let remote resource servers enforce them. */
+/**
+ * The RFC 7662 answer for an active key; `ip_allowlist` and `rate_limit` let remote resource
+ * servers enforce them, `metadata` becomes their principal's. A disabled key is not active: it
+ * gets `{"active": false}` like a revoked one.
+ */
 export function introspectionOf(record: ApiKeyRecord): Record<string, unknown> {
   return {
     active: true,
@@ -47,6 +51,7 @@ export function introspectionOf(record: ApiKeyRecord): Record<string, unknown> {
     ...(record.expiresAt ? { exp: Math.floor(record.expiresAt.getTime() / 1000) } : {}),
     ip_allowlist: record.ipAllowlist,
     ...(record.rateLimit ? { rate_limit: { limit: record.rateLimit.limit, window_seconds: record.rateLimit.windowSeconds } } : {}),
+    metadata: record.metadata,
   };
 }
 

@@ -15,7 +15,7 @@ const unavailable = () => new HttpProblem(503, 'authorization_server_unavailable
   'Gatehouse could not be reached to apply a shared limit; retry shortly.', {}, { 'Retry-After': '1' });
 
 /** POSTs JSON to one of Gatehouse's resource-server endpoints as the service's client; a 503 problem when that fails. */
-function caller(options: GatehouseSharingOptions) {
+export function gatehouseCaller(options: GatehouseSharingOptions) {
   const doFetch = options.fetch ?? fetch;
   const authorization = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
   return async <T>(path: string, body: Record<string, unknown>): Promise<T> => {
@@ -47,7 +47,7 @@ export class GatehouseRateLimits implements RateLimitStore {
   private readonly post;
 
   constructor(options: GatehouseSharingOptions) {
-    this.post = caller(options);
+    this.post = gatehouseCaller(options);
   }
 
   async take(input: RateLimitTake): Promise<RateLimitResult> {
@@ -64,7 +64,7 @@ export class GatehouseRateLimits implements RateLimitStore {
 
 /** DPoP proofs claimed once at Gatehouse (`POST /resource-server/dpop-proof`): a proof replayed to another instance of the service is refused. */
 export function gatehouseReplayGuard(options: GatehouseSharingOptions): ReplayGuard {
-  const post = caller(options);
+  const post = gatehouseCaller(options);
   return {
     async claim(jkt, jti, usableUntil) {
       const answer = await post<{ claimed: boolean }>(SERVICE_PATHS.dpopProof, { key: replayKey(jkt, jti), expires_at: Math.ceil(usableUntil) });

@@ -14,6 +14,11 @@ import { remoteKeys } from './jwks.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { MemoryRateLimits } from './memory-rate-limits.js';
 import type { Meter } from './metering.js';
+import { UsageMeter } from '../usage/meter.js';
+import { remoteSink } from '../usage/remote-sink.js';
+
+// a failed report is retried as it was at the next flush; the service's logs are its own
+const silentErrors = { error: () => {} };
 import { LeasedRateLimiter, type LimitPolicy } from './rate-limiter.js';
 import { GatehouseRateLimits, gatehouseReplayGuard } from './remote-sharing.js';
 import type { CredentialVerifier, Verified } from './verified.js';
@@ -66,14 +71,24 @@ export interface RemoteResourceServerOptions {
     /** the public origin clients address this service at (for `htu`), when it is behind a proxy that rewrites Host */
     origin?: string;
   };
-  /** the metering seam (issue 12) */
-  meter?: Meter;
+  /**
+   * metering: by default every request is counted in memory and reported to Gatehouse in
+   * batches (`POST /resource-server/usage`, every `flushMs`, default 5000), quotas read back
+   * from it; `false`: nothing is counted here; or a `Meter` of your own. Call `close()` on
+   * shutdown so the last counts are reported.
+   */
+  meter?: Meter | false;
+  /** how often usage is reported (default 5000 ms) */
+  meterFlushMs?: number;
   counter?: AuthCounter;
   fetch?: typeof fetch;
 }
 
 /** A service that trusts a Gatehouse it reaches over HTTP; adapters (`forExpress(rs)`, …) mount it. */
-export interface RemoteResourceServer extends ResourceServerCore, ReturnType<typeof forKoa> {}
+export interface RemoteResourceServer extends ResourceServerCore, ReturnType<typeof forKoa> {
+  /** reports the usage not yet reported and stops the reporting timer (call it on SIGTERM) */
+  close(): Promise<void>;
+}
 
 /**
  * Remote mode: discovers the issuer's metadata on first use, verifies JWTs against its JWKS
@@ -97,6 +112,11 @@ export function createRemoteResourceServer(options: RemoteResourceServerOptions)
     clientId: options.clientId, clientSecret: options.clientSecret, fetch: options.fetch, ...options.introspectionCache,
   });
   const sharing = { issuer, clientId: options.clientId, clientSecret: options.clientSecret, fetch: options.fetch };
+  const reporting = options.meter === undefined
+    ? new UsageMeter({ sink: remoteSink(sharing), logger: silentErrors, flushMs: options.meterFlushMs ?? 5000 })
+    : null;
+  reporting?.start();
+  const meter = options.meter === undefined ? reporting! : options.meter || undefined;
   const store = options.rateLimitStore ?? 'gatehouse';
   const limiter = new LeasedRateLimiter(store === 'gatehouse' ? new GatehouseRateLimits(sharing) : store === 'memory' ? new MemoryRateLimits() : store);
   const orgLimit = options.organizationRateLimit === undefined ? { limit: 6000, windowSeconds: 60 } : options.organizationRateLimit;
@@ -135,13 +155,13 @@ export function createRemoteResourceServer(options: RemoteResourceServerOptions)
     authenticator(call: AuthenticateCallOptions = {}) {
       const audience = call.audience ?? options.audience;
       const enforceReadOnly = call.enforceReadOnly ?? options.enforceReadOnly;
-      const id = JSON.stringify([audience, enforceReadOnly ?? true]);
+      const id = JSON.stringify([audience, enforceReadOnly ?? true, call.cost ?? 0, call.metered ?? true]);
       let authenticator = authenticators.get(id);
       if (!authenticator) {
         const jwt = createJwtVerifier({ keys: keysResolver, issuer, audience });
         authenticator = createAuthenticator({
           verifier: { jwt: (token) => jwt.verify(token), apiKey },
-          allowQueryParam: options.allowQueryParam, enforceReadOnly, dpop, meter: options.meter, counter: options.counter,
+          allowQueryParam: options.allowQueryParam, enforceReadOnly, dpop, meter: call.metered === false ? undefined : meter, cost: call.cost, counter: options.counter,
           rateLimits: { limiter, policiesFor, failedAuthPerIp: options.failedAuthPerIp === undefined ? { limit: 100, windowSeconds: 60 } : options.failedAuthPerIp ?? undefined },
         });
         authenticators.set(id, authenticator);
@@ -149,5 +169,5 @@ export function createRemoteResourceServer(options: RemoteResourceServerOptions)
       return authenticator;
     },
   };
-  return { ...core, ...forKoa(core) };
+  return { ...core, ...forKoa(core), close: async () => { await reporting?.close(); } };
 }

@@ -2,6 +2,7 @@ import { sealContext as consoleSessionContext } from '../console/session/session
 import { totpSealContext } from '../accounts/totp.js';
 import type { Secrets } from '../domain/secrets.js';
 import { mailSealContext } from '../mail/mailer.js';
+import { sealContext as ssoClientSecretContext } from '../sso/connections.js';
 import { sealContext as clientContext } from '../oauth/clients.js';
 import { sealContext as signingKeyContext } from '../oauth/signing-keys.js';
 import { DIGEST_KINDS, SEALED_KINDS, type DigestKind, type SealedKind, type SealedValueStore } from '../store/ports.js';
@@ -17,6 +18,7 @@ const CONTEXTS: Record<SealedKind, (id: string) => string> = {
   totp_secret: totpSealContext,
   mail: mailSealContext,
   console_session: consoleSessionContext,
+  sso_client_secret: ssoClientSecretContext,
 };
 
 /** What rewrap did with one kind of sealed value. */

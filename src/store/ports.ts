@@ -8,6 +8,7 @@
 
 import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
 import type { SealedValueStore } from './sealed-ports.js';
+import type { KeyMetadata } from '../domain/api-keys/metadata.js';
 
 export * from './event-ports.js';
 export * from './sealed-ports.js';
@@ -58,11 +59,18 @@ export interface Organization {
   mfaRequired: boolean;
   /** what happens to its API key when secret scanning finds it in public: revoked at once, or only reported */
   leakedKeyPolicy: LeakedKeyPolicy;
+  /** keys created or rotated here expire within this many seconds; null: no limit but the global one */
+  maxKeyLifetimeSeconds?: number | null;
+  /** `api_key.rotation_due` after this many days; 0: never; null or absent: the deployment's default */
+  keyRotationReminderDays?: number | null;
   createdAt: Date;
 }
 
 /** An organization's answer to a leaked API key (SPEC §10); `revoke` unless it chose otherwise. */
 export type LeakedKeyPolicy = 'revoke' | 'notify';
+
+/** The organization's settings for its API keys (see `api-keys/organization-settings.ts`). */
+export type KeySettingField = 'maxKeyLifetimeSeconds' | 'keyRotationReminderDays';
 
 export interface OrganizationStore {
   /** @throws UniqueViolation('slug') */
@@ -70,7 +78,7 @@ export interface OrganizationStore {
   findById(id: string): Promise<Organization | null>;
   findBySlug(slug: string): Promise<Organization | null>;
   list(page: PageRequest): Promise<Page<Organization>>;
-  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired' | 'leakedKeyPolicy'>>): Promise<Organization | null>;
+  update(id: string, patch: Partial<Pick<Organization, 'name' | 'plan' | 'mfaRequired' | 'leakedKeyPolicy' | KeySettingField>>): Promise<Organization | null>;
 }
 
 export interface User {
@@ -377,11 +385,15 @@ export interface ApiKeyRecord {
   revokedAt: Date | null;
   /** set on the old key when it is rotated: the id of its successor */
   rotatedTo: string | null;
+  /** when the key was disabled (refused until re-enabled); null while enabled */
+  disabledAt: Date | null;
+  /** a flat JSON object returned on verification (see `domain/api-keys/metadata.ts`); `{}` when none */
+  metadata: KeyMetadata;
 }
 
 export interface ApiKeyListFilter {
-  /** evaluated at `now` */
-  status?: 'active' | 'revoked' | 'expired';
+  /** evaluated at `now`, as `keyStatus` does (revoked, then expired, then disabled) */
+  status?: 'active' | 'disabled' | 'revoked' | 'expired';
   now: Date;
 }
 
@@ -419,7 +431,8 @@ export interface KeyReminderWindow {
 export interface ApiKeyStore {
   /**
    * Inserts the key unless its organization already has `maxActive` active keys (not revoked,
-   * not expired at `now`). Atomic with respect to concurrent creates in the same organization.
+   * not expired at `now`; disabled keys count, since they may be re-enabled at any moment).
+   * Atomic with respect to concurrent creates in the same organization.
    */
   create(key: ApiKeyRecord, cap?: { maxActive: number; now: Date }, events?: readonly EventRecord[]): Promise<'created' | 'cap_reached'>;
   findById(id: string): Promise<ApiKeyRecord | null>;
@@ -448,6 +461,7 @@ export interface ApiKeyStore {
    * connections, exactly one answers `rotated`.
    */
   rotate(rotation: KeyRotation): Promise<RotationOutcome>;
+  /** the keys the plan's cap counts (as `create`): not revoked, not expired at `now`, disabled or not */
   countActive(organizationId: string, now: Date): Promise<number>;
   /** ids and updatedAt of keys updated at or after `since` (for cross-instance cache invalidation) */
   changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>>;
@@ -473,6 +487,58 @@ export interface UsageStore {
   lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>>;
   /** per-day counts, oldest first, for days in [fromDay, toDay] */
   daily(keyId: string, fromDay: string, toDay: string): Promise<Array<{ day: string; count: number }>>;
+}
+
+/** One hour's metered use by one credential of an organization (added by a flush). */
+export interface MeterIncrement {
+  organizationId: string;
+  /** the API key's id; '' for a credential that is not a key (a person's or an app's token) */
+  keyId: string;
+  /** the hour's start (UTC, whole hour) */
+  hour: Date;
+  ok: number;
+  denied: number;
+  rateLimited: number;
+  /** units counted against the organization's monthly quota (0 for test keys) */
+  units: number;
+}
+
+/** An organization's monthly units as one flush changed them. */
+export interface MonthUnitsChange {
+  organizationId: string;
+  /** UTC month, YYYY-MM */
+  month: string;
+  before: number;
+  after: number;
+}
+
+/** One hour of an organization's (or one key's) use, summed over its credentials. */
+export interface UsageHour {
+  hour: Date;
+  ok: number;
+  denied: number;
+  rateLimited: number;
+  units: number;
+}
+
+/** Metered usage (SPEC §9): hourly outcomes and units per organization and key, monthly units per organization. */
+export interface MeteringStore {
+  /**
+   * Adds every increment to its hour and its units to the organization's month, all or nothing,
+   * at most once per `flushId` (a replay changes nothing and returns []). Each organization-month
+   * total moves by one atomic increment, so concurrent flushes from any number of instances add
+   * up exactly and the `before`/`after` ranges they return never overlap: exactly one flush
+   * crosses any given total. @returns the month changes of organizations whose units moved
+   */
+  record(flushId: string, increments: readonly MeterIncrement[]): Promise<MonthUnitsChange[]>;
+  /** units the organization used in the month (YYYY-MM); 0 when none */
+  monthUnits(organizationId: string, month: string): Promise<number>;
+  /** the organization's hours in [from, to), oldest first, summed over keys (or one key's); hours without use absent */
+  hours(organizationId: string, from: Date, to: Date, keyId?: string): Promise<UsageHour[]>;
+  /** keys with more than `minRequests` requests in `hour` (anomaly candidates) */
+  busyKeys(hour: Date, minRequests: number): Promise<Array<{ organizationId: string; keyId: string; requests: number }>>;
+  /** the key's request count of each hour with use in [from, to) */
+  keyHourRequests(keyId: string, from: Date, to: Date): Promise<number[]>;
 }
 
 export interface AuditEvent {
@@ -885,6 +951,91 @@ export interface ScimUserStore {
   delete(organizationId: string, id: string): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- single sign-on
+
+/**
+ * An organization's OpenID Connect identity provider (at most one per organization): the people
+ * of its verified email domains sign in through it.
+ */
+export interface SsoConnection {
+  organizationId: string;
+  /** the provider's issuer URL; its metadata is discovered at `<issuer>/.well-known/openid-configuration` */
+  issuer: string;
+  clientId: string;
+  /** the client secret, sealed with GATEHOUSE_SECRET for this organization; never returned */
+  sealedClientSecret: string;
+  /** the role a person gets on joining the organization through the provider (built-in or custom) */
+  defaultRole: string;
+  /** the people of its verified domains sign in through the provider only (no password, no passkey alone) */
+  required: boolean;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  createdBy: string;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SsoConnectionStore {
+  /** @throws UniqueViolation('organization_id') when the organization has one already */
+  create(connection: SsoConnection): Promise<void>;
+  find(organizationId: string): Promise<SsoConnection | null>;
+  /**
+   * Writes the patch (and `version + 1`) only if the stored version is still `expectedVersion`:
+   * the updated connection, else null (changed meanwhile, or gone). Of concurrent updates from
+   * one version exactly one wins.
+   */
+  update(organizationId: string, expectedVersion: number,
+    patch: Partial<Pick<SsoConnection, 'issuer' | 'clientId' | 'sealedClientSecret' | 'defaultRole' | 'required' | 'updatedAt'>>): Promise<SsoConnection | null>;
+  delete(organizationId: string): Promise<boolean>;
+  /** whether any organization has a connection (the login page then asks for the email first) */
+  any(): Promise<boolean>;
+}
+
+/** How a domain claim was verified: its DNS TXT record checked, or the operator's word. */
+export type DomainVerificationMethod = 'dns' | 'operator';
+
+/**
+ * An email domain an organization claimed. Once verified, the people whose address is at it sign
+ * in through the organization's identity provider; a domain is verified for one organization at
+ * most (claims of others stay pending and can never be verified while it is).
+ */
+export interface EmailDomain {
+  id: string;
+  organizationId: string;
+  /** lower-case ASCII (IDNA), no trailing dot */
+  domain: string;
+  /** what the organization publishes in a DNS TXT record to prove it controls the domain (public, not a secret) */
+  verificationToken: string;
+  verifiedAt: Date | null;
+  verifiedBy: DomainVerificationMethod | null;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface EmailDomainStore {
+  /**
+   * @throws UniqueViolation('domain') when the organization claimed the domain already;
+   * UniqueViolation('verified_domain') when it is stored verified while another claim of the domain is
+   */
+  create(domain: EmailDomain): Promise<void>;
+  findById(organizationId: string, id: string): Promise<EmailDomain | null>;
+  /** the organization's claim of the domain */
+  findByDomain(organizationId: string, domain: string): Promise<EmailDomain | null>;
+  /** the verified claim of the domain, whichever organization made it */
+  findVerified(domain: string): Promise<EmailDomain | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<EmailDomain>>;
+  /**
+   * Marks the claim verified, only while it is not (a compare-and-set): the verified claim, else
+   * null (gone, or verified already). @throws UniqueViolation('verified_domain') when another
+   * organization's claim of the domain is verified (and nothing is written)
+   */
+  verify(id: string, method: DomainVerificationMethod, at: Date): Promise<EmailDomain | null>;
+  delete(organizationId: string, id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -901,6 +1052,8 @@ export interface Store {
   oidc: OidcPayloadStore;
   apiKeys: ApiKeyStore;
   usage: UsageStore;
+  /** metered usage and monthly units (SPEC §9) */
+  metering: MeteringStore;
   audit: AuditStore;
   rateLimits: RateLimitStore;
   singleUse: SingleUseStore;
@@ -920,6 +1073,8 @@ export interface Store {
   scimUsers: ScimUserStore;
   /** every sealed value and secret-recording digest, for `gatehouse secrets rewrap` */
   sealedValues: SealedValueStore;
+  ssoConnections: SsoConnectionStore;
+  emailDomains: EmailDomainStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */

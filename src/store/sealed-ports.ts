@@ -6,7 +6,7 @@
 /** Where a sealed value lives (one column or field each). */
 export const SEALED_KINDS = [
   'client_secret', 'client_previous_secret', 'signing_key', 'webhook_secret', 'webhook_previous_secret',
-  'totp_secret', 'mail', 'console_session',
+  'totp_secret', 'mail', 'console_session', 'sso_client_secret',
 ] as const;
 export type SealedKind = (typeof SEALED_KINDS)[number];
 

@@ -6,6 +6,7 @@ import { auditContract } from './aggregates/audit.js';
 import { clientsContract, signingKeysContract } from './aggregates/clients-and-keys.js';
 import { invitationsContract } from './aggregates/invitations.js';
 import { consoleSessionsContract } from './aggregates/console-sessions.js';
+import { keyAttributesContract } from './aggregates/key-attributes.js';
 import { keyRotationContract } from './aggregates/key-rotation.js';
 import { lifecycleContract } from './aggregates/lifecycle.js';
 import { mailOutboxContract } from './aggregates/mail-outbox.js';
@@ -18,7 +19,9 @@ import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
 import { sealedValuesContract } from './aggregates/sealed-values.js';
 import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
+import { emailDomainsContract, ssoConnectionsContract } from './aggregates/sso.js';
 import { usageContract } from './aggregates/usage.js';
+import { meteringContract } from './aggregates/metering.js';
 import { eventsContract } from './aggregates/events.js';
 import { keyRemindersContract } from './aggregates/key-reminders.js';
 import { jobLeasesContract, webhookDeliveriesContract, webhookEndpointsContract } from './aggregates/webhooks.js';
@@ -77,7 +80,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('oidc payloads', () => oidcContract(useStore(factory)));
     describe('api keys', () => apiKeysContract(useStore(factory)));
     describe('api key rotation', () => keyRotationContract(useStore(factory)));
+    describe('api key metadata, disabling and organization key settings', () => keyAttributesContract(useStore(factory)));
     describe('usage', () => usageContract(useStore(factory)));
+    describe('metering', () => meteringContract(useStore(factory)));
     describe('audit', () => auditContract(useStore(factory)));
     describe('rate limits', () => rateLimitsContract(useStore(factory)));
     describe('single-use claims', () => singleUseContract(useStore(factory)));
@@ -95,5 +100,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
     describe('SCIM users', () => scimUsersContract(useStore(factory)));
     describe('sealed values and digests (secrets rewrap)', () => sealedValuesContract(useStore(factory)));
+    describe('SSO connections', () => ssoConnectionsContract(useStore(factory)));
+    describe('email domains', () => emailDomainsContract(useStore(factory)));
   });
 }

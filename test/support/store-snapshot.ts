@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
  * buffered usage counters and the ids of their flushes, the DPoP proofs claimed once): left out
  * of a snapshot, which is about what a request changed.
  */
-const PER_REQUEST = new Set(['rate_limits', 'api_key_usage', 'api_key_last_used', 'usage_flushes', 'single_use']);
+const PER_REQUEST = new Set(['rate_limits', 'api_key_usage', 'api_key_last_used', 'usage_flushes', 'single_use', 'usage_hours', 'usage_months']);
 
 /**
  * Every row of every table of a SQLite store file, as JSON text (a second, read-only connection:

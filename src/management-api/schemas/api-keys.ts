@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METADATA_LIMITS } from '../../domain/api-keys/metadata.js';
 import { duration, permissionList, timestamp } from './common.js';
 
 const rateLimit = z.object({
@@ -11,14 +12,20 @@ const ipAllowlist = z.array(z.string().max(64)).max(50)
 
 const keyName = z.string().trim().min(1).max(100);
 
+// the shape only: the bounds (entries, lengths, bytes) are the service's, so the CLI and the
+// console get the same 400s
+const metadata = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .describe(`a flat JSON object (string, number and boolean values) returned on verification and introspection: at most ${METADATA_LIMITS.maxKeys} keys of 1-${METADATA_LIMITS.maxKeyLength} characters (A-Z a-z 0-9 _ : -), strings of at most ${METADATA_LIMITS.maxStringLength} characters, ${METADATA_LIMITS.maxBytes} bytes in all; not a secret`);
+
 export const createApiKeyBody = z.object({
   name: keyName,
   permissions: permissionList.min(1),
   environment: z.enum(['live', 'test']).optional().describe('default `live`'),
   expires_in: duration.optional()
-    .describe('lifetime, e.g. "90d"; none: the key does not expire'),
+    .describe('lifetime, e.g. "90d"; none: the key does not expire, or, where the organization sets a max_key_lifetime, lives that long (a longer one is refused)'),
   ip_allowlist: ipAllowlist.optional(),
   rate_limit: rateLimit.nullable().optional(),
+  metadata: metadata.optional(),
 }).strict();
 
 export const updateApiKeyBody = z.object({
@@ -27,6 +34,9 @@ export const updateApiKeyBody = z.object({
     .describe('replaces the permissions; only within the caller\'s own'),
   ip_allowlist: ipAllowlist.optional(),
   rate_limit: rateLimit.nullable().optional().describe('null removes the key\'s own limit'),
+  metadata: metadata.optional().describe('replaces the key\'s metadata ({} clears it)'),
+  enabled: z.boolean().optional()
+    .describe('false disables the key (refused like a revoked one until re-enabled); true re-enables it. A revoked or expired key cannot be re-enabled (409)'),
 }).strict();
 
 export const rotateApiKeyBody = z.object({
@@ -35,7 +45,7 @@ export const rotateApiKeyBody = z.object({
 }).strict();
 
 export const keyListQuery = z.object({
-  status: z.enum(['active', 'revoked', 'expired']).optional(),
+  status: z.enum(['active', 'disabled', 'revoked', 'expired']).optional(),
 });
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a UTC day, YYYY-MM-DD');
@@ -49,7 +59,10 @@ export const apiKeyObject = z.object({
   environment: z.enum(['live', 'test']),
   start: z.string().describe('first characters after `ak_<env>_`, for recognition'),
   permissions: z.array(z.string()),
-  status: z.enum(['active', 'revoked', 'expired']),
+  status: z.enum(['active', 'disabled', 'revoked', 'expired']),
+  enabled: z.boolean().describe('false while disabled'),
+  disabled_at: timestamp.nullable(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   expires_at: timestamp.nullable(),
   ip_allowlist: z.array(z.string()),
   rate_limit: z.object({ limit: z.number(), window_seconds: z.number() }).nullable(),

@@ -5,6 +5,7 @@ import type { Authenticator } from '../core/authenticator.js';
 import type { Guard } from '../core/guards.js';
 import { costGuard, environmentGuard, permissionGuard } from '../core/guards.js';
 import type { KeyEnvironment } from '../../store/ports.js';
+import { then } from '../maybe-async.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -14,6 +15,13 @@ export interface AuthenticateCallOptions {
   audience?: string | string[];
   /** refuse non-safe methods to read-only credentials (default true) */
   enforceReadOnly?: boolean;
+  /**
+   * units each admitted request costs (SPEC §5 metering): checked against the organization's
+   * monthly quota before the route runs (429 `quota_exceeded` when spent), then counted
+   */
+  cost?: number;
+  /** false: requests through this mount are not counted in usage (e.g. a health route); default true */
+  metered?: boolean;
 }
 
 /** A resource server as the adapters see it: in-process and remote ones both are. */
@@ -22,12 +30,24 @@ export interface ResourceServerCore {
   authenticator(options?: AuthenticateCallOptions): Authenticator;
 }
 
-/** The three route guards, as framework-free checks; adapters wrap each once. */
+/**
+ * The three route guards, as framework-free checks; adapters wrap each once. With a meter, a
+ * guard's refusal moves the request from `ok` to `denied` (`rate_limited` for a spent quota).
+ */
 export function guardsOf(rs: ResourceServerCore) {
+  const metered = (guard: Guard): Guard => {
+    const meter = rs.authenticator().meter;
+    if (!meter?.refused) return guard;
+    const counted = (principal: Principal, refusal: HttpProblem | null) => {
+      if (refusal) meter.refused!(principal, refusal.status === 429 ? 'rate_limited' : 'denied');
+      return refusal;
+    };
+    return (principal) => then(guard(principal), (refusal) => counted(principal, refusal));
+  };
   return {
-    permissions: (permissions: string[]): Guard => permissionGuard(permissions),
-    environment: (environment: KeyEnvironment): Guard => environmentGuard(environment),
-    cost: (units: number): Guard => costGuard(units, rs.authenticator().meter),
+    permissions: (permissions: string[]): Guard => metered(permissionGuard(permissions)),
+    environment: (environment: KeyEnvironment): Guard => metered(environmentGuard(environment)),
+    cost: (units: number): Guard => metered(costGuard(units, rs.authenticator().meter)),
   };
 }
 

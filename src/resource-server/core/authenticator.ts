@@ -6,7 +6,7 @@ import { dpopTokenMisuse } from '../dpop/problems.js';
 import type { DpopVerifier } from '../dpop/verifier.js';
 import { ipAllowed } from '../ip-allowlist.js';
 import { isPromise, type MaybePromise } from '../maybe-async.js';
-import { meteredPrincipal, type Meter } from '../metering.js';
+import { assertUnits, attachMeter, spend, type Meter, type MeteredPrincipal } from '../metering.js';
 import type { Admission, LeasedRateLimiter, LimitPolicy } from '../rate-limiter.js';
 import type { CredentialVerifier, Verified } from '../verified.js';
 import { extractCredential, type Scheme } from './credential.js';
@@ -41,8 +41,10 @@ export interface AuthenticatorOptions {
   };
   /** DPoP-bound tokens (RFC 9449); without it they are refused */
   dpop?: DpopVerifier;
-  /** the metering seam (see `Meter`); none: `principal.consume` does nothing */
+  /** the metering seam (see `Meter`); none: nothing is counted and `principal.consume` does nothing */
   meter?: Meter;
+  /** units every admitted request costs (checked against the quota before the route runs; needs `meter`) */
+  cost?: number;
   /** told about every request an API key authenticates (in memory, O(1)) */
   usage?: { touch(keyId: string, at: Date): void };
   counter?: AuthCounter;
@@ -73,6 +75,9 @@ export interface Authenticator {
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const { verifier, rateLimits, usage, dpop, meter, counter } = options;
+  const cost = options.cost ?? 0;
+  if (cost) assertUnits(cost);
+  if (cost && !meter) throw new TypeError('a route cost needs a meter');
   const count = counter ? countBy(counter) : null;
   const allowQueryParam = options.allowQueryParam ?? false;
   const enforceReadOnly = options.enforceReadOnly ?? true;
@@ -125,10 +130,12 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   function admit(ex: AuthExchange, kind: string, verified: Verified, nonce: string | null): MaybePromise<Decision> {
     if (verified.ipAllowlist.length > 0 && !ipAllowed(ex.ip(), verified.ipAllowlist)) {
       count?.(kind, 'ip_not_allowed');
+      meter?.count?.(verified.principal, 'denied');
       return IP_NOT_ALLOWED;
     }
     if (enforceReadOnly && !SAFE_METHODS.has(ex.method) && isReadOnly(verified.principal.permissions)) {
       count?.(kind, 'read_only');
+      meter?.count?.(verified.principal, 'denied');
       return READ_ONLY;
     }
     if (!rateLimits) return finish(kind, verified, null, nonce);
@@ -142,15 +149,28 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return isPromise(admission) ? admission.then((a) => finish(kind, verified, a, nonce)) : finish(kind, verified, admission, nonce);
   }
 
-  function finish(kind: string, verified: Verified, admission: Admission | null, nonce: string | null): Decision {
+  function finish(kind: string, verified: Verified, admission: Admission | null, nonce: string | null): MaybePromise<Decision> {
     if (admission && !admission.allowed) {
       count?.(kind, 'rate_limited');
+      meter?.count?.(verified.principal, 'rate_limited');
       return tooManyRequests(admission);
     }
     const { principal } = verified;
     if (usage && principal.key_id) usage.touch(principal.key_id, new Date());
     count?.(kind, 'ok');
-    return new Admitted(meter ? meteredPrincipal(principal, meter) : principal, admission, nonce);
+    if (!meter) return new Admitted(principal, admission, nonce);
+    meter.count?.(principal, 'ok');
+    const metered = attachMeter(principal, meter);
+    if (!cost) return new Admitted(metered, admission, nonce);
+    const spent = spend(meter, principal, cost);
+    return isPromise(spent) ? spent.then((over) => charged(metered, over, admission, nonce)) : charged(metered, spent, admission, nonce);
+  }
+
+  /** The declared cost's answer: admitted, or the quota's refusal (counted as `rate_limited`). */
+  function charged(principal: MeteredPrincipal, over: HttpProblem | null, admission: Admission | null, nonce: string | null): Decision {
+    if (!over) return new Admitted(principal, admission, nonce);
+    meter!.refused?.(principal, 'rate_limited');
+    return over;
   }
 
   return { authenticate, meter };

@@ -2,8 +2,8 @@ import type { Principal } from '../../domain/principal.js';
 import { missing } from '../../domain/permissions.js';
 import { HttpProblem, problems } from '../../http/problem.js';
 import type { KeyEnvironment } from '../../store/ports.js';
-import { then, type MaybePromise } from '../maybe-async.js';
-import { quotaExceeded, type Meter } from '../metering.js';
+import type { MaybePromise } from '../maybe-async.js';
+import { assertUnits, spend, type Meter } from '../metering.js';
 
 /** A route check on an authenticated principal: null to go on, else the problem to answer. */
 export type Guard = (principal: Principal) => MaybePromise<HttpProblem | null>;
@@ -40,11 +40,7 @@ export function environmentGuard(environment: KeyEnvironment): Guard {
  * counted when a meter is configured (see `Meter`); without one the route just runs.
  */
 export function costGuard(units: number, meter: Meter | undefined): Guard {
-  if (!Number.isInteger(units) || units < 0) throw new TypeError(`a route cost is a whole number of units, not ${units}`);
+  assertUnits(units);
   if (!meter) return () => null;
-  return (principal) => then(meter.check(principal, units), (over) => {
-    if (over) return quotaExceeded(over.resetAt);
-    meter.record(principal, units);
-    return null;
-  });
+  return (principal) => spend(meter, principal, units);
 }

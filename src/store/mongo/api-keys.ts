@@ -1,5 +1,6 @@
 import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, EventRecord, KeyEnvironment, KeyReminderWindow, KeyRotation, Page, PageRequest, RateLimitPolicy, RotationOutcome } from '../ports.js';
+import type { KeyMetadata } from '../../domain/api-keys/metadata.js';
 import type { MongoEvents } from './events.js';
 import { SCHEMA_OPTIONS, isDuplicate, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
 import { inTransaction } from './transactions.js';
@@ -8,6 +9,10 @@ interface Doc {
   _id: string; organizationId: string | null; name: string; environment: KeyEnvironment; digest: string; start: string;
   permissions: string[]; expiresAt: Date | null; ipAllowlist: string[]; rateLimit: RateLimitPolicy | null; createdBy: string;
   createdAt: Date; updatedAt: Date; revokedAt: Date | null; rotatedTo: string | null;
+  /** absent on keys stored before disabling existed: read as null (a `null` query matches missing fields too) */
+  disabledAt?: Date | null;
+  /** absent on keys stored before metadata existed: read as {} */
+  metadata?: KeyMetadata;
 }
 
 const schema = new Schema<Doc>({
@@ -26,6 +31,9 @@ const schema = new Schema<Doc>({
   updatedAt: { type: Date, required: true },
   revokedAt: { type: Date, default: null },
   rotatedTo: { type: String, default: null },
+  disabledAt: { type: Date, default: null },
+  // Mixed, not Map: a plain sub-document (keys are validated by the service, never start with `$`)
+  metadata: { type: Schema.Types.Mixed, default: () => ({}) },
 }, SCHEMA_OPTIONS);
 schema.index({ organizationId: 1, _id: -1 });
 schema.index({ updatedAt: 1 });
@@ -47,7 +55,7 @@ const fromDoc = (d: Doc): ApiKeyRecord => ({
   start: d.start, permissions: [...(d.permissions ?? [])], expiresAt: d.expiresAt ?? null, ipAllowlist: [...(d.ipAllowlist ?? [])],
   rateLimit: d.rateLimit ? { limit: d.rateLimit.limit, windowSeconds: d.rateLimit.windowSeconds } : null,
   createdBy: d.createdBy, createdAt: d.createdAt, updatedAt: d.updatedAt, revokedAt: d.revokedAt ?? null,
-  rotatedTo: d.rotatedTo ?? null,
+  rotatedTo: d.rotatedTo ?? null, disabledAt: d.disabledAt ?? null, metadata: { ...(d.metadata ?? {}) },
 });
 
 const toDoc = (k: ApiKeyRecord): Doc => {
@@ -55,10 +63,14 @@ const toDoc = (k: ApiKeyRecord): Doc => {
   return { _id: id, ...rest };
 };
 
-/** The status filters, evaluated at `now`. */
+/** Not revoked, not expired at `now`: what the plan's cap counts, disabled keys included. */
+const live = (now: Date) => ({ revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
+
+/** The status filters, evaluated at `now`, as `keyStatus`. */
 function statusFilter(status: ApiKeyListFilter['status'], now: Date): Record<string, unknown> {
   switch (status) {
-    case 'active': return { revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] };
+    case 'active': return { ...live(now), disabledAt: null };
+    case 'disabled': return { ...live(now), disabledAt: { $ne: null } };
     case 'revoked': return { revokedAt: { $ne: null } };
     case 'expired': return { revokedAt: null, expiresAt: { $ne: null, $lte: now } };
     default: return {};
@@ -99,7 +111,7 @@ export class MongoApiKeys implements ApiKeyStore {
         // an update matching nothing would write nothing and silently lose the serialisation;
         // an insert racing another transaction's insert is a (retried) write conflict instead
         await this.capLocks.updateOne({ _id: lockId }, { $inc: { version: 1 } }, { session, upsert: true });
-        const active = await this.model.countDocuments({ organizationId: key.organizationId, ...statusFilter('active', cap.now) }).session(session);
+        const active = await this.model.countDocuments({ organizationId: key.organizationId, ...live(cap.now) }).session(session);
         if (active >= cap.maxActive) return 'cap_reached' as const;
         await this.model.create([toDoc(key)], { session });
         await this.events.writeInSession(events, session);
@@ -131,7 +143,7 @@ export class MongoApiKeys implements ApiKeyStore {
         if (claim.matchedCount === 0) return 'conflict' as const;
         if (r.cap) {
           const others = await this.model.countDocuments({
-            _id: { $ne: r.oldId }, organizationId: r.successor.organizationId, ...statusFilter('active', r.cap.now),
+            _id: { $ne: r.oldId }, organizationId: r.successor.organizationId, ...live(r.cap.now),
           }).session(session);
           if (others + 1 >= r.cap.maxActive) throw new CapReached();
         }
@@ -204,7 +216,7 @@ export class MongoApiKeys implements ApiKeyStore {
   }
 
   async countActive(organizationId: string, now: Date): Promise<number> {
-    return this.model.countDocuments({ organizationId, ...statusFilter('active', now) });
+    return this.model.countDocuments({ organizationId, ...live(now) });
   }
 
   async changedSince(since: Date): Promise<Array<{ id: string; updatedAt: Date }>> {

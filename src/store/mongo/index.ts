@@ -24,10 +24,13 @@ import { MongoRoles } from './roles.js';
 import { MongoScimTokens } from './scim-tokens.js';
 import { MongoScimUsers } from './scim-users.js';
 import { MongoSealedValues } from './sealed-values.js';
+import { MongoEmailDomains } from './email-domains.js';
+import { MongoSsoConnections } from './sso-connections.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { MongoSingleUse } from './single-use.js';
 import { assertSupportedServer } from './topology.js';
 import { MongoUsage } from './usage.js';
+import { MongoMetering } from './metering.js';
 import { MongoUsers } from './users.js';
 import { MongoEvents } from './events.js';
 import { MongoJobLeases } from './job-leases.js';
@@ -91,6 +94,7 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     oidc,
     apiKeys,
     usage,
+    metering: new MongoMetering(conn, usage),
     audit,
     rateLimits,
     singleUse,
@@ -107,6 +111,8 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     scimTokens,
     scimUsers: new MongoScimUsers(conn),
     sealedValues: new MongoSealedValues(conn),
+    ssoConnections: new MongoSsoConnections(conn),
+    emailDomains: new MongoEmailDomains(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

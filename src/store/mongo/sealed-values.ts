@@ -11,6 +11,7 @@ const SEALED: Record<SealedKind, { collection: string; field: string }> = {
   totp_secret: { collection: 'mfa_factors', field: 'sealedSecret' },
   mail: { collection: 'mail_outbox', field: 'sealed' },
   console_session: { collection: 'console_sessions', field: 'sealed' },
+  sso_client_secret: { collection: 'sso_connections', field: 'sealedClientSecret' },
 };
 
 /** `<fingerprint>` of a `<fingerprint>.<hmac>` digest at `path`, '' for a bare one. */

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type ClientSession, type Connection, type Model } from 'mongoose';
 import type { UsageIncrement, UsageStore } from '../ports.js';
 import { FLUSH_MEMORY_MS } from '../usage-flushes.js';
 import { SCHEMA_OPTIONS, stringId } from './support.js';
@@ -42,11 +42,7 @@ export class MongoUsage implements UsageStore {
   async record(increments: UsageIncrement[], flushId?: string): Promise<void> {
     if (!increments.length) return;
     await inTransaction(this.conn, async (session) => {
-      if (flushId) {
-        const claim = await this.flushes.updateOne({ _id: flushId },
-          { $setOnInsert: { expiresAt: new Date(Date.now() + FLUSH_MEMORY_MS) } }, { upsert: true, session });
-        if (claim.upsertedCount === 0) return; // applied already
-      }
+      if (flushId && !(await this.claimFlush(flushId, session))) return; // applied already
       await this.days.bulkWrite(increments.map((i) => ({
         updateOne: {
           filter: { _id: `${i.keyId}/${i.day}` },
@@ -58,6 +54,13 @@ export class MongoUsage implements UsageStore {
         updateOne: { filter: { _id: i.keyId }, update: { $max: { lastUsedAt: i.lastUsedAt } }, upsert: true },
       })), { session });
     });
+  }
+
+  /** Claims a flush id inside `session`'s transaction: false when it was applied already. */
+  async claimFlush(flushId: string, session: ClientSession): Promise<boolean> {
+    const claim = await this.flushes.updateOne({ _id: flushId },
+      { $setOnInsert: { expiresAt: new Date(Date.now() + FLUSH_MEMORY_MS) } }, { upsert: true, session });
+    return claim.upsertedCount > 0;
   }
 
   async lastUsedAtMany(keyIds: readonly string[]): Promise<Map<string, Date>> {

@@ -2,12 +2,14 @@ import type { ApiKeyListFilter, ApiKeyRecord, ApiKeyStore, EventRecord, KeyEnvir
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from './database.js';
 import type { SqliteEvents } from './events.js';
+import type { KeyMetadata } from '../../domain/api-keys/metadata.js';
 import { date, fromMs, json, pageLimit, parse, patchRow, rethrowUnique, toMs, toPage, type RowCodec } from './rows.js';
 
 interface Row {
   id: string; organization_id: string | null; name: string; environment: string; digest: string; start: string;
   permissions: string; expires_at: number | null; ip_allowlist: string; rate_limit: string | null; created_by: string;
   created_at: number; updated_at: number; revoked_at: number | null; rotated_to: string | null;
+  disabled_at: number | null; metadata: string;
 }
 
 const codec: RowCodec<Row, ApiKeyRecord> = {
@@ -16,24 +18,30 @@ const codec: RowCodec<Row, ApiKeyRecord> = {
     digest: r.digest, start: r.start, permissions: parse<string[]>(r.permissions), expiresAt: fromMs(r.expires_at),
     ipAllowlist: parse<string[]>(r.ip_allowlist), rateLimit: parse<RateLimitPolicy | null>(r.rate_limit),
     createdBy: r.created_by, createdAt: date(r.created_at), updatedAt: date(r.updated_at),
-    revokedAt: fromMs(r.revoked_at), rotatedTo: r.rotated_to,
+    revokedAt: fromMs(r.revoked_at), rotatedTo: r.rotated_to, disabledAt: fromMs(r.disabled_at),
+    metadata: parse<KeyMetadata>(r.metadata),
   }),
   toRow: (k) => ({
     id: k.id, organization_id: k.organizationId, name: k.name, environment: k.environment, digest: k.digest,
     start: k.start, permissions: json(k.permissions), expires_at: toMs(k.expiresAt), ip_allowlist: json(k.ipAllowlist),
     rate_limit: k.rateLimit ? json(k.rateLimit) : null, created_by: k.createdBy, created_at: k.createdAt.getTime(),
     updated_at: k.updatedAt.getTime(), revoked_at: toMs(k.revokedAt), rotated_to: k.rotatedTo,
+    disabled_at: toMs(k.disabledAt ?? null), metadata: json(k.metadata ?? {}),
   }),
 };
 
 const COLUMNS = ['id', 'organization_id', 'name', 'environment', 'digest', 'start', 'permissions', 'expires_at',
-  'ip_allowlist', 'rate_limit', 'created_by', 'created_at', 'updated_at', 'revoked_at', 'rotated_to'];
+  'ip_allowlist', 'rate_limit', 'created_by', 'created_at', 'updated_at', 'revoked_at', 'rotated_to', 'disabled_at', 'metadata'];
 const MUTABLE = ['name', 'environment', 'start', 'permissions', 'expires_at', 'ip_allowlist', 'rate_limit',
-  'updated_at', 'revoked_at', 'rotated_to'];
+  'updated_at', 'revoked_at', 'rotated_to', 'disabled_at', 'metadata'];
 
-/** The status predicates, evaluated at `@now` (ms). `organization_id IS @org` also matches null. */
+/** Not revoked, not expired at `@now`: what the plan's cap counts, disabled keys included. */
+const LIVE = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)';
+
+/** The status predicates, evaluated at `@now` (ms), as `keyStatus`. `organization_id IS @org` also matches null. */
 const STATUS = {
-  active: 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > @now)',
+  active: `${LIVE} AND disabled_at IS NULL`,
+  disabled: `${LIVE} AND disabled_at IS NOT NULL`,
   revoked: 'revoked_at IS NOT NULL',
   expired: 'revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= @now',
   any: '1 = 1',
@@ -67,7 +75,7 @@ export class SqliteApiKeys implements ApiKeyStore {
       db.prepare<[PageParams], Row>(`SELECT * FROM api_keys WHERE organization_id IS @org AND ${predicate}
         AND (@cursor IS NULL OR id < @cursor) ORDER BY id DESC LIMIT @limit`)])) as Record<keyof typeof STATUS, Statement<[PageParams], Row>>;
     this.active = db.prepare<[{ org: string | null; now: number }], { n: number }>(
-      `SELECT count(*) AS n FROM api_keys WHERE organization_id IS @org AND ${STATUS.active}`);
+      `SELECT count(*) AS n FROM api_keys WHERE organization_id IS @org AND ${LIVE}`);
     this.write = db.prepare(`UPDATE api_keys SET ${MUTABLE.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
     this.markRotated = db.prepare('UPDATE api_keys SET rotated_to = @rotated_to, expires_at = @expires_at, updated_at = @updated_at WHERE id = @id');
     this.markRevoked = db.prepare<[{ id: string; at: number }], Row>(

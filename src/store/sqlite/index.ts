@@ -21,10 +21,13 @@ import { SqliteRoles } from './roles.js';
 import { SqliteScimTokens } from './scim-tokens.js';
 import { SqliteScimUsers } from './scim-users.js';
 import { SqliteSealedValues } from './sealed-values.js';
+import { SqliteEmailDomains } from './email-domains.js';
+import { SqliteSsoConnections } from './sso-connections.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteSingleUse } from './single-use.js';
 import { SqliteUsage } from './usage.js';
+import { SqliteMetering } from './metering.js';
 import { SqliteUsers } from './users.js';
 import { SqliteEvents } from './events.js';
 import { SqliteJobLeases } from './job-leases.js';
@@ -71,6 +74,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     oidc: new SqliteOidcPayloads(db, events),
     apiKeys: new SqliteApiKeys(db, events),
     usage: new SqliteUsage(db),
+    metering: new SqliteMetering(db),
     audit,
     rateLimits: new SqliteRateLimits(db),
     singleUse: new SqliteSingleUse(db),
@@ -88,6 +92,8 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     scimTokens: new SqliteScimTokens(db),
     scimUsers: new SqliteScimUsers(db),
     sealedValues: new SqliteSealedValues(db),
+    ssoConnections: new SqliteSsoConnections(db),
+    emailDomains: new SqliteEmailDomains(db),
     async ping() {
       ping.get();
     },

@@ -220,4 +220,39 @@ export const MIGRATIONS: readonly string[] = [
   -- secret scanning: what an organization does with a leaked API key (SPEC §10)
   ALTER TABLE organizations ADD COLUMN leaked_key_policy TEXT NOT NULL DEFAULT 'revoke';
   `,
+  `
+  -- API keys: metadata and disabling; organizations: the longest key lifetime, the rotation reminder
+  ALTER TABLE api_keys ADD COLUMN disabled_at INTEGER;
+  ALTER TABLE api_keys ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE organizations ADD COLUMN max_key_lifetime_seconds INTEGER;
+  ALTER TABLE organizations ADD COLUMN key_rotation_reminder_days INTEGER;
+  `,
+  `
+  -- metering (SPEC §9): hourly outcomes and units per organization and key ('' = not a key), monthly units per organization
+  CREATE TABLE usage_hours (
+    organization_id TEXT NOT NULL, hour INTEGER NOT NULL, key_id TEXT NOT NULL,
+    ok INTEGER NOT NULL, denied INTEGER NOT NULL, rate_limited INTEGER NOT NULL, units INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, hour, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX usage_hours_by_key ON usage_hours (key_id, hour);
+  CREATE INDEX usage_hours_by_hour ON usage_hours (hour);
+  CREATE TABLE usage_months (
+    organization_id TEXT NOT NULL, month TEXT NOT NULL, units INTEGER NOT NULL, PRIMARY KEY (organization_id, month)
+  ) WITHOUT ROWID;
+  `,
+  `
+  -- single sign-on: organizations' OpenID Connect providers (secrets sealed), and email domains (each verified for one organization at most)
+  CREATE TABLE sso_connections (
+    organization_id TEXT PRIMARY KEY, issuer TEXT NOT NULL, client_id TEXT NOT NULL, sealed_client_secret TEXT NOT NULL,
+    default_role TEXT NOT NULL, required INTEGER NOT NULL, created_by TEXT NOT NULL, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE email_domains (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, domain TEXT NOT NULL, verification_token TEXT NOT NULL,
+    verified_at INTEGER, verified_by TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    UNIQUE (organization_id, domain)
+  );
+  CREATE INDEX email_domains_by_org ON email_domains (organization_id, id);
+  CREATE UNIQUE INDEX email_domains_verified ON email_domains (domain) WHERE verified_at IS NOT NULL;
+  `,
 ];

@@ -11,6 +11,7 @@ const SEALED: Record<SealedKind, { table: string; id: string; column: string }> 
   totp_secret: { table: 'mfa_factors', id: 'id', column: 'sealed_secret' },
   mail: { table: 'mail_outbox', id: 'id', column: 'sealed' },
   console_session: { table: 'console_sessions', id: 'id', column: 'sealed' },
+  sso_client_secret: { table: 'sso_connections', id: 'organization_id', column: 'sealed_client_secret' },
 };
 
 const FINGERPRINT = "CASE WHEN instr(digest, '.') > 0 THEN substr(digest, 1, instr(digest, '.') - 1) ELSE '' END";

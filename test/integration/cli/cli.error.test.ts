@@ -88,7 +88,7 @@ describe('platform resources and orgs update failures', () => {
     expectOneLineFailure(await cli.run(['orgs', 'update', 'nope', '--name', 'x']), /No such organization/);
   });
   it('is a usage error (exit 2) with nothing to change', async () => {
-    expectOneLineFailure(await cli.run(['orgs', 'update', 'acme']), /nothing to change: give --name and\/or --plan/, 2);
+    expectOneLineFailure(await cli.run(['orgs', 'update', 'acme']), /nothing to change: give --name, --plan, --max-key-lifetime and\/or --key-rotation-reminder-days/, 2);
   });
 });
 

@@ -25,7 +25,7 @@ describe('API-key format: prefix, checksum and keys minted before them', () => {
     await s.gatehouse.store.apiKeys.create({
       id, organizationId: s.org.id, name: 'from before', environment: 'live', digest: digestApiKey(s.gatehouse.secrets, key),
       start: key.slice(8, 14), permissions: ['api_keys:read'], expiresAt: null, ipAllowlist: [], rateLimit: null,
-      createdBy: 'cli', createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+      createdBy: 'cli', createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {},
     });
     const res = await s.api().get(`/v1/organizations/acme/api-keys/${id}`).set(auth(key)).expect(200);
     expect(res.body.name).toBe('from before');

@@ -56,7 +56,9 @@ const strong: Record<Scope, Record<string, string>> = { organization: {}, server
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-escalation-'));
   dbPath = join(dir, 'store.db');
-  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } } }, { backgroundWork: false });
+  // single sign-on's provider is this server itself (an OpenID provider on 127.0.0.1)
+  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } }, sso: { allowPrivateNetworks: true } },
+    { backgroundWork: false });
   const gh = server.gatehouse;
   await gh.identity.resources.create(OPERATOR, null, { identifier: 'https://platform.example.com', permissions: ALL_REPORTS });
   const org = await gh.identity.organizations.create({ slug: 'acme', plan: 'pro' });
@@ -123,12 +125,19 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     case 'environment': return 'live';
     case 'ip_allowlist': return ['10.0.0.0/8'];
     case 'expires_in': case 'grace_period': return '24h';
+    case 'max_key_lifetime': return '3650d';
+    case 'metadata': return { customer: `c_${n}` };
     case 'public': return false;
     // a client authenticating with its secret (a key-based one has no secret to rotate)
     case 'token_endpoint_auth_method': return 'client_secret_basic';
     case 'jwks': case 'jwks_uri': return null;
     case 'url': return `https://hooks-${n}.example.com/gatehouse`;
     case 'events': return [ALL_EVENTS];
+    case 'issuer': return server.url;
+    case 'client_id': return `c${n}`;
+    case 'client_secret': return `s${n}`;
+    case 'default_role': return 'billing';
+    case 'domain': return `d${n}.example.com`;
     default: return byType(schema, scope);
   }
 }
@@ -197,6 +206,8 @@ async function targetFor(collection: string): Promise<Target> {
       return stronger(client.clientId);
     }
     case 'scim-tokens': return stronger((await gh.scim.tokens.create(OPERATOR, orgId, { name: 't', permissions: ['invoices:write'] })).record.id);
+    // a claim decides how its domain's people sign in: only callers holding what every member holds act on one
+    case 'domains': return stronger((await gh.sso.domains.claim(OPERATOR, orgId, `t-${n}.example.com`)).id);
     case 'invitations': {
       const { id } = await gh.identity.invitations.create(OPERATOR, orgId, { email: `t-${n}@example.com`, roles: ['billing'] });
       await gh.mail.worker.drain();
@@ -206,8 +217,13 @@ async function targetFor(collection: string): Promise<Target> {
   }
 }
 
-/** `serverFields`: body fields only server-scoped credentials may send (`x-server-scope-fields`) */
-interface Route { method: string; path: string; scope: Scope; collection: string | null; body: Json | undefined; serverFields: string[] }
+/**
+ * `serverFields`: body fields only server-scoped credentials may send (`x-server-scope-fields`);
+ * `memberPermissions`: the caller must hold what every member holds (`x-requires-member-permissions`)
+ */
+interface Route {
+  method: string; path: string; scope: Scope; collection: string | null; body: Json | undefined; serverFields: string[]; memberPermissions: boolean;
+}
 
 /** The mutating routes, as the management API describes itself. */
 async function mutatingRoutes(): Promise<Route[]> {
@@ -223,7 +239,7 @@ async function mutatingRoutes(): Promise<Route[]> {
       const collection = segment && scope === 'server' ? `server-${segment}` : segment;
       routes.push({
         method, path, scope, collection, body: (op as Json).requestBody?.content?.['application/json']?.schema,
-        serverFields: (op as Json)['x-server-scope-fields'] ?? [],
+        serverFields: (op as Json)['x-server-scope-fields'] ?? [], memberPermissions: (op as Json)['x-requires-member-permissions'] === true,
       });
     }
   }
@@ -250,7 +266,8 @@ const sendsServerFields = (route: Route, body: Json | undefined) => route.server
 
 /**
  * Whether the caller must be refused on this route: always outside its organization or
- * environment, or when it sends fields for server-scoped credentials only; else when the request
+ * environment, when it sends fields for server-scoped credentials only, or on a route that needs
+ * every permission the members hold (single sign-on); else when the request
  * grants permissions or roles, or acts on a target stronger than the callers; and off its own
  * scope, unless the body only subscribes to events (a webhook: whose data every weak caller may
  * read, the server key included).
@@ -258,6 +275,8 @@ const sendsServerFields = (route: Route, body: Json | undefined) => route.server
 function mustRefuse(route: Route, caller: Caller, body: Json | undefined, target: Target | null): boolean {
   if (caller.scope === 'other' || caller.scope === 'test') return true;
   if (sendsServerFields(route, body)) return true;
+  // the owner holds what no weak caller does
+  if (route.memberPermissions) return true;
   if (body !== undefined && ('permissions' in body || 'roles' in body)) return true;
   if (target) return target.strongerThanCallers || (caller.scope === 'organization' && route.scope === 'server');
   return caller.scope !== route.scope && !(body !== undefined && 'events' in body);
@@ -275,6 +294,8 @@ describe('every mutating route refuses callers weaker than what it would create 
       'post /v1/organizations/{org}/webhooks/{id}/deliveries/{delivery_id}/redeliver', 'delete /v1/organizations/{org}/webhooks/{id}',
       'post /v1/resources', 'patch /v1/resources/{id}', 'delete /v1/resources/{id}', 'patch /v1/organizations/{org}',
       'post /v1/organizations/{org}/scim-tokens', 'delete /v1/organizations/{org}/scim-tokens/{id}',
+      'post /v1/organizations/{org}/sso-connection', 'patch /v1/organizations/{org}/sso-connection', 'delete /v1/organizations/{org}/sso-connection',
+      'post /v1/organizations/{org}/domains', 'delete /v1/organizations/{org}/domains/{id}',
     ]));
     // every client setting is in the bodies tried, so changing any of them is a guarded client change
     const clientBodies = routes.filter((r) => r.path.startsWith('/v1/organizations/{org}/clients') && ['post', 'patch'].includes(r.method) && r.body);
@@ -284,6 +305,11 @@ describe('every mutating route refuses callers weaker than what it would create 
       ]));
     }
     expect(clientBodies.length).toBeGreaterThanOrEqual(2);
+    // disabling, re-enabling and retagging a key are guarded key changes; the key policy a guarded organization change
+    const keyPatch = routes.find((r) => r.method === 'patch' && r.path === '/v1/organizations/{org}/api-keys/{id}')!;
+    expect(Object.keys(bodyFor(keyPatch.body, 'organization') ?? {})).toEqual(expect.arrayContaining(['enabled', 'metadata']));
+    const orgPatch = routes.find((r) => r.method === 'patch' && r.path === '/v1/organizations/{org}')!;
+    expect(Object.keys(bodyFor(orgPatch.body, 'organization') ?? {})).toEqual(expect.arrayContaining(['max_key_lifetime', 'key_rotation_reminder_days']));
   });
 
   it('refuses each weaker caller (403/404) without changing the store, and the same request by a stronger caller succeeds', async () => {
@@ -329,5 +355,6 @@ describe('every mutating route refuses callers weaker than what it would create 
       'POST /v1/organizations/{org}/api-keys', 'DELETE /v1/organizations/{org}/api-keys/{id}', 'POST /v1/organizations/{org}/invitations',
       'DELETE /v1/organizations/{org}/users/{id}', 'DELETE /v1/organizations/{org}/connected-apps/{client_id}',
     ]));
-  });
+    // every route, every weak caller, two snapshots of every table each: it grows with the API
+  }, 180_000);
 });

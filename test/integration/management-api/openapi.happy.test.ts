@@ -48,7 +48,7 @@ describe('GET /openapi.json', () => {
   it('derives request bodies from the same strict schemas the routes validate with', () => {
     const body = doc.paths['/v1/organizations/{org}/api-keys'].post.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(['name', 'permissions']);
-    expect(Object.keys(body.properties)).toEqual(['name', 'permissions', 'environment', 'expires_in', 'ip_allowlist', 'rate_limit']);
+    expect(Object.keys(body.properties)).toEqual(['name', 'permissions', 'environment', 'expires_in', 'ip_allowlist', 'rate_limit', 'metadata']);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.environment.enum).toEqual(['live', 'test']);
   });

@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import request from 'supertest';
 import { basic, introspectionFixture } from './introspection-fixture.js';
 
@@ -8,14 +9,22 @@ describe('POST /token/introspection answers for API keys (RFC 7662)', () => {
 
   it('describes an active key of the client\'s organization (client_secret_basic)', async () => {
     const rs = await f.client(f.acme.id);
-    const { record, key } = await f.key(f.acme.id, { environment: 'test', expiresInSeconds: 3600, ipAllowlist: ['10.0.0.0/8'], rateLimit: { limit: 5, windowSeconds: 60 } });
+    const { record, key } = await f.key(f.acme.id, { environment: 'test', expiresInSeconds: 3600, ipAllowlist: ['10.0.0.0/8'], rateLimit: { limit: 5, windowSeconds: 60 }, metadata: { customer: 'c_1' } });
     const res = await f.introspect({ token: key }, basic(rs.id, rs.secret)).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
       active: true, token_type: 'api_key', scope: 'users:read roles:read', organization: f.acme.id, environment: 'test',
       key_id: record.id, sub: record.id, iat: Math.floor(record.createdAt.getTime() / 1000),
       exp: Math.floor(record.expiresAt!.getTime() / 1000), ip_allowlist: ['10.0.0.0/8'], rate_limit: { limit: 5, window_seconds: 60 },
+      metadata: { customer: 'c_1' },
     });
+  });
+
+  it('answers {"active": false} for a disabled key, like a revoked one', async () => {
+    const rs = await f.client(f.acme.id);
+    const { record, key } = await f.key(f.acme.id);
+    await f.gh.apiKeys.update(OPERATOR, f.acme.id, record.id, { enabled: false });
+    expect((await f.introspect({ token: key }, basic(rs.id, rs.secret)).expect(200)).body).toEqual({ active: false });
   });
 
   it('accepts client_secret_post too, and omits exp for a key that never expires', async () => {

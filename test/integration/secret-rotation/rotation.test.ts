@@ -7,6 +7,7 @@ import { ConsoleSessions } from '../../../src/console/session/sessions.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { rewrapSecrets } from '../../../src/secret-rotation/rewrap.js';
 import { secretSealContext } from '../../../src/webhooks/signing.js';
+import { sealContext as ssoSealContext } from '../../../src/sso/connections.js';
 import { createTestGatehouse } from '../../support/harness.js';
 import { mintKey } from '../../support/seed.js';
 
@@ -21,7 +22,7 @@ const start = (secret: string, secretPrevious: string[] = []) => createTestGateh
 
 interface Made {
   orgId: string; userId: string; email: string; apiKey: string; clientId: string; clientSecret: string; webhookId: string; webhookSecret: string;
-  scimToken: string; factorId: string; totpSecret: string; recoveryCodes: string[]; consoleCookie: string; kid: string;
+  ssoClientSecret: string; scimToken: string; factorId: string; totpSecret: string; recoveryCodes: string[]; consoleCookie: string; kid: string;
 }
 
 /** One of everything, made under the current secret. */
@@ -34,13 +35,20 @@ async function makeEverything(gh: Gatehouse): Promise<Made> {
     name: 'App', redirect_uris: ['http://127.0.0.1:9/cb'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], permissions: ['users:read'],
   });
   const webhook = await gh.webhooks.endpoints.create(OPERATOR, org.id, { url: 'https://hooks.example.com/in', events: ['api_key.created'] });
+  // stored as the SSO service stores it (creating one through the service discovers a live provider)
+  const ssoClientSecret = 'idp-client-secret';
+  const now = new Date();
+  await gh.store.ssoConnections.create({
+    organizationId: org.id, issuer: 'https://idp.example.com', clientId: 'gatehouse', sealedClientSecret: gh.secrets.seal(ssoClientSecret, ssoSealContext(org.id)),
+    defaultRole: 'member', required: false, createdBy: 'cli', version: 1, createdAt: now, updatedAt: now,
+  });
   const { token: scimToken } = await gh.scim.tokens.create(OPERATOR, org.id, { name: 'Okta', permissions: ['users:read'] });
   const enrolment = await gh.accounts.totp.start({ id: user.id, email });
   const recoveryCodes = await gh.accounts.recoveryCodes.generate(user.id);
   const { cookie } = await new ConsoleSessions(gh.store.consoleSessions, gh.secrets).create({ userId: user.id } as never);
   return {
     orgId: org.id, userId: user.id, email, apiKey, clientId: client.clientId, clientSecret: client_secret!, webhookId: webhook.endpoint.id,
-    webhookSecret: webhook.secret, scimToken, factorId: enrolment.factor.id, totpSecret: enrolment.secret, recoveryCodes,
+    webhookSecret: webhook.secret, ssoClientSecret, scimToken, factorId: enrolment.factor.id, totpSecret: enrolment.secret, recoveryCodes,
     consoleCookie: cookie, kid: gh.oauth.signingKeys.active()!.kid,
   };
 }
@@ -51,11 +59,15 @@ async function works(gh: Gatehouse, made: Made, recoveryCode: string) {
   const webhookOpens = (() => {
     try { return gh.secrets.unseal(endpoint!.sealedSecret, secretSealContext(made.webhookId)) === made.webhookSecret; } catch { return false; }
   })();
+  const connection = await gh.store.ssoConnections.find(made.orgId);
   return {
     signingKey: gh.oauth.signingKeys.active()?.kid === made.kid,
     apiKey: (await gh.resourceServer.checkApiKey(made.apiKey)).ok,
     clientSecret: (await gh.oauth.clients.verifySecret(made.clientId, made.clientSecret)) !== null,
     webhookSecret: webhookOpens,
+    ssoClientSecret: (() => {
+      try { return gh.sso.connections.clientSecret(connection!) === made.ssoClientSecret; } catch { return false; }
+    })(),
     scimToken: (await gh.scim.tokens.authenticate(made.scimToken, null)) !== null,
     totp: (await gh.accounts.totp.reopen({ id: made.userId, email: made.email }, made.factorId))?.secret === made.totpSecret,
     recoveryCode: await gh.accounts.recoveryCodes.use(made.userId, recoveryCode),
@@ -63,7 +75,7 @@ async function works(gh: Gatehouse, made: Made, recoveryCode: string) {
   };
 }
 
-const ALL = { signingKey: true, apiKey: true, clientSecret: true, webhookSecret: true, scimToken: true, totp: true, recoveryCode: true, consoleSession: true };
+const ALL = { signingKey: true, apiKey: true, clientSecret: true, webhookSecret: true, ssoClientSecret: true, scimToken: true, totp: true, recoveryCode: true, consoleSession: true };
 
 describe('rotating GATEHOUSE_SECRET', () => {
   let made: Made;
@@ -87,7 +99,7 @@ describe('rotating GATEHOUSE_SECRET', () => {
       const dry = await rewrapSecrets({ store: b.store.sealedValues, secrets: b.secrets, dryRun: true });
       expect(dry.sealed.webhook_secret).toEqual({ current: 0, rewrapped: 1, changedMeanwhile: 0, unreadable: 0 });
       const first = await rewrapSecrets({ store: b.store.sealedValues, secrets: b.secrets });
-      for (const kind of ['client_secret', 'signing_key', 'webhook_secret', 'totp_secret', 'console_session'] as const) {
+      for (const kind of ['client_secret', 'signing_key', 'webhook_secret', 'totp_secret', 'console_session', 'sso_client_secret'] as const) {
         expect(first.sealed[kind].rewrapped).toBeGreaterThanOrEqual(1);
         expect(first.sealed[kind].unreadable).toBe(0);
       }

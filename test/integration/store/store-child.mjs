@@ -23,7 +23,7 @@ if (mode === 'write') {
     await store.apiKeys.create({
       id, organizationId: 'org_durable', name: `k${i}`, environment: 'live', digest: `d${i}`, start: 'abc',
       permissions: ['a:read'], expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli',
-      createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+      createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {},
     });
     await store.usage.record([{ keyId: id, day: '2030-01-01', count: 1, lastUsedAt: now }]);
     say(`ack ${i}`);
@@ -45,7 +45,7 @@ if (mode === 'write') {
     const id = `key_${process.pid}_${i}`;
     const r = await store.apiKeys.create({
       id, organizationId: org, name: id, environment: 'test', digest: id, start: 'x', permissions: [], expiresAt: null,
-      ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null,
+      ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: now, updatedAt: now, revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {},
     }, { maxActive: cap, now });
     if (r === 'created') created++;
   }

@@ -1,3 +1,4 @@
+import { OPERATOR } from '../../../src/audit/actor.js';
 import { newId } from '../../../src/domain/ids.js';
 import type { Gatehouse } from '../../../src/gatehouse.js';
 import { KeyReminders } from '../../../src/events/key-reminders.js';
@@ -16,7 +17,7 @@ function key(over: Partial<ApiKeyRecord>): ApiKeyRecord {
   return {
     id: newId('key'), organizationId: orgId, name: 'k', environment: 'live', digest: `d-${newId('d')}`, start: 'AbCdEf', permissions: ['users:read'],
     expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: new Date(T0), updatedAt: new Date(T0),
-    revokedAt: null, rotatedTo: null, ...over,
+    revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {}, ...over,
   };
 }
 
@@ -78,5 +79,31 @@ describe('the API-key reminder sweep (fake time, several instances)', () => {
     await instance().sweep();
     await instance().sweep();
     expect((await reminders()).filter((r) => r.key === late.id).map((r) => r.days)).toEqual([1]);
+  });
+});
+
+describe("the rotation reminder follows each organization's key_rotation_reminder_days", () => {
+  it('reminds at the organization\'s own age, catches up when it changes, and never where it is off', async () => {
+    const globex = await gh.identity.organizations.create({ slug: 'globex' });
+    const quiet = await gh.identity.organizations.create({ slug: 'quiet' });
+    await gh.apiKeys.settings.update(OPERATOR, globex.id, { keyRotationReminderDays: 30 });
+    await gh.apiKeys.settings.update(OPERATOR, quiet.id, { keyRotationReminderDays: 0 });
+    const forty = key({ organizationId: globex.id, createdAt: new Date(clock - 40 * DAY) });
+    const twenty = key({ organizationId: globex.id, createdAt: new Date(clock - 20 * DAY) });
+    const silent = key({ organizationId: quiet.id, createdAt: new Date(clock - 100 * DAY) });
+    for (const k of [forty, twenty, silent]) await gh.store.apiKeys.create(k);
+    const start = clock;
+    for (clock = start + H; clock <= start + 12 * DAY; clock += H) await instance().sweep();
+    const rotationDue = async (k: ApiKeyRecord) => (await gh.store.events.undispatched(10_000))
+      .filter((e) => e.type === 'api_key.rotation_due' && (e.data.api_key as { id: string }).id === k.id)
+      .map((e) => ({ at: e.occurredAt.getTime(), reminder_days: e.data.reminder_days }));
+    // the setting changed since the last sweep: the key already past 30 days is reminded at once
+    expect(await rotationDue(forty)).toEqual([{ at: start + H, reminder_days: 30 }]);
+    expect(await rotationDue(twenty)).toEqual([{ at: start + 10 * DAY, reminder_days: 30 }]);
+    expect(await rotationDue(silent)).toEqual([]);
+    // turned on again: caught up at the next sweep
+    await gh.apiKeys.settings.update(OPERATOR, quiet.id, { keyRotationReminderDays: 90 });
+    await instance().sweep();
+    expect(await rotationDue(silent)).toEqual([{ at: clock, reminder_days: 90 }]);
   });
 });

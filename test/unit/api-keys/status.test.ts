@@ -17,3 +17,11 @@ describe('keyStatus', () => {
     expect(keyStatus({ revokedAt: earlier, expiresAt: earlier }, now)).toBe('revoked');
   });
 });
+
+describe('keyStatus of a disabled key', () => {
+  it('is disabled while live, and expired or revoked once it is (those never come back)', () => {
+    expect(keyStatus({ revokedAt: null, expiresAt: later, disabledAt: earlier }, now)).toBe('disabled');
+    expect(keyStatus({ revokedAt: null, expiresAt: earlier, disabledAt: earlier }, now)).toBe('expired');
+    expect(keyStatus({ revokedAt: earlier, expiresAt: null, disabledAt: earlier }, now)).toBe('revoked');
+  });
+});

@@ -6,7 +6,7 @@ import { alertMailContent } from '../../../src/webhooks/alert-mail.js';
 const key: ApiKeyData = {
   object: 'api_key', id: 'key_1', organization: 'org_1', name: 'ci', environment: 'live', start: 'AbCd', permissions: ['users:read'],
   status: 'active', expires_at: '2030-01-15T00:00:00.000Z', ip_allowlist: [], rate_limit: null, created_at: '2029-01-01T00:00:00.000Z',
-  created_by: 'cli', updated_at: '2029-01-01T00:00:00.000Z', revoked_at: null, rotated_to: null,
+  created_by: 'cli', updated_at: '2029-01-01T00:00:00.000Z', revoked_at: null, rotated_to: null, enabled: true, disabled_at: null, metadata: {},
 };
 
 /** One example of each alert's data. */

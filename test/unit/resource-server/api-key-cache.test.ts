@@ -5,7 +5,7 @@ function record(id: string, patch: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
   const at = new Date(0);
   return {
     id, organizationId: 'org_1', name: 'k', environment: 'live', digest: 'd', start: 's', permissions: ['a:read'],
-    expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: at, updatedAt: at, revokedAt: null, rotatedTo: null, ...patch,
+    expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: at, updatedAt: at, revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {}, ...patch,
   };
 }
 

@@ -11,7 +11,7 @@ describe('authenticate: valid credentials', () => {
     const res = await request(f.app.callback()).get('/things').set('Authorization', `Bearer ${key}`).expect(200);
     expect(res.body.principal).toEqual({
       type: 'api_key', subject: record.id, key_id: record.id, organization: 'org_1', environment: 'live',
-      permissions: ['invoices:read', 'invoices:write'],
+      permissions: ['invoices:read', 'invoices:write'], metadata: {},
     });
   });
 

@@ -58,7 +58,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
     config: {
       issuer: ISSUER,
       apiKeys: { prefix: 'ak', allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
-      plans: { free: { maxActiveKeys: 10, rateLimit: { limit: config.planLimit ?? 10_000, windowSeconds: 3600 } } },
+      plans: { free: { maxActiveKeys: 10, rateLimit: { limit: config.planLimit ?? 10_000, windowSeconds: 3600 }, monthlyUnits: 'unlimited' } },
       defaultPlan: 'free',
       throttles: {
         failedAuthPerIp: { limit: config.failedAuthLimit ?? 10_000, windowSeconds: 3600 },
@@ -90,7 +90,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
     const record: ApiKeyRecord = {
       id, organizationId: 'org_1', name: 'k', environment, digest, start, permissions: ['invoices:read'],
       expiresAt: null, ipAllowlist: [], rateLimit: null, createdBy: 'cli', createdAt: now, updatedAt: now,
-      revokedAt: null, rotatedTo: null, ...overrides,
+      revokedAt: null, rotatedTo: null, disabledAt: null, metadata: {}, ...overrides,
     };
     await raw.apiKeys.create(record);
     return { key, record };

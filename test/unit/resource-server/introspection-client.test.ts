@@ -18,7 +18,7 @@ describe('remote API-key checks through introspection', () => {
     const f = fakeFetch(() => ({ status: 200, body: ACTIVE }));
     const check = createIntrospectionClient({ endpoint: async () => 'https://as.test/token/introspection', clientId: 'c 1', clientSecret: 's:2', fetch: f.impl });
     expect(await check('ak_live_x')).toEqual({
-      principal: { type: 'api_key', subject: 'key_1', key_id: 'key_1', organization: 'org_1', environment: 'live', permissions: ['invoices:read'] },
+      principal: { type: 'api_key', subject: 'key_1', key_id: 'key_1', organization: 'org_1', environment: 'live', permissions: ['invoices:read'], metadata: {} },
       ipAllowlist: ['10.0.0.0/8'], rateLimit: { limit: 5, windowSeconds: 60 }, jkt: null,
     });
     const headers = f.calls[0].init.headers as Record<string, string>;

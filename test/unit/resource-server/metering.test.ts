@@ -39,7 +39,7 @@ describe('the metering seam', () => {
     expect(used.get('org_1')).toBe(9);
     const refusal = (await cost5(decision.principal)) as HttpProblem;
     expect(refusal.status).toBe(429);
-    expect(refusal.body()).toMatchObject({ code: 'quota_exceeded', retry_after: expect.any(Number), reset_at: expect.any(String) });
+    expect(refusal.body()).toMatchObject({ code: 'quota_exceeded', retry_after: expect.any(Number), reset: expect.any(String) });
     expect(refusal.headers['Retry-After']).toBeDefined();
     expect(used.get('org_1')).toBe(9);
   });

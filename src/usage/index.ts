@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Events } from '../events/emitter.js';
+import type { Store } from '../store/ports.js';
+import { UsageMeter } from './meter.js';
+import { UsageReports } from './reports.js';
+import { storeSink } from './store-sink.js';
+import { ThresholdAlerts } from './thresholds.js';
+import type { MeterSink } from './sink.js';
+
+export interface UsagePart {
+  /** the in-process meter: the resource server counts into it */
+  meter: UsageMeter;
+  /** the store as a sink: the remote reporting endpoint writes through it */
+  sink: MeterSink;
+  reports: UsageReports;
+  start(): void;
+  /** writes what is counted (shutdown: nothing is lost) */
+  close(): Promise<void>;
+}
+
+/** Metering (SPEC §9): the meter over the store, quota thresholds through the events outbox, reports. */
+export function createUsagePart(deps: {
+  store: Pick<Store, 'metering' | 'organizations' | 'apiKeys'>; config: Config; events: Events; logger: Logger; now?: () => number;
+}): UsagePart {
+  const { store, config, logger } = deps;
+  const thresholds = new ThresholdAlerts({ events: deps.events, logger });
+  const sink = storeSink({ metering: store.metering, organization: (id) => store.organizations.findById(id), config, thresholds, now: deps.now });
+  const meter = new UsageMeter({ sink, logger, flushMs: config.apiKeys.usageFlushMs, now: deps.now });
+  const reports = new UsageReports({
+    metering: store.metering, meter, config, now: deps.now,
+    keyOf: async (organizationId, keyId) => {
+      const key = await store.apiKeys.findById(keyId);
+      return key && key.organizationId === organizationId ? key : null;
+    },
+  });
+  return { meter, sink, reports, start: () => meter.start(), close: () => meter.close() };
+}
+
+export { UsageMeter } from './meter.js';
+export type { MeterSink, QuotaState } from './sink.js';
