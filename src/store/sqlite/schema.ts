@@ -240,4 +240,11 @@ export const MIGRATIONS: readonly string[] = [
     organization_id TEXT NOT NULL, month TEXT NOT NULL, units INTEGER NOT NULL, PRIMARY KEY (organization_id, month)
   ) WITHOUT ROWID;
   `,
+  `
+  -- resource-server bindings: confidential clients that introspect and report usage for a resource, across organizations
+  CREATE TABLE resource_bindings (
+    resource_id TEXT NOT NULL, client_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (resource_id, client_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX resource_bindings_by_client ON resource_bindings (client_id);
+  `,
 ];
