@@ -127,7 +127,10 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // keys whose permissions left a vocabulary (a resource deleted, a plan changed)
   identity.permissionRemoval.onApiKeysChanged((keyIds) => keyIds.forEach((id) => resourceServer.invalidateKey(id)));
   resourceServer.start();
-  if (options.backgroundWork !== false) webhooks.start();
+  if (options.backgroundWork !== false) {
+    webhooks.start();
+    metering.sweeps.start();
+  }
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
