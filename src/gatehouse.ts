@@ -26,6 +26,7 @@ import { createSso, type Sso } from './sso/index.js';
 import { createSecretScanning } from './secret-scanning/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
+import { boundResources } from './resource-server/bindings.js';
 import { resourceServerEndpoints } from './resource-server/service-endpoints.js';
 import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
@@ -132,7 +133,10 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // keys whose permissions left a vocabulary (a resource deleted, a plan changed)
   identity.permissionRemoval.onApiKeysChanged((keyIds) => keyIds.forEach((id) => resourceServer.invalidateKey(id)));
   resourceServer.start();
-  if (options.backgroundWork !== false) webhooks.start();
+  if (options.backgroundWork !== false) {
+    webhooks.start();
+    metering.sweeps.start();
+  }
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
@@ -164,9 +168,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(health.routes());
   // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
-  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
+  // clients bound to resources (a platform API's resource servers): an unbinding holds within 1 s here
+  const bound = boundResources({ load: (clientId) => store.resourceBindings.resourcesOf(clientId) });
+  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage, boundResources: bound }));
   // remote resource servers' usage reports (metering: counted per request, not per introspection)
-  app.use(usageReportEndpoint({ sink: metering.sink, findKey: (id) => store.apiKeys.findById(id), verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
+  app.use(usageReportEndpoint({ sink: metering.sink, findKey: (id) => store.apiKeys.findById(id), verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), boundResources: bound }));
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({

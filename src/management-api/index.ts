@@ -18,6 +18,7 @@ import { meRoutes } from './me.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
+import { resourceBindingRoutes } from './resource-bindings.js';
 import { roleRoutes } from './roles.js';
 import { scimTokenRoutes } from './scim-tokens.js';
 import { ssoRoutes } from './sso.js';
@@ -87,6 +88,8 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
     ...resourceRoutes(identity, 'server'),
+    ...resourceBindingRoutes(identity.resourceBindings),
+    ...resourceBindingRoutes(identity.resourceBindings, 'server'),
     ...vocabularyRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),

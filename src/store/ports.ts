@@ -8,10 +8,12 @@
 
 import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
 import type { SealedValueStore } from './sealed-ports.js';
+import type { ResourceBindingStore } from './binding-ports.js';
 import type { KeyMetadata } from '../domain/api-keys/metadata.js';
 
 export * from './event-ports.js';
 export * from './sealed-ports.js';
+export * from './binding-ports.js';
 
 export interface PageRequest {
   /** 1..200 */
@@ -1045,6 +1047,8 @@ export interface Store {
   memberships: MembershipStore;
   roles: RoleStore;
   resources: ResourceStore;
+  /** clients bound to resources as their resource servers */
+  resourceBindings: ResourceBindingStore;
   permissionHolders: PermissionHolderStore;
   clients: ClientStore;
   appConnections: AppConnectionStore;

@@ -15,6 +15,7 @@ import { membershipsRolesResourcesContract } from './aggregates/memberships-role
 import { oidcContract } from './aggregates/oidc.js';
 import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
+import { resourceBindingsContract } from './aggregates/resource-bindings.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
 import { sealedValuesContract } from './aggregates/sealed-values.js';
@@ -73,6 +74,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
   describe(`${name} store contract`, () => {
     describe('organizations and users', () => organizationsAndUsersContract(useStore(factory)));
     describe('memberships, roles and resources', () => membershipsRolesResourcesContract(useStore(factory)));
+    describe('resource-server bindings', () => resourceBindingsContract(useStore(factory)));
     describe('permission holders', () => permissionHoldersContract(useStore(factory)));
     describe('clients', () => clientsContract(useStore(factory)));
     describe('app connections', () => appConnectionsContract(useStore(factory)));

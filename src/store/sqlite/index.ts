@@ -17,6 +17,7 @@ import { SqlitePermissionHolders } from './permission-holders.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteRecoveryCodes } from './recovery-codes.js';
 import { SqliteResources } from './resources.js';
+import { SqliteResourceBindings } from './resource-bindings.js';
 import { SqliteRoles } from './roles.js';
 import { SqliteScimTokens } from './scim-tokens.js';
 import { SqliteScimUsers } from './scim-users.js';
@@ -67,6 +68,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     memberships: new SqliteMemberships(db, events),
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
+    resourceBindings: new SqliteResourceBindings(db),
     permissionHolders: new SqlitePermissionHolders(db),
     clients: new SqliteClients(db),
     appConnections: new SqliteAppConnections(db, events),

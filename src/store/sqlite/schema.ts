@@ -255,4 +255,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX email_domains_by_org ON email_domains (organization_id, id);
   CREATE UNIQUE INDEX email_domains_verified ON email_domains (domain) WHERE verified_at IS NOT NULL;
   `,
+  `
+  -- resource-server bindings: confidential clients that introspect and report usage for a resource, across organizations
+  CREATE TABLE resource_bindings (
+    resource_id TEXT NOT NULL, client_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (resource_id, client_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX resource_bindings_by_client ON resource_bindings (client_id);
+  `,
 ];

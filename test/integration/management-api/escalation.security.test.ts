@@ -44,6 +44,8 @@ let dbPath: string;
 let orgId: string;
 let ownerId: string;
 let globexId: string;
+/** a confidential client of acme's, for bodies naming a client to bind to an API */
+let bindableClientId: string;
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
@@ -75,6 +77,7 @@ beforeAll(async () => {
   const boundRobot = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Bound robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: [...MANAGEMENT_PERMISSIONS], dpop_bound_access_tokens: true,
   });
+  bindableClientId = robot.client.clientId;
   const globex = await gh.identity.organizations.create({ slug: 'globex' });
   globexId = globex.id;
 
@@ -134,7 +137,8 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     case 'url': return `https://hooks-${n}.example.com/gatehouse`;
     case 'events': return [ALL_EVENTS];
     case 'issuer': return server.url;
-    case 'client_id': return `c${n}`;
+    // an existing confidential client (bindings need one; an SSO connection takes any string)
+    case 'client_id': return bindableClientId;
     case 'client_secret': return `s${n}`;
     case 'default_role': return 'billing';
     case 'domain': return `d${n}.example.com`;
@@ -176,14 +180,19 @@ async function targetFor(collection: string): Promise<Target> {
   const gh = server.gatehouse;
   const n = unique();
   const stronger = (id: string): Target => ({ id, strongerThanCallers: true });
+  const boundTarget = async (resourceId: string): Promise<Target> => {
+    const { client } = await gh.oauth.clients.create(OPERATOR, orgId, { name: 'rs', grant_types: ['client_credentials'], redirect_uris: [] });
+    await gh.store.resourceBindings.bind({ resourceId, clientId: client.clientId, createdAt: new Date() });
+    return { id: resourceId, params: { client_id: client.clientId }, strongerThanCallers: true };
+  };
   switch (collection) {
     case 'api-keys': return stronger((await mintKey(gh, orgId, ['invoices:write', 'users:read'], { ipAllowlist: ['10.0.0.0/8'] })).id);
     case 'server-api-keys': return stronger((await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, STRONG.server])).id);
-    // a platform API declaring what weak server callers lack
-    case 'server-resources': return stronger((await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id);
+    // a platform API declaring what weak server callers lack, with a client bound to it (to unbind)
+    case 'server-resources': return boundTarget((await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id);
     case 'clients': return stronger((await gh.oauth.clients.create(OPERATOR, orgId, { name: 't', grant_types: ['client_credentials'], redirect_uris: [], permissions: ['invoices:write'] })).client.clientId);
     case 'roles': return stronger((await gh.identity.roles.create(OPERATOR, orgId, { name: `t${n}`, permissions: ['invoices:write'] })).id);
-    case 'resources': return stronger((await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id);
+    case 'resources': return boundTarget((await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id);
     case 'users': return stronger((await gh.identity.users.create({ email: `t-${n}@acme.test`, password: PASSWORD, organizationId: orgId, roles: ['billing'] })).user.id);
     case 'webhooks': {
       const { endpoint } = await gh.webhooks.endpoints.create(OPERATOR, orgId, { url: `https://t-${n}.example.com/hook`, events: [ALL_EVENTS] });
@@ -296,6 +305,8 @@ describe('every mutating route refuses callers weaker than what it would create 
       'post /v1/organizations/{org}/scim-tokens', 'delete /v1/organizations/{org}/scim-tokens/{id}',
       'post /v1/organizations/{org}/sso-connection', 'patch /v1/organizations/{org}/sso-connection', 'delete /v1/organizations/{org}/sso-connection',
       'post /v1/organizations/{org}/domains', 'delete /v1/organizations/{org}/domains/{id}',
+      'post /v1/resources/{id}/bound-clients', 'delete /v1/resources/{id}/bound-clients/{client_id}',
+      'post /v1/organizations/{org}/resources/{id}/bound-clients', 'delete /v1/organizations/{org}/resources/{id}/bound-clients/{client_id}',
     ]));
     // every client setting is in the bodies tried, so changing any of them is a guarded client change
     const clientBodies = routes.filter((r) => r.path.startsWith('/v1/organizations/{org}/clients') && ['post', 'patch'].includes(r.method) && r.body);
