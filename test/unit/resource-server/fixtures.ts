@@ -47,7 +47,9 @@ export interface Fixture {
  * `invoices:read`), `POST /things/write` (needs `invoices:write`) and `GET /live-only` (live keys), over in-memory SQLite
  * whose calls are counted. `config` overrides apiKeys/plans/throttles settings.
  */
-export async function fixture(config: Partial<{ trustProxy: number; allowQueryParam: boolean; planLimit: number; failedAuthLimit: number }> = {}): Promise<Fixture> {
+export async function fixture(
+  config: Partial<{ trustProxy: number; allowQueryParam: boolean; planLimit: number; failedAuthLimit: number; cacheStalenessMs: number }> = {},
+): Promise<Fixture> {
   const raw = await openStore('sqlite::memory:');
   const { store, calls } = countingStore(raw);
   const secrets = new Secrets(randomBytes(32).toString('base64url'));
@@ -57,7 +59,7 @@ export async function fixture(config: Partial<{ trustProxy: number; allowQueryPa
   const rs = createInProcessResourceServer({
     config: {
       issuer: ISSUER,
-      apiKeys: { prefix: 'ak', allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
+      apiKeys: { prefix: 'ak', allowQueryParam: config.allowQueryParam ?? false, cacheStalenessMs: config.cacheStalenessMs ?? 1000, cacheMaxEntries: 1000, usageFlushMs: 1000 },
       plans: { free: { maxActiveKeys: 10, rateLimit: { limit: config.planLimit ?? 10_000, windowSeconds: 3600 }, monthlyUnits: 'unlimited' } },
       defaultPlan: 'free',
       throttles: {
