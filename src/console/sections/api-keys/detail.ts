@@ -37,6 +37,7 @@ ${k.revoked_at ? html`<dt>Revoked</dt><dd>${when(k.revoked_at)}</dd>` : ''}
 </section>
 <section class="panel" aria-labelledby="usage-title">
 <h2 id="usage-title">Requests per day</h2>
+${page.can('organizations:read') ? html`<p><a href="${page.base}/usage?key_id=${encodeURIComponent(k.id)}">By outcome and units, per hour or day</a></p>` : ''}
 ${usage.status === 200 ? barChart({ title: `Requests per day with ${k.name}, last 30 days`, points: days.map((d) => ({ label: d.day, value: d.count })) }) : html`<p class="muted">Usage is not available.</p>`}
 </section>
 ${active ? html`<section class="panel" aria-labelledby="actions-title"><h2 id="actions-title">Rotate or revoke</h2>
