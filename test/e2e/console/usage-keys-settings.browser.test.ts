@@ -75,6 +75,50 @@ describe('usage, key status and metadata, and organization settings in the conso
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('creates a key with metadata (bad JSON refused in the form), shows it with the configured prefix, and disables and enables it', async () => {
+    const page = await openPage('/console/o/acme/api-keys');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create API key' });
+    await dialog.getByLabel('Name').fill('tagged-worker');
+    await dialog.getByRole('checkbox', { name: /organizations:read/ }).check();
+    await dialog.getByLabel('Metadata').fill('{"team": "billing",');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.locator('#key-metadata-error').textContent()).toContain('is not valid JSON');
+    expect(await dialog.getByLabel('Metadata').getAttribute('aria-invalid')).toBe('true');
+    expect(await violations(page)).toEqual([]);
+    // the API's own bounds: a key outside A-Z a-z 0-9 _ : - is refused, named
+    await dialog.getByLabel('Metadata').fill('{"team name": "billing"}');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    await dialog.locator('#key-metadata-error').waitFor();
+    expect(await dialog.locator('#key-metadata-error').textContent()).toMatch(/\S/);
+    await dialog.getByLabel('Metadata').fill('{"team": "billing", "tier": 2, "beta": true}');
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+    const key = await page.getByLabel('New API key').inputValue();
+    expect(key).toMatch(/^acme_live_/);
+    expect(await call('/reports', key)).toBe(200);
+
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Escape')]);
+    const row = page.getByRole('row').filter({ hasText: 'tagged-worker' });
+    expect(await row.getByRole('code').filter({ hasText: `acme_live_${key.slice(10, 16)}` }).count()).toBe(1);
+    await Promise.all([page.waitForURL(/done=disabled/), row.getByRole('button', { name: 'Disable tagged-worker' }).click()]);
+    await page.getByRole('status').filter({ hasText: 'disabled' }).waitFor();
+    expect(await row.getByText('disabled', { exact: true }).count()).toBe(1);
+    expect(await call('/reports', key)).toBe(401);
+    expect(await violations(page)).toEqual([]);
+
+    await Promise.all([page.waitForEvent('load'), row.getByRole('link', { name: 'tagged-worker' }).click()]);
+    const facts = page.locator('dl.facts');
+    expect(await facts.getByRole('row', { name: 'team "billing"' }).count()).toBe(1);
+    expect(await facts.getByRole('row', { name: 'tier 2' }).count()).toBe(1);
+    expect(await facts.getByRole('row', { name: 'beta true' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Rotate' }).count()).toBe(0);
+    expect(await violations(page)).toEqual([]);
+    await Promise.all([page.waitForURL(/done=enabled/), page.getByRole('button', { name: 'Enable' }).click()]);
+    await page.getByRole('status').filter({ hasText: 'enabled' }).waitFor();
+    expect(await call('/reports', key)).toBe(200);
+  });
+
   it('shows the API\'s refusal of a bad range at the picker, as a 400 page', async () => {
     const page = await openPage('/console/o/acme/usage?granularity=hour&from=2020-01-01&to=2020-12-31');
     await page.getByRole('alert').waitFor();
