@@ -119,6 +119,29 @@ describe('usage, key status and metadata, and organization settings in the conso
     expect(await call('/reports', key)).toBe(200);
   });
 
+  it('shows the plan and quota, and changes the key lifetime, rotation reminder and leaked-key policy, showing the API\'s refusal at the field', async () => {
+    const page = await openPage('/console/o/acme/settings');
+    expect(await page.getByRole('meter', { name: 'Units used this month (free plan)' }).count()).toBe(1);
+    await page.getByLabel('Longest key lifetime').fill('forever');
+    await page.getByRole('button', { name: 'Save key policy' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByLabel('Longest key lifetime').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Longest key lifetime').inputValue()).toBe('forever');
+    expect(await violations(page)).toEqual([]);
+
+    await page.getByLabel('Longest key lifetime').fill('30d');
+    await page.getByLabel('Rotation reminder (days)').fill('45');
+    await Promise.all([page.waitForURL(/done=key_policy/), page.getByRole('button', { name: 'Save key policy' }).click()]);
+    await page.getByRole('status').filter({ hasText: 'API-key policy was saved' }).waitFor();
+    expect(await page.getByLabel('Longest key lifetime').inputValue()).toBe('30d');
+    await page.getByLabel('Only report it').check();
+    await Promise.all([page.waitForURL(/done=leak_policy/), page.getByRole('button', { name: 'Save leaked-key policy' }).click()]);
+    const org = await apiGet('');
+    expect(org).toMatchObject({ max_key_lifetime: '30d', key_rotation_reminder_days: 45, leaked_key_policy: 'notify' });
+    expect(await page.getByLabel('Only report it').isChecked()).toBe(true);
+    expect(await violations(page)).toEqual([]);
+  });
+
   it('shows the API\'s refusal of a bad range at the picker, as a 400 page', async () => {
     const page = await openPage('/console/o/acme/usage?granularity=hour&from=2020-01-01&to=2020-12-31');
     await page.getByRole('alert').waitFor();
