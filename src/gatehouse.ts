@@ -22,9 +22,11 @@ import { Metrics } from './ops/metrics.js';
 import { createOAuth, type OAuth } from './oauth/index.js';
 import { createManagementApi } from './management-api/index.js';
 import { createScim, type Scim } from './scim/index.js';
+import { createSso, type Sso } from './sso/index.js';
 import { createSecretScanning } from './secret-scanning/index.js';
 import { createInProcessResourceServer, type InProcessResourceServer } from './resource-server/in-process.js';
 import { apiKeyIntrospection } from './resource-server/introspection.js';
+import { boundResources } from './resource-server/bindings.js';
 import { resourceServerEndpoints } from './resource-server/service-endpoints.js';
 import { withDeadlines } from './store/deadline.js';
 import { openStore } from './store/open.js';
@@ -62,6 +64,8 @@ export interface Gatehouse {
   oauth: OAuth;
   /** SCIM provisioning: `scim.tokens` (management API) and the `/scim/v2` service provider */
   scim: Scim;
+  /** single sign-on: organizations' identity providers, their email domains, email-first login */
+  sso: Sso;
   /** authenticate (JWT | API key) and guards, in process; `invalidateKey` on key changes */
   resourceServer: InProcessResourceServer;
   app: Koa;
@@ -91,7 +95,9 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: config.nodeEnv !== 'test' });
   // every store call is bounded: a stuck backend answers 503, never a hung request
   const store = withDeadlines(options.store ?? (await openStore(config.databaseUrl, { logger, timeoutMs: config.store.timeoutMs })), config.store.timeoutMs);
-  const secrets = new Secrets(config.secret);
+  const secrets = new Secrets(config.secret, config.secretPrevious);
+  // how many, never which: values sealed or digested under them still open and verify
+  if (secrets.previous.length) logger.info({ previousSecrets: secrets.previous.length }, 'GATEHOUSE_SECRET_PREVIOUS: previous master secrets accepted for opening and verifying');
   const stopSweeper = startSweeper(store, logger);
   const audit = new AuditLog({ store: store.audit, logger });
   const events = new Events({ store });
@@ -106,7 +112,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   });
   const secretScanning = createSecretScanning({ config, store, secrets, apiKeys, events, audit, permissions: identity.permissions, logger });
   const scim = createScim({ store, identity, audit, secrets, config, logger });
-  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events });
+  const sso = createSso({ config, store, secrets, identity, accounts, audit, logger, metrics });
+  const oauth = await createOAuth({ config, store, secrets, logger, identity, accounts, metrics, events, federation: sso.signIn });
   const webhooks = createWebhooksPart({
     store, secrets, audit, events, alerts: options.alerts ?? mailedAlerts({ store, mailer: mail.mailer, issuer: config.issuer }),
     config: config.webhooks, logger,
@@ -126,7 +133,10 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   // keys whose permissions left a vocabulary (a resource deleted, a plan changed)
   identity.permissionRemoval.onApiKeysChanged((keyIds) => keyIds.forEach((id) => resourceServer.invalidateKey(id)));
   resourceServer.start();
-  if (options.backgroundWork !== false) webhooks.start();
+  if (options.backgroundWork !== false) {
+    webhooks.start();
+    metering.sweeps.start();
+  }
 
   const app = new Koa();
   app.proxy = config.trustProxy > 0;
@@ -134,7 +144,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.silent = true;
 
   const gatehouse: Gatehouse = {
-    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, metering, audit, events, webhooks, mail, oauth, scim, resourceServer, app,
+    config, logger, metrics, store, secrets, identity, accounts, apiKeys, usage, metering, audit, events, webhooks, mail, oauth, scim, sso, resourceServer, app,
     shuttingDown: false,
     async close() {
       gatehouse.shuttingDown = true;
@@ -158,13 +168,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(health.routes());
   // API keys and JWT access tokens at /token/introspection are answered here; the rest reaches oidc-provider
   // (mounted early: it only looks at POST /token/introspection, and spares it the /v1 router)
-  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage }));
+  // clients bound to resources (a platform API's resource servers): an unbinding holds within 1 s here
+  const bound = boundResources({ load: (clientId) => store.resourceBindings.resourcesOf(clientId) });
+  app.use(apiKeyIntrospection({ checkApiKey: resourceServer.checkApiKey, checkAccessToken: resourceServer.checkAccessToken, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), usage, boundResources: bound }));
   // remote resource servers' usage reports (metering: counted per request, not per introspection)
-  app.use(usageReportEndpoint({ sink: metering.sink, findKey: (id) => store.apiKeys.findById(id), verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
+  app.use(usageReportEndpoint({ sink: metering.sink, findKey: (id) => store.apiKeys.findById(id), verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret), boundResources: bound }));
   // remote resource servers' shared rate limits and DPoP replay claims
   app.use(resourceServerEndpoints({ rateLimits: store.rateLimits, singleUse: store.singleUse, limiter: resourceServer.limiter, verifyClient: (id, secret) => oauth.clients.verifySecret(id, secret) }));
   const management = createManagementApi({
-    config, identity, apiKeys, audit, leakedKeyPolicy: secretScanning.policy, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens,
+    config, identity, apiKeys, audit, leakedKeyPolicy: secretScanning.policy, clients: oauth.clients, connectedApps: oauth.connectedApps, accounts, scimTokens: scim.tokens, sso,
     webhooks: { endpoints: webhooks.endpoints, deliveries: webhooks.deliveries },
     usage: metering.reports,
     authenticate: resourceServer.authenticate({ refusals: 'throw' }),
@@ -180,6 +192,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(invitationRoutes({ invitations: identity.invitations, store, config, csrfKey: secrets.key('csrf'), metrics }));
   app.use(accountRoutes({ accounts, csrfKey: secrets.key('csrf'), metrics }));
   app.use(webauthnScript());
+  app.use(sso.middleware);
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;
   app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, keyPrefix: config.apiKeys.prefix, listener: () => (listener ??= app.callback()) }));

@@ -59,7 +59,7 @@ export function createAccounts({ config, store, secrets, identity, mailer, audit
   const mail = new AccountMail({ store, mailer, issuer: config.issuer, displayName: settings.displayName });
   const throttle = new AccountThrottle(store, settings);
   const background = new Background(logger);
-  const recoveryCodes = new RecoveryCodes({ store: store.recoveryCodes, key: secrets.key('recovery-codes') });
+  const recoveryCodes = new RecoveryCodes({ store: store.recoveryCodes, secrets });
   const totp = new Totp({ factors: store.factors, secrets, displayName: settings.displayName });
   const passkeys = new Passkeys({ factors: store.factors, links, issuer: config.issuer, displayName: settings.displayName });
   const factors = new Factors({ store: store.factors, totp, recovery: recoveryCodes, mail, audit });

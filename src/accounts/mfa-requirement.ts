@@ -1,7 +1,7 @@
 import type { Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { problems } from '../http/problem.js';
-import { assertHolds, assertInScope, assertReachesEnvironment } from '../identity/authority.js';
+import { assertMayDecideSignIn } from '../identity/authority.js';
 import type { PermissionService } from '../identity/permissions.js';
 import type { Organization, Store } from '../store/ports.js';
 
@@ -28,12 +28,7 @@ export class MfaRequirement {
    */
   async assertMayChange(caller: Caller, organizationId: string, required: unknown): Promise<Organization> {
     if (typeof required !== 'boolean') throw problems.validation([{ field: 'mfa_required', message: 'must be true or false' }]);
-    assertInScope(caller, organizationId);
-    assertReachesEnvironment(caller);
-    const current = await this.deps.store.organizations.findById(organizationId);
-    if (!current) throw problems.notFound('organization');
-    assertHolds(caller, await this.deps.permissions.heldByMembers(organizationId), 'You cannot change how members sign in when they hold');
-    return current;
+    return assertMayDecideSignIn(caller, organizationId, this.deps);
   }
 
   /** @throws HttpProblem 400, 403 `permission_escalation` / `environment_escalation`, 404 */

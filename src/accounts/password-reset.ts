@@ -25,6 +25,8 @@ export type ResetOutcome = { ok: true; user: User } | { ok: false; reason: 'inva
  * token of the person.
  */
 export class PasswordReset {
+  private readonly withheld: Array<(user: User) => Promise<boolean>> = [];
+
   constructor(private readonly deps: {
     store: Store; identity: Identity; links: AccountLinks; mail: AccountMail; throttle: AccountThrottle;
     background: Background; credentials: Credentials;
@@ -39,10 +41,19 @@ export class PasswordReset {
     if (allowed) this.deps.background.run('password reset mail', () => this.mailLink(normalized));
   }
 
-  /** After the answer: the link, if the account exists and may sign in. */
+  /**
+   * Adds a reason to mail no link (the answer stays the same): a person who must sign in through
+   * their organization's identity provider gets no password to sign in with.
+   */
+  withholdWhen(check: (user: User) => Promise<boolean>): void {
+    this.withheld.push(check);
+  }
+
+  /** After the answer: the link, if the account exists and may sign in with a password. */
   private async mailLink(email: string): Promise<void> {
     const user = await this.deps.identity.users.getByEmail(email);
     if (!user || user.disabled) return;
+    for (const check of this.withheld) if (await check(user)) return;
     await this.deps.links.revokeAll(user.id, 'password_reset');
     const issuedAt = new Date();
     const { token, expiresAt } = await this.deps.links.issue('password_reset', { userId: user.id });

@@ -3,6 +3,9 @@ import { newId } from '../domain/ids.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { Factor, FactorStore } from '../store/ports.js';
 
+/** The additional data a TOTP factor's shared secret is sealed with. */
+export const totpSealContext = (factorId: string): string => `totp:${factorId}`;
+
 /** A pending enrolment is confirmed within this long, or started again. */
 export const TOTP_ENROLMENT_TTL_MS = 15 * 60_000;
 /** One period either side: a phone whose clock is up to 30 s off still works (RFC 6238 §5.2). */
@@ -36,7 +39,7 @@ export class Totp {
   }
 
   private secretOf(factor: Factor): string {
-    return this.deps.secrets.unseal(factor.sealedSecret ?? '', `totp:${factor.id}`);
+    return this.deps.secrets.unseal(factor.sealedSecret ?? '', totpSealContext(factor.id));
   }
 
   /** The time step `code` belongs to, when it is valid for `factor` and newer than its last one; else null. */
@@ -56,7 +59,7 @@ export class Totp {
     const secret = generateSecret();
     const id = newId('mfa');
     const factor: Factor = {
-      id, userId: user.id, type: 'totp', name, sealedSecret: this.deps.secrets.seal(secret, `totp:${id}`), credentialId: null,
+      id, userId: user.id, type: 'totp', name, sealedSecret: this.deps.secrets.seal(secret, totpSealContext(id)), credentialId: null,
       publicKey: null, transports: [], counter: 0, confirmedAt: null, createdAt: this.now(), lastUsedAt: null,
     };
     await this.deps.factors.create(factor);

@@ -13,11 +13,12 @@ export class ConfigError extends Error {
 }
 
 /** Environment variables and the settings they override (SPEC §1). */
-const ENV_VARS: Record<string, { path: string; kind: 'string' | 'integer' }> = {
+const ENV_VARS: Record<string, { path: string; kind: 'string' | 'integer' | 'list' }> = {
   PORT: { path: 'port', kind: 'integer' },
   GATEHOUSE_ISSUER: { path: 'issuer', kind: 'string' },
   DATABASE_URL: { path: 'databaseUrl', kind: 'string' },
   GATEHOUSE_SECRET: { path: 'secret', kind: 'string' },
+  GATEHOUSE_SECRET_PREVIOUS: { path: 'secretPrevious', kind: 'list' },
   GATEHOUSE_TRUST_PROXY: { path: 'trustProxy', kind: 'integer' },
   GATEHOUSE_DATA_DIR: { path: 'dataDir', kind: 'string' },
   LOG_LEVEL: { path: 'logLevel', kind: 'string' },
@@ -26,7 +27,7 @@ const ENV_VARS: Record<string, { path: string; kind: 'string' | 'integer' }> = {
 };
 
 /** Settings whose values are never repeated in an error message (they hold credentials). */
-const SECRET_SETTINGS = new Set(['secret', 'smtpUrl']);
+const SECRET_SETTINGS = new Set(['secret', 'secretPrevious', 'smtpUrl']);
 const SETTING_TO_ENV = Object.fromEntries(Object.entries(ENV_VARS).map(([name, { path }]) => [path, name]));
 
 function fromEnv(env: NodeJS.ProcessEnv): Json {
@@ -35,7 +36,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Json {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     // an integer setting keeps its raw text when it is not one, so validation names the problem
-    out[path] = kind === 'integer' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (kind === 'list') out[path] = raw.split(/[\s,]+/).filter(Boolean);
+    else out[path] = kind === 'integer' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
   }
   return out;
 }
@@ -53,7 +55,8 @@ function developmentSecret(dataDir: string, warn: (msg: string) => void): string
 
 function label(path: PropertyKey[]): string {
   const dotted = path.map(String).join('.');
-  const envName = SETTING_TO_ENV[dotted];
+  // a list's item (`secretPrevious.1`) is named by the list's variable
+  const envName = SETTING_TO_ENV[dotted] ?? SETTING_TO_ENV[String(path[0])];
   return envName ? `${envName} (${dotted})` : dotted;
 }
 

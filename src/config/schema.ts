@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PERMISSION_FORM } from '../domain/permissions.js';
 import { DEFAULT_PREFIX, PREFIX_FORM } from '../domain/api-keys/format.js';
@@ -46,6 +47,27 @@ const webhooks = z.object({
 }).prefault({}).refine((w) => w.leaseSeconds * 1000 > w.timeoutMs, {
   path: ['leaseSeconds'], message: 'must be longer than webhooks.timeoutMs, or another instance could resend a delivery still being sent',
 });
+
+/** `ip` or `ip:port` (`[ipv6]:port`): a DNS server as `dns.Resolver.setServers` takes it. */
+function isDnsServer(server: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(server);
+  const [host, port] = bracketed ? [bracketed[1], bracketed[2]] : isIP(server) ? [server, undefined] : server.split(':');
+  return isIP(host ?? '') !== 0 && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+}
+
+/** Single sign-on (SPEC §10): organizations' OpenID Connect identity providers and the check of their email domains. */
+const sso = z.object({
+  /** identity providers may be http and at private, loopback or link-local addresses (development: on; production: off) */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** the longest one request to an identity provider (discovery, token, keys) may take (ms) */
+  timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
+  /** how long a provider's discovered metadata (and keys) are reused before they are fetched again; a changed connection is fetched at once */
+  metadataCacheSeconds: z.number().int().min(0).max(86_400).default(600),
+  /** the DNS servers the domain check asks, `ip` or `ip:port`; empty: the system's resolver */
+  dnsServers: z.array(z.string().refine(isDnsServer, 'must be an IP address, optionally with a port: "192.0.2.53", "192.0.2.53:5353", "[2001:db8::53]:53"')).max(8).default([]),
+  /** the longest one DNS query of the domain check may take (ms) */
+  dnsTimeoutMs: z.number().int().min(100).max(30_000).default(5000),
+}).prefault({});
 
 /** GitHub's public keys, as pasted from https://api.github.com/meta/public_keys/secret_scanning. */
 const githubPublicKey = z.object({
@@ -97,6 +119,8 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(100).max(120_000),
   }).default({ timeoutMs: 5000 }),
   secret,
+  /** `GATEHOUSE_SECRET_PREVIOUS`: secrets that were current before, still accepted to open and verify (rotation, README) */
+  secretPrevious: z.array(secret).max(8).default([]),
   trustProxy: z.number({ message: 'must be a whole number of proxy hops (0 = ignore X-Forwarded-For)' }).int().min(0).max(10),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   bodyLimitBytes: z.number().int().min(1024).max(10 * 1024 * 1024),
@@ -167,6 +191,7 @@ export const configSchema = z.object({
   /** invitations an organization may send per window (each is a mail to someone outside it) */
   invitations: z.object({ perOrganization: window }),
   webhooks,
+  sso,
   secretScanning,
   accounts: z.object({
     /** whether anyone may create an organization and its first admin at `/signup` */

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /** What a derived key is for; each purpose gets an independent key from GATEHOUSE_SECRET. */
 export type KeyPurpose = 'api-key-tag' | 'api-key-digest' | 'seal' | 'cookies' | 'csrf' | 'introspection-cache' | 'oidc-ids'
@@ -17,10 +17,26 @@ function masterBytes(masterBase64url: string, name: string): Buffer {
 export class MasterKey {
   /** 0–255, derived from the secret (it reveals nothing of it); two secrets may share one */
   readonly id: number;
+  /**
+   * 8 base64url characters (48 bits) derived from the secret, public like `id` but long enough to
+   * tell secrets apart: stored digests record it, and `gatehouse secrets rewrap` reports by it.
+   */
+  readonly fingerprint: string;
   private readonly cache = new Map<KeyPurpose, Buffer>();
 
   constructor(private readonly master: Buffer) {
     this.id = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'gatehouse:secret-id', 1))[0];
+    this.fingerprint = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'gatehouse:secret-fingerprint', 6)).toString('base64url');
+  }
+
+  /** The keyed digest of `input` for `purpose`, recording this secret: `<fingerprint>.<HMAC-SHA-256, base64url>`. */
+  digest(purpose: KeyPurpose, input: string): string {
+    return `${this.fingerprint}.${this.bareDigest(purpose, input)}`;
+  }
+
+  /** The digest without the fingerprint, as stored before digests recorded their secret. */
+  bareDigest(purpose: KeyPurpose, input: string): string {
+    return createHmac('sha256', this.key(purpose)).update(input).digest('base64url');
   }
 
   key(purpose: KeyPurpose): Buffer {
@@ -31,6 +47,12 @@ export class MasterKey {
     }
     return key;
   }
+}
+
+/** The fingerprint a stored digest records (`<fingerprint>.<hmac>`), or null for a bare digest from before. */
+export function fingerprintOf(storedDigest: string): string | null {
+  const dot = storedDigest.indexOf('.');
+  return dot > 0 ? storedDigest.slice(0, dot) : null;
 }
 
 /** What `open` found in a sealed value. */
@@ -69,6 +91,25 @@ export class Secrets {
   /** Every secret's key for `purpose`, current first: what verifies. */
   keys(purpose: KeyPurpose): Buffer[] {
     return this.all.map((m) => m.key(purpose));
+  }
+
+  /** The current secret's digest of `input` (see {@link MasterKey.digest}): what is stored. */
+  digest(purpose: KeyPurpose, input: string): string {
+    return this.current.digest(purpose, input);
+  }
+
+  /**
+   * Every form a stored digest of `input` may have, current secret first: recorded under each
+   * configured secret, then bare (digests stored before they recorded their secret). What a
+   * lookup by digest tries, in order.
+   */
+  digestCandidates(purpose: KeyPurpose, input: string): string[] {
+    return [...this.all.map((m) => m.digest(purpose, input)), ...this.all.map((m) => m.bareDigest(purpose, input))];
+  }
+
+  /** The configured secret a fingerprint names, or undefined. */
+  withFingerprint(fingerprint: string): MasterKey | undefined {
+    return this.all.find((m) => m.fingerprint === fingerprint);
   }
 
   /** The secrets whose public id is `id` (usually none or one). */

@@ -1,7 +1,7 @@
 import type { Caller } from '../audit/actor.js';
 import { missing } from '../domain/permissions.js';
 import { problems } from '../http/problem.js';
-import type { KeyEnvironment } from '../store/ports.js';
+import type { KeyEnvironment, Organization, Store } from '../store/ports.js';
 import type { PermissionService } from './permissions.js';
 import { permissionListProblems } from './validation.js';
 
@@ -85,4 +85,20 @@ export async function assertGrantableIn(
       field: `${field}[${wanted.indexOf(p)}]`, message: `"${p.slice(0, 80)}" is not a permission of this organization` })));
   }
   assertHolds(caller, wanted, doing);
+}
+
+/**
+ * The check for deciding how an organization's members sign in (a second factor required, single
+ * sign-on): it applies to every member, admins included, so it takes a live credential in scope
+ * holding every permission any enabled member holds (403 `permission_escalation`; nobody
+ * weakens, or decides for, someone stronger). @returns the organization. @throws HttpProblem 403, 404
+ */
+export async function assertMayDecideSignIn(caller: Caller, organizationId: string,
+  deps: { store: Pick<Store, 'organizations'>; permissions: Pick<PermissionService, 'heldByMembers'> }): Promise<Organization> {
+  assertInScope(caller, organizationId);
+  assertReachesEnvironment(caller);
+  const org = await deps.store.organizations.findById(organizationId);
+  if (!org) throw problems.notFound('organization');
+  assertHolds(caller, await deps.permissions.heldByMembers(organizationId), 'You cannot change how members sign in when they hold');
+  return org;
 }

@@ -10,6 +10,7 @@ import { createPasswords, type Passwords } from './passwords.js';
 import { createPermissionRemoval, type PermissionRemoval } from './permission-removal.js';
 import { createPermissionService, type PermissionService } from './permissions.js';
 import { createResources, type Resources } from './resources.js';
+import { createResourceBindings, type ResourceBindings } from './resource-bindings.js';
 import { createRoles, type Roles } from './roles.js';
 import { createUsers, type Users } from './users.js';
 
@@ -30,6 +31,8 @@ export interface Identity {
   /** takes out of roles, keys and clients what leaves a vocabulary; `onApiKeysChanged` for caches */
   permissionRemoval: PermissionRemoval;
   resources: Resources;
+  /** clients bound to resources as their resource servers */
+  resourceBindings: ResourceBindings;
 }
 
 /** Builds the identity services over a store; `gatehouse.identity` is made here. */
@@ -40,6 +43,7 @@ export function createIdentity({ store, config, mailer, events, audit }: { store
   const roles = createRoles(store, permissions, permissionRemoval);
   const members = createMembers(store, permissions, roles, events);
   const users = createUsers(store, passwords, roles, members);
+  const resources = createResources({ store, config, permissions, removal: permissionRemoval });
   return {
     passwords,
     organizations: createOrganizations(store, config, permissionRemoval, permissions),
@@ -49,7 +53,8 @@ export function createIdentity({ store, config, mailer, events, audit }: { store
     roles,
     permissions,
     permissionRemoval,
-    resources: createResources({ store, config, permissions, removal: permissionRemoval }),
+    resources,
+    resourceBindings: createResourceBindings(store, resources),
   };
 }
 

@@ -42,10 +42,11 @@ export interface Members {
   /** newest membership first */
   list(organizationId: string, page?: Partial<PageRequest>): Promise<Page<Member>>;
   /**
-   * Joins a user to the organization: an invitation's acceptance (`via` names it, and the person
-   * is the caller) or the operator (no `via`). @throws HttpProblem 400 roles, 404, 409 `already_member`
+   * Joins a user to the organization: an invitation's acceptance or a first sign-in through the
+   * organization's identity provider (`via` names which, and the person is the caller), or the
+   * operator (no `via`). @throws HttpProblem 400 roles, 404, 409 `already_member`
    */
-  add(organizationId: string, userId: string, roles: unknown, via?: { invitationId: string }): Promise<Membership>;
+  add(organizationId: string, userId: string, roles: unknown, via?: { invitationId: string } | { singleSignOn: true }): Promise<Membership>;
   /**
    * `roles` may be a function of the member's current roles (e.g. adding one role): it is applied
    * to the roles as read, and again should they change before the write (compare-and-set).
@@ -113,7 +114,7 @@ export function createMembers(store: Store, permissions: PermissionService, role
       const joined = events.record('member.joined', {
         organizationId, caller, target: { type: 'user', id: userId }, at: membership.createdAt,
         data: { user_id: userId, email: user.email, roles: checked },
-        metadata: { roles: checked, ...(via ? { invitation_id: via.invitationId } : {}) },
+        metadata: { roles: checked, ...(via && 'invitationId' in via ? { invitation_id: via.invitationId } : via ? { via: 'sso' } : {}) },
       });
       try {
         await store.memberships.create(membership, [joined]);

@@ -85,8 +85,9 @@ export function createUsers(store: Store, passwords: Passwords, roles: Roles, me
     async verifyPassword(email, password) {
       const normalized = typeof email === 'string' ? normalizeEmail(email) : '';
       const user = emailProblem(normalized) ? null : await store.users.findByEmail(normalized);
-      const ok = await passwords.verify(user?.passwordHash ?? DUMMY_HASH, password);
-      if (!user || !ok || user.disabled) return null;
+      // an account without a password (made by single sign-on) costs what an unknown email costs
+      const ok = await passwords.verify(user?.passwordHash || DUMMY_HASH, password);
+      if (!user || !ok || user.disabled || !user.passwordHash) return null;
       if (passwords.needsRehash(user.passwordHash)) {
         // parameters were raised since this hash was made: upgrade it while the password is at hand
         const passwordHash = await passwords.hash(password).catch(() => null);

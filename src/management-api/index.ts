@@ -18,8 +18,11 @@ import { meRoutes } from './me.js';
 import { buildOpenApi } from './openapi.js';
 import { organizationRoutes } from './organizations.js';
 import { resourceRoutes } from './resources.js';
+import { resourceBindingRoutes } from './resource-bindings.js';
 import { roleRoutes } from './roles.js';
 import { scimTokenRoutes } from './scim-tokens.js';
+import { ssoRoutes } from './sso.js';
+import type { Sso } from '../sso/index.js';
 import type { ScimTokens } from '../scim/tokens/service.js';
 import type { LeakedKeyPolicySetting } from '../secret-scanning/policy.js';
 import { mountRoutes, type AnyRoute } from './route-kit.js';
@@ -49,6 +52,8 @@ export interface ManagementApiDeps {
   usage?: UsageReports;
   /** identity providers' SCIM tokens; without it the scim-tokens routes are not served */
   scimTokens?: ScimTokens;
+  /** single sign-on (identity provider, email domains); without it those routes are not served */
+  sso?: Pick<Sso, 'connections' | 'domains' | 'redirectUri'>;
   /** the resource server's middleware (management audience) */
   authenticate: Middleware;
   /**
@@ -83,11 +88,14 @@ export function createManagementApi(deps: ManagementApiDeps): ManagementApi {
     ...roleRoutes(identity),
     ...resourceRoutes(identity),
     ...resourceRoutes(identity, 'server'),
+    ...resourceBindingRoutes(identity.resourceBindings),
+    ...resourceBindingRoutes(identity.resourceBindings, 'server'),
     ...vocabularyRoutes(identity),
     ...(deps.clients ? clientRoutes(deps.clients) : []),
     ...(deps.connectedApps ? connectedAppRoutes(deps.connectedApps) : []),
     ...(deps.webhooks ? webhookRoutes(deps.webhooks.endpoints, deps.webhooks.deliveries) : []),
     ...(deps.scimTokens ? scimTokenRoutes(deps.scimTokens, deps.config.issuer) : []),
+    ...(deps.sso ? ssoRoutes(deps.sso) : []),
     ...auditLogRoutes(audit),
     ...(deps.usage ? usageRoutes(deps.usage) : []),
     ...(deps.accounts ? meRoutes(deps.accounts.self) : []),

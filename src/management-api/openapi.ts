@@ -46,10 +46,12 @@ function operation(route: AnyRoute): Json {
     tags: [route.tag],
     summary: route.summary,
     description: route.scope === 'self' ? 'Requires a person\'s own access token (the person it concerns).'
-      : `Requires the permission \`${route.permission}\`${route.scope === 'server' ? ' and a server-scoped credential' : ''}.`,
+      : `Requires the permission \`${route.permission}\`${route.scope === 'server' ? ' and a server-scoped credential' : ''}${
+        route.requiresMemberPermissions ? ', and every permission any enabled member of the organization holds' : ''}.`,
     operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     'x-permission': route.permission,
     ...(route.serverScopeFields ? { 'x-server-scope-fields': route.serverScopeFields } : {}),
+    ...(route.requiresMemberPermissions ? { 'x-requires-member-permissions': true } : {}),
     security: route.scope === 'self' ? [{ bearerToken: [] }] : [{ bearerToken: [] }, { apiKey: [] }],
     parameters,
     ...(route.body ? { requestBody: requestBody(schemaOf(route.body, 'input')) } : {}),

@@ -42,6 +42,8 @@ export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   response?: z.ZodType;
   /** body fields only server-scoped credentials may send (the service refuses others 403), for the OpenAPI document */
   serverScopeFields?: string[];
+  /** the caller must also hold every permission any enabled member holds (the service refuses others 403), for the OpenAPI document */
+  requiresMemberPermissions?: boolean;
   handle(input: RouteInput<z.output<B>, z.output<Q>, O>): Promise<unknown>;
 }
 

@@ -32,6 +32,12 @@ export function storageIdFunction(secrets: Secrets): (model: string, id: string)
   return (model, id) => createHmac('sha256', idKey).update(`${model}\0${id}`).digest('base64url');
 }
 
+/** The storage ids under each configured secret, current first: rows written before a rotation keep theirs. */
+function storageIdsFunction(secrets: Secrets): (model: string, id: string) => string[] {
+  const idKeys = secrets.keys('oidc-ids');
+  return (model, id) => idKeys.map((key) => createHmac('sha256', key).update(`${model}\0${id}`).digest('base64url'));
+}
+
 /**
  * oidc-provider's storage Adapter, written once over `store.oidc` for every model, plus the
  * `Client` model served from the client registry (the secret unsealed in memory only).
@@ -52,11 +58,20 @@ export function storageIdFunction(secrets: Secrets): (model: string, id: string)
  * The ids of these models are bearer secrets (a refresh token's or code's value, the session
  * cookie), so the store never sees them: rows are keyed by an HMAC of model and id, and the
  * payload's copies (`jti`, an interaction's `session.cookie`) are kept sealed. Someone who reads
- * the database cannot replay them.
+ * the database cannot replay them. After a rotation of GATEHOUSE_SECRET a row is found under the
+ * id of any configured secret (current first), and rewritten under the current one when it changes.
  */
 export function createAdapterClass(deps: AdapterDeps): new (name: string) => Adapter {
   const { store, secrets } = deps;
-  const storageId = storageIdFunction(secrets);
+  const storageIds = storageIdsFunction(secrets);
+  const rotated = secrets.previous.length > 0;
+  /** The storage id of the row `id` names: the current secret's, or a previous one's that holds a row. */
+  const locate = async (model: string, id: string): Promise<string> => {
+    const [current, ...previous] = storageIds(model, id);
+    if (!rotated || (await store.oidc.find(model, current))) return current;
+    for (const key of previous) if (await store.oidc.find(model, key)) return key;
+    return current;
+  };
   const reuseMs = deps.refreshReuseIntervalMs ?? 0;
   const jtiContext = (model: string) => `oidc-jti:${model}`;
 
@@ -109,7 +124,10 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       if (this.name === 'Client') throw new Error('clients are registered through the ClientService');
       const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
-      await store.oidc.upsert(this.name, storageId(this.name, id), toStore(this.name, payload as Record<string, unknown>), expiresAt);
+      const [current, ...previous] = storageIds(this.name, id);
+      await store.oidc.upsert(this.name, current, toStore(this.name, payload as Record<string, unknown>), expiresAt);
+      // the copy written under a previous secret is superseded
+      for (const key of previous) await store.oidc.destroy(this.name, key);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -117,7 +135,9 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
         const client = await deps.clients.findById(id);
         return client ? toProviderMetadata(client, deps.clients.secretOf(client), deps.idTokenAlg()) : undefined;
       }
-      const stored = fromStore(this.name, await store.oidc.find(this.name, storageId(this.name, id)));
+      let raw = null;
+      for (const key of storageIds(this.name, id)) if ((raw = await store.oidc.find(this.name, key))) break;
+      const stored = fromStore(this.name, raw);
       if (!stored) return undefined;
       if (this.name === 'Grant' && !(await grantAlive(store, id, stored))) return undefined;
       if (this.name === 'RefreshToken' && withinReuseInterval(stored.consumed, reuseMs)) {
@@ -140,7 +160,7 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
     }
 
     async consume(id: string): Promise<void> {
-      const key = storageId(this.name, id);
+      const key = await locate(this.name, id);
       const won = await store.oidc.consume(this.name, key, Date.now());
       if (won || !SINGLE_USE.has(this.name)) return;
       const payload = await store.oidc.find(this.name, key);
@@ -148,13 +168,13 @@ export function createAdapterClass(deps: AdapterDeps): new (name: string) => Ada
       if (typeof payload?.grantId === 'string') {
         const detected = this.name === 'RefreshToken' ? await reuseDetected(payload) : [];
         await store.oidc.revokeByGrantId(payload.grantId, detected);
-        await store.oidc.destroy('Grant', storageId('Grant', payload.grantId));
+        for (const grantKey of storageIds('Grant', payload.grantId)) await store.oidc.destroy('Grant', grantKey);
       }
       throw new errors.InvalidGrant(`${this.name === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
     }
 
     async destroy(id: string): Promise<void> {
-      await store.oidc.destroy(this.name, storageId(this.name, id));
+      for (const key of storageIds(this.name, id)) await store.oidc.destroy(this.name, key);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -67,7 +67,8 @@ export interface ClientJSON {
   updated_at: string;
 }
 
-const sealContext = (clientId: string) => `client:${clientId}`;
+/** The additional data a client's secrets are sealed with. */
+export const sealContext = (clientId: string) => `client:${clientId}`;
 /** the longest a rotated-out secret keeps working */
 const MAX_GRACE_SECONDS = 30 * 86_400;
 const newSecret = () => randomBytes(32).toString('base64url');

@@ -10,6 +10,8 @@ import { CLIENT_ASSERTION_ALGS } from './client-keys.js';
 import { OIDC_SCOPES } from './clients.js';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './interactions/device.js';
 import { mfaRequiredCheck } from './mfa-check.js';
+import type { FederatedSignIn } from './interactions/federation.js';
+import { ssoRequiredCheck } from './sso-check.js';
 import { send } from './interactions/html.js';
 import { errorPage, loggedOutPage, logoutPage } from './interactions/pages.js';
 import { resourceServerInfo, type GatehouseClientFields } from './resources.js';
@@ -23,6 +25,8 @@ export interface ConfigurationDeps {
   authorizations: Authorizations;
   /** organizations that require a second factor: a session without one signs in again */
   mfaRequirement: Pick<MfaRequirement, 'requiredByAny'>;
+  /** organizations that require single sign-on: a session made otherwise signs in again */
+  federation?: Pick<FederatedSignIn, 'requiredForAccount'>;
   adapter: NonNullable<Configuration['adapter']>;
   jwks: NonNullable<Configuration['jwks']>;
   cookieKeys: string[];
@@ -53,16 +57,18 @@ function grantedOidcScopes(ctx: KoaContextWithOIDC): string[] {
 /**
  * The default prompts plus login checks (a session whose account `findAccount` no longer yields,
  * being disabled or outside the organization asked for, must sign in again; so must one without a
- * second factor when the organization requires it) and, between login
+ * second factor when the organization requires it, and one made without the organization's
+ * identity provider when it requires that) and, between login
  * and consent, `organization`: a person in several organizations picks the one a
  * multi-organization client acts for when the request named none.
  */
-function policy(acting: ActingOrganizations, mfaRequirement: ConfigurationDeps['mfaRequirement']) {
+function policy(acting: ActingOrganizations, mfaRequirement: ConfigurationDeps['mfaRequirement'], federation?: ConfigurationDeps['federation']) {
   const { Check, Prompt } = interactionPolicy;
   const prompts = interactionPolicy.base();
   prompts.get('login')!.checks.add(new Check('account_unavailable', 'the signed-in account cannot use this client',
     (ctx) => (ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT)));
   prompts.get('login')!.checks.add(mfaRequiredCheck({ acting, mfaRequirement }));
+  if (federation) prompts.get('login')!.checks.add(ssoRequiredCheck(federation));
   prompts.add(new Prompt({ name: 'organization', requestable: false },
     new Check('organization_required', 'the person must choose the organization the application acts for', async (ctx) => {
       const accountId = ctx.oidc.account?.accountId;
@@ -127,7 +133,7 @@ export function providerConfiguration(deps: ConfigurationDeps): Configuration {
       },
     },
     loadExistingGrant: (ctx) => deps.authorizations.loadExistingGrant(ctx),
-    interactions: { policy: policy(acting, deps.mfaRequirement), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { policy: policy(acting, deps.mfaRequirement, deps.federation), url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     async renderError(ctx, out, error) {
       if (isStoreOutage(error)) {
         return send(ctx, errorPage({ status: 503, title: 'Temporarily unavailable', message: 'Sign-in is temporarily unavailable. Try again in a moment.' }));

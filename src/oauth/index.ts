@@ -20,6 +20,7 @@ import { explainDpopRequired } from './dpop-required.js';
 import { ClientRegistry, FirstPartyClients, withFirstParty } from './first-party.js';
 import { lifetimes, providerConfiguration } from './configuration.js';
 import { throttleUserCodes } from './interactions/device.js';
+import type { FederatedSignIn } from './interactions/federation.js';
 import { interactionRoutes } from './interactions/routes.js';
 import { ProviderHost } from './provider-host.js';
 import { installRefreshReuse } from './refresh-reuse.js';
@@ -42,6 +43,8 @@ export interface OAuthOptions {
   events: Events;
   /** how often other instances' key rotations are picked up (ms); default `oauth.keyRefreshSeconds`, 0 disables polling */
   keyPollMs?: number;
+  /** single sign-on at the login page (sso/): email-first, identity providers, required SSO */
+  federation?: FederatedSignIn;
 }
 
 /** The OAuth 2.0 / OpenID Connect part of one Gatehouse (SPEC §3). */
@@ -96,7 +99,8 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     store, secrets, clients: served, idTokenAlg: () => signing().alg, refreshReuseIntervalMs: reuseSeconds * 1000, events: options.events,
     request: () => requests.getStore(),
   });
-  const cookieKeys = [secrets.key('cookies').toString('base64url')];
+  // keygrip signs with the first (current) and verifies with each: cookies set before a rotation still read
+  const cookieKeys = secrets.keys('cookies').map((key) => key.toString('base64url'));
   const acting = actingOrganizations({ identity, store });
   // read at request time, once `host` below holds the running provider
   const provider = () => host.current;
@@ -108,7 +112,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     const configuration = providerConfiguration({
       config, identity, acting, authorizations: families, adapter: Adapter, jwks: jwks as never, cookieKeys, signing,
       dpopNonceSecret: secrets.key('dpop-nonce'),
-      mfaRequirement: options.accounts.mfaRequirement,
+      mfaRequirement: options.accounts.mfaRequirement, federation: options.federation,
     });
     const built = new Provider(config.issuer, withFirstParty(configuration, {
       firstParty, acting, authorizations: families, defaultResource: `${config.issuer}/v1`,
@@ -137,7 +141,7 @@ export async function createOAuth(options: OAuthOptions): Promise<OAuth> {
     throttleUserCodes({ store, window: config.throttles.loginPerIp }),
     interactionRoutes({
       provider, identity, clients: served, store, config, logger, acting, authorizations: families, accounts: options.accounts,
-      csrfKey: secrets.key('csrf'), metrics: options.metrics,
+      csrfKey: secrets.key('csrf'), metrics: options.metrics, federation: options.federation,
     }),
     host.middleware(async (ctx) => {
       if (ctx.path === '/me') return userinfo(ctx);

@@ -22,7 +22,8 @@ export interface SigningKeyServiceOptions {
   maxTokenLifetimeSeconds: number;
 }
 
-const sealContext = (kid: string) => `signing-key:${kid}`;
+/** The additional data a signing key's private JWK is sealed with. */
+export const sealContext = (kid: string) => `signing-key:${kid}`;
 const CLOCK_SKEW_SECONDS = 60;
 /** an unknown kid triggers at most one store read per this interval (forged kids cannot flood the store) */
 const UNKNOWN_KID_REFRESH_MS = 5_000;
@@ -128,7 +129,7 @@ export class SigningKeyService {
     try {
       return JSON.parse(this.options.secrets.unseal(key.sealedPrivateJwk, sealContext(key.kid))) as JWK;
     } catch {
-      throw new Error(`cannot unseal signing key ${key.kid}: GATEHOUSE_SECRET is not the secret that sealed it`);
+      throw new Error(`cannot unseal signing key ${key.kid}: neither GATEHOUSE_SECRET nor GATEHOUSE_SECRET_PREVIOUS is the secret that sealed it`);
     }
   }
 

@@ -1,7 +1,8 @@
 import { parse } from 'node:querystring';
 import type { Middleware } from 'koa';
 import { looksLikeApiKey } from '../domain/api-keys/format.js';
-import type { ApiKeyRecord, Client } from '../store/ports.js';
+import type { ApiKeyRecord, Client, Resource } from '../store/ports.js';
+import { visiblePermissions } from './bindings.js';
 import type { ApiKeyOutcome } from './api-key-verifier.js';
 import { isPromise, type MaybePromise } from './maybe-async.js';
 import type { AccessTokenClaims } from './access-token-introspection.js';
@@ -31,6 +32,11 @@ export interface ApiKeyIntrospectionDeps {
    */
   clientCacheMs?: number;
   usage?: { touch(keyId: string, at: Date): void };
+  /**
+   * the resources the client is bound to as their resource server (see `bindings.ts`; cached by
+   * the caller, whose cache bounds how long an unbinding takes); without it, no client is bound
+   */
+  boundResources?(clientId: string): MaybePromise<readonly Resource[]>;
 }
 
 /**
@@ -38,11 +44,11 @@ export interface ApiKeyIntrospectionDeps {
  * servers enforce them, `metadata` becomes their principal's. A disabled key is not active: it
  * gets `{"active": false}` like a revoked one.
  */
-export function introspectionOf(record: ApiKeyRecord): Record<string, unknown> {
+export function introspectionOf(record: ApiKeyRecord, permissions: readonly string[] = record.permissions): Record<string, unknown> {
   return {
     active: true,
     token_type: 'api_key',
-    scope: record.permissions.join(' '),
+    scope: permissions.join(' '),
     organization: record.organizationId,
     environment: record.environment,
     key_id: record.id,
@@ -71,10 +77,13 @@ function answerOf(record: ApiKeyRecord): string {
  * `ctx.req.body` (the raw text), which oidc-provider's body parser uses when the stream is spent.
  *
  * Policy: the caller must authenticate as a confidential client (client_secret_basic or
- * client_secret_post); a key is reported active only to clients of the key's own organization;
+ * client_secret_post); a key is reported active, whole, to clients of the key's own organization;
  * server-scoped keys are administrative and never reported active. A JWT is reported to its own
- * client and to clients of its organization (`org`), with its claims. Anything else, and anything
- * not active now, gets `{"active": false}` and nothing else.
+ * client and to clients of its organization (`org`), with its claims. A client bound to resources
+ * (a platform API's resource server) also learns about any other organization's keys and tokens
+ * holding one of their permissions, with `scope` cut down to those permissions (a token counts
+ * only for resources in its `aud`). Anything else, and anything not active now, gets
+ * `{"active": false}` and nothing else.
  */
 export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
   const path = deps.path ?? '/token/introspection';
@@ -101,19 +110,33 @@ export function apiKeyIntrospection(deps: ApiKeyIntrospectionDeps): Middleware {
     if (isClientAuthFailure(client)) return refuseClient(ctx, client);
     if (kind === 'jwt') {
       const claims = await deps.checkAccessToken!(token as string);
+      if (!claims) return void (ctx.body = { active: false });
+      const answer = { active: true, token_type: claims.cnf ? 'DPoP' : 'Bearer', ...claims, organization: claims.org ?? null };
       // the token's own client, or a client of the token's organization, may learn about it
-      const allowed = claims && (claims.client_id === client.clientId || (claims.org && claims.org === client.organizationId));
-      ctx.body = allowed ? { active: true, token_type: claims.cnf ? 'DPoP' : 'Bearer', ...claims, organization: claims.org ?? null } : { active: false };
+      if (claims.client_id === client.clientId || (claims.org && claims.org === client.organizationId)) return void (ctx.body = answer);
+      const scope = claims.scope?.split(' ') ?? [];
+      const visible = claims.org ? await visibleTo(client, claims.org, scope, Array.isArray(claims.aud) ? claims.aud : [claims.aud]) : [];
+      ctx.body = visible.length ? { ...answer, scope: visible.join(' ') } : { active: false };
       return;
     }
     const checked = deps.checkApiKey(token as string);
     const outcome = isPromise(checked) ? await checked : checked;
-    if (!outcome.ok || outcome.record.organizationId === null || outcome.record.organizationId !== client.organizationId) {
-      ctx.body = { active: false };
+    const record = outcome.ok ? outcome.record : null;
+    if (!record || record.organizationId === null) return void (ctx.body = { active: false });
+    if (record.organizationId === client.organizationId) {
+      deps.usage?.touch(record.id, new Date());
+      ctx.type = 'application/json';
+      ctx.body = answerOf(record);
       return;
     }
-    deps.usage?.touch(outcome.record.id, new Date());
-    ctx.type = 'application/json';
-    ctx.body = answerOf(outcome.record);
+    const visible = await visibleTo(client, record.organizationId, record.permissions);
+    if (!visible.length) return void (ctx.body = { active: false });
+    deps.usage?.touch(record.id, new Date());
+    ctx.body = introspectionOf(record, visible);
   };
+
+  async function visibleTo(client: Client, organizationId: string, held: readonly string[], audiences?: readonly string[]): Promise<string[]> {
+    if (!deps.boundResources) return [];
+    return visiblePermissions(held, organizationId, await deps.boundResources(client.clientId), audiences);
+  }
 }

@@ -7,9 +7,13 @@
  */
 
 import type { EventRecord, EventStore, JobLeaseStore, WebhookDeliveryStore, WebhookEndpointStore } from './event-ports.js';
+import type { SealedValueStore } from './sealed-ports.js';
+import type { ResourceBindingStore } from './binding-ports.js';
 import type { KeyMetadata } from '../domain/api-keys/metadata.js';
 
 export * from './event-ports.js';
+export * from './sealed-ports.js';
+export * from './binding-ports.js';
 
 export interface PageRequest {
   /** 1..200 */
@@ -949,6 +953,91 @@ export interface ScimUserStore {
   delete(organizationId: string, id: string): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- single sign-on
+
+/**
+ * An organization's OpenID Connect identity provider (at most one per organization): the people
+ * of its verified email domains sign in through it.
+ */
+export interface SsoConnection {
+  organizationId: string;
+  /** the provider's issuer URL; its metadata is discovered at `<issuer>/.well-known/openid-configuration` */
+  issuer: string;
+  clientId: string;
+  /** the client secret, sealed with GATEHOUSE_SECRET for this organization; never returned */
+  sealedClientSecret: string;
+  /** the role a person gets on joining the organization through the provider (built-in or custom) */
+  defaultRole: string;
+  /** the people of its verified domains sign in through the provider only (no password, no passkey alone) */
+  required: boolean;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  createdBy: string;
+  /** starts at 1; every update adds one (compare-and-set) */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SsoConnectionStore {
+  /** @throws UniqueViolation('organization_id') when the organization has one already */
+  create(connection: SsoConnection): Promise<void>;
+  find(organizationId: string): Promise<SsoConnection | null>;
+  /**
+   * Writes the patch (and `version + 1`) only if the stored version is still `expectedVersion`:
+   * the updated connection, else null (changed meanwhile, or gone). Of concurrent updates from
+   * one version exactly one wins.
+   */
+  update(organizationId: string, expectedVersion: number,
+    patch: Partial<Pick<SsoConnection, 'issuer' | 'clientId' | 'sealedClientSecret' | 'defaultRole' | 'required' | 'updatedAt'>>): Promise<SsoConnection | null>;
+  delete(organizationId: string): Promise<boolean>;
+  /** whether any organization has a connection (the login page then asks for the email first) */
+  any(): Promise<boolean>;
+}
+
+/** How a domain claim was verified: its DNS TXT record checked, or the operator's word. */
+export type DomainVerificationMethod = 'dns' | 'operator';
+
+/**
+ * An email domain an organization claimed. Once verified, the people whose address is at it sign
+ * in through the organization's identity provider; a domain is verified for one organization at
+ * most (claims of others stay pending and can never be verified while it is).
+ */
+export interface EmailDomain {
+  id: string;
+  organizationId: string;
+  /** lower-case ASCII (IDNA), no trailing dot */
+  domain: string;
+  /** what the organization publishes in a DNS TXT record to prove it controls the domain (public, not a secret) */
+  verificationToken: string;
+  verifiedAt: Date | null;
+  verifiedBy: DomainVerificationMethod | null;
+  /** `user:<id>`, `api_key:<id>`, `client:<id>` or `cli` */
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface EmailDomainStore {
+  /**
+   * @throws UniqueViolation('domain') when the organization claimed the domain already;
+   * UniqueViolation('verified_domain') when it is stored verified while another claim of the domain is
+   */
+  create(domain: EmailDomain): Promise<void>;
+  findById(organizationId: string, id: string): Promise<EmailDomain | null>;
+  /** the organization's claim of the domain */
+  findByDomain(organizationId: string, domain: string): Promise<EmailDomain | null>;
+  /** the verified claim of the domain, whichever organization made it */
+  findVerified(domain: string): Promise<EmailDomain | null>;
+  /** newest first */
+  list(organizationId: string, page: PageRequest): Promise<Page<EmailDomain>>;
+  /**
+   * Marks the claim verified, only while it is not (a compare-and-set): the verified claim, else
+   * null (gone, or verified already). @throws UniqueViolation('verified_domain') when another
+   * organization's claim of the domain is verified (and nothing is written)
+   */
+  verify(id: string, method: DomainVerificationMethod, at: Date): Promise<EmailDomain | null>;
+  delete(organizationId: string, id: string): Promise<boolean>;
+}
+
 // ---------------------------------------------------------------- the whole store
 
 export interface Store {
@@ -958,6 +1047,8 @@ export interface Store {
   memberships: MembershipStore;
   roles: RoleStore;
   resources: ResourceStore;
+  /** clients bound to resources as their resource servers */
+  resourceBindings: ResourceBindingStore;
   permissionHolders: PermissionHolderStore;
   clients: ClientStore;
   appConnections: AppConnectionStore;
@@ -984,6 +1075,10 @@ export interface Store {
   consoleSessions: ConsoleSessionStore;
   scimTokens: ScimTokenStore;
   scimUsers: ScimUserStore;
+  /** every sealed value and secret-recording digest, for `gatehouse secrets rewrap` */
+  sealedValues: SealedValueStore;
+  ssoConnections: SsoConnectionStore;
+  emailDomains: EmailDomainStore;
   /** a cheap round trip, for /readyz */
   ping(): Promise<void>;
   /** removes expired rows/documents where the backend has no TTL of its own (and settled webhook work past its retention) */

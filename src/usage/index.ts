@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Events } from '../events/emitter.js';
 import type { Store } from '../store/ports.js';
+import { Poller } from '../ops/poller.js';
+import { AnomalySweep } from './anomaly.js';
 import { UsageMeter } from './meter.js';
 import { UsageReports } from './reports.js';
 import { storeSink } from './store-sink.js';
@@ -14,14 +16,17 @@ export interface UsagePart {
   /** the store as a sink: the remote reporting endpoint writes through it */
   sink: MeterSink;
   reports: UsageReports;
+  /** the `usage.anomaly` rule, swept every 5 minutes once `sweeps.start()` (background work) */
+  anomalies: AnomalySweep;
+  sweeps: Poller;
   start(): void;
-  /** writes what is counted (shutdown: nothing is lost) */
+  /** stops the sweeps and writes what is counted (shutdown: nothing is lost) */
   close(): Promise<void>;
 }
 
 /** Metering (SPEC §9): the meter over the store, quota thresholds through the events outbox, reports. */
 export function createUsagePart(deps: {
-  store: Pick<Store, 'metering' | 'organizations' | 'apiKeys'>; config: Config; events: Events; logger: Logger; now?: () => number;
+  store: Pick<Store, 'metering' | 'organizations' | 'apiKeys' | 'jobLeases'>; config: Config; events: Events; logger: Logger; now?: () => number;
 }): UsagePart {
   const { store, config, logger } = deps;
   const thresholds = new ThresholdAlerts({ events: deps.events, logger });
@@ -34,7 +39,16 @@ export function createUsagePart(deps: {
       return key && key.organizationId === organizationId ? key : null;
     },
   });
-  return { meter, sink, reports, start: () => meter.start(), close: () => meter.close() };
+  const anomalies = new AnomalySweep({ store, events: deps.events, config: config.usage, now: deps.now });
+  const sweeps = new Poller({ name: 'usage anomaly sweep', intervalMs: 5 * 60_000, logger, task: async () => { await anomalies.sweep(); } });
+  return {
+    meter, sink, reports, anomalies, sweeps,
+    start: () => meter.start(),
+    close: async () => {
+      await sweeps.stop();
+      await meter.close();
+    },
+  };
 }
 
 export { UsageMeter } from './meter.js';

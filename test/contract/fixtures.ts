@@ -1,7 +1,7 @@
 import { newId } from '../../src/domain/ids.js';
 import type {
   AccountToken, ApiKeyRecord, Client, Factor, Invitation, Membership, Organization, OutboxMail, Page, PageRequest, Role, Resource,
-  ScimTokenRecord, ScimUser, User,
+  ScimTokenRecord, ScimUser, EmailDomain, SsoConnection, User,
 } from '../../src/store/ports.js';
 
 /** Dates with whole milliseconds a little in the past, like the services make them. */
@@ -123,3 +123,18 @@ export async function walk<T>(list: (page: PageRequest) => Promise<Page<T>>, lim
 
 /** Ids sorted newest first (ids are time-ordered). */
 export const newestFirst = (ids: string[]): string[] => [...ids].sort().reverse();
+
+export function ssoConnection(organizationId: string, over: Partial<SsoConnection> = {}): SsoConnection {
+  return {
+    organizationId, issuer: 'https://idp.example.com', clientId: `client-${unique()}`, sealedClientSecret: 'v1.iv.body.tag',
+    defaultRole: 'member', required: false, createdBy: 'cli', version: 1, createdAt: at(), updatedAt: at(), ...over,
+  };
+}
+
+/** A pending claim of a fresh domain (pass `verifiedAt` and `verifiedBy` for a verified one). */
+export function emailDomain(organizationId: string, over: Partial<EmailDomain> = {}): EmailDomain {
+  return {
+    id: newId('dom'), organizationId, domain: `d-${unique()}.example.com`, verificationToken: `token-${unique()}`,
+    verifiedAt: null, verifiedBy: null, createdBy: 'cli', createdAt: at(), ...over,
+  };
+}

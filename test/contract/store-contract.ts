@@ -15,9 +15,12 @@ import { membershipsRolesResourcesContract } from './aggregates/memberships-role
 import { oidcContract } from './aggregates/oidc.js';
 import { permissionHoldersContract } from './aggregates/permission-holders.js';
 import { organizationsAndUsersContract } from './aggregates/organizations-and-users.js';
+import { resourceBindingsContract } from './aggregates/resource-bindings.js';
 import { rateLimitsContract } from './aggregates/rate-limits.js';
 import { singleUseContract } from './aggregates/single-use.js';
+import { sealedValuesContract } from './aggregates/sealed-values.js';
 import { scimTokensContract, scimUsersContract } from './aggregates/scim.js';
+import { emailDomainsContract, ssoConnectionsContract } from './aggregates/sso.js';
 import { usageContract } from './aggregates/usage.js';
 import { meteringContract } from './aggregates/metering.js';
 import { eventsContract } from './aggregates/events.js';
@@ -71,6 +74,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
   describe(`${name} store contract`, () => {
     describe('organizations and users', () => organizationsAndUsersContract(useStore(factory)));
     describe('memberships, roles and resources', () => membershipsRolesResourcesContract(useStore(factory)));
+    describe('resource-server bindings', () => resourceBindingsContract(useStore(factory)));
     describe('permission holders', () => permissionHoldersContract(useStore(factory)));
     describe('clients', () => clientsContract(useStore(factory)));
     describe('app connections', () => appConnectionsContract(useStore(factory)));
@@ -97,5 +101,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('job leases', () => jobLeasesContract(useStore(factory)));
     describe('SCIM tokens', () => scimTokensContract(useStore(factory)));
     describe('SCIM users', () => scimUsersContract(useStore(factory)));
+    describe('sealed values and digests (secrets rewrap)', () => sealedValuesContract(useStore(factory)));
+    describe('SSO connections', () => ssoConnectionsContract(useStore(factory)));
+    describe('email domains', () => emailDomainsContract(useStore(factory)));
   });
 }

@@ -18,7 +18,8 @@ export interface CliResult {
  * state, as they do for an operator), running in process with fake streams.
  */
 export interface TestCli {
-  run(argv: string[], options?: { stdin?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  /** `cwd`: a working directory whose `config/` overrides the package's (default: the repository) */
+  run(argv: string[], options?: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult>;
   env: NodeJS.ProcessEnv;
   dir: string;
   cleanup(): void;
@@ -48,7 +49,7 @@ export function createTestCli(): TestCli {
       const out = collect(stdout);
       const err = collect(stderr);
       const stdin = Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]);
-      const code = await runCli(argv, { stdin, stdout, stderr, env: { ...env, ...options.env }, cwd: process.cwd() });
+      const code = await runCli(argv, { stdin, stdout, stderr, env: { ...env, ...options.env }, cwd: options.cwd ?? process.cwd() });
       const result = { code, stdout: out(), stderr: err() };
       return { ...result, json: () => JSON.parse(result.stdout) };
     },

@@ -7,6 +7,9 @@ import * as keys from './keys.js';
 import * as clients from './clients.js';
 import * as signingKeys from './signing-keys.js';
 import * as migrate from './migrate.js';
+import * as secrets from './secrets.js';
+import * as domains from './domains.js';
+import * as sso from './sso.js';
 
 /** A CLI noun: adds its subcommands to the program. */
 export interface CommandModule {
@@ -14,4 +17,4 @@ export interface CommandModule {
 }
 
 /** Every noun of the CLI; a new one is one import and one entry here. */
-export const COMMAND_MODULES: CommandModule[] = [orgs, users, resources, keys, clients, signingKeys, migrate];
+export const COMMAND_MODULES: CommandModule[] = [orgs, users, resources, keys, clients, signingKeys, migrate, domains, sso, secrets];

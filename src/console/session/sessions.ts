@@ -38,7 +38,8 @@ export interface LoadedSession {
   data: SessionData;
 }
 
-const sealContext = (id: string) => `console-session:${id}`;
+/** The additional data a console session's data is sealed with. */
+export const sealContext = (id: string) => `console-session:${id}`;
 
 /**
  * Console sessions over the store port: the cookie carries 256 random bits, the store a keyed
@@ -47,14 +48,11 @@ const sealContext = (id: string) => `console-session:${id}`;
  * record, so concurrent requests of one session never lose each other's changes.
  */
 export class ConsoleSessions {
-  private readonly idKey: Buffer;
+  constructor(private readonly store: ConsoleSessionStore, private readonly secrets: Secrets) {}
 
-  constructor(private readonly store: ConsoleSessionStore, private readonly secrets: Secrets) {
-    this.idKey = secrets.key('console-session');
-  }
-
-  private storeId(cookieValue: string): string {
-    return createHmac('sha256', this.idKey).update(cookieValue).digest('base64url');
+  /** The session's id under each configured secret, current first (sessions begun before a rotation keep theirs). */
+  private storeIds(cookieValue: string): string[] {
+    return this.secrets.keys('console-session').map((key) => createHmac('sha256', key).update(cookieValue).digest('base64url'));
   }
 
   private expiry(data: SessionData, now: number): Date {
@@ -72,7 +70,7 @@ export class ConsoleSessions {
   /** A new session (a fresh cookie value, never one the browser sent). */
   async create(data: Omit<SessionData, 'csrf' | 'createdAt' | 'touchedAt'>): Promise<{ cookie: string; session: LoadedSession }> {
     const cookie = randomBytes(32).toString('base64url');
-    const id = this.storeId(cookie);
+    const [id] = this.storeIds(cookie);
     const now = Date.now();
     const full: SessionData = { ...data, csrf: randomBytes(32).toString('base64url'), createdAt: now, touchedAt: now };
     await this.store.create({ id, sealed: this.secrets.seal(JSON.stringify(full), sealContext(id)), version: 1, createdAt: new Date(now), expiresAt: this.expiry(full, now) });
@@ -82,7 +80,11 @@ export class ConsoleSessions {
   /** The session a cookie names; null when unknown, expired or not readable with this secret. */
   async load(cookie: string | undefined): Promise<LoadedSession | null> {
     if (!cookie || cookie.length > 100) return null;
-    return this.reload(this.storeId(cookie));
+    for (const id of this.storeIds(cookie)) {
+      const session = await this.reload(id);
+      if (session) return session;
+    }
+    return null;
   }
 
   async reload(id: string): Promise<LoadedSession | null> {

@@ -1,4 +1,4 @@
-import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MasterKey, Secrets } from '../secrets.js';
 import type { KeyEnvironment } from '../../store/ports.js';
 import { base62Width, decodeBase62, encodeBase62 } from './base62.js';
@@ -215,16 +215,20 @@ const MALFORMED: ParsedApiKey = Object.freeze({ ok: false, code: 'malformed' });
 const BAD_TAG: ParsedApiKey = Object.freeze({ ok: false, code: 'bad_tag' });
 
 /**
- * HMAC-SHA-256 of the whole presented key with the `api-key-digest` key, base64url: of the secret
- * that minted it (`parseApiKey`'s `master`), or of the current one (`Secrets`).
+ * HMAC-SHA-256 of the whole presented key with the `api-key-digest` key of the secret that minted
+ * it (`parseApiKey`'s `master`), recording that secret: `<fingerprint>.<hmac>` (MasterKey.digest),
+ * so `gatehouse secrets rewrap` can count the keys that still need a previous secret.
  */
-export function digestApiKey(master: Pick<MasterKey, 'key'>, presented: string): string {
-  return createHmac('sha256', master.key('api-key-digest')).update(presented).digest('base64url');
+export function digestApiKey(master: Pick<MasterKey, 'digest'>, presented: string): string {
+  return master.digest('api-key-digest', presented);
 }
 
-/** Constant-time comparison of two digests. */
-export function digestsEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
+/**
+ * Constant-time comparison of a computed digest with a stored one. A stored digest from before
+ * digests recorded their secret (no `<fingerprint>.`) is compared with the computed one's HMAC.
+ */
+export function digestsEqual(computed: string, stored: string): boolean {
+  const x = Buffer.from(stored.includes('.') ? computed : computed.slice(computed.indexOf('.') + 1));
+  const y = Buffer.from(stored);
   return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -72,7 +72,9 @@ ol.codes{columns:2;gap:16px;padding-left:1.6em;font:1rem/1.8 ui-monospace,Menlo,
  * `formAction` lists where forms may go (Chromium applies form-action to the redirects that follow
  * a submission, so the client's origin must be there).
  */
-export function page(options: { title: string; body: Raw; status?: number; formAction?: string[]; script?: string }): RenderedPage {
+export function page(options: { title: string; body: Raw; status?: number; formAction?: string[]; script?: string;
+  /** a URL the browser goes on to at once (meta refresh), e.g. an identity provider */
+  refresh?: string; }): RenderedPage {
   const nonce = randomBytes(16).toString('base64');
   const formAction = ["'self'", ...(options.formAction ?? [])].join(' ');
   const script = options.script ? `; script-src 'nonce-${nonce}'; connect-src 'self'` : '';
@@ -83,6 +85,7 @@ export function page(options: { title: string; body: Raw; status?: number; formA
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${options.title} · Gatehouse</title>
+${options.refresh ? html`<meta http-equiv="refresh" content="0; url=${options.refresh}">` : ''}
 <style nonce="${nonce}">${new Raw(STYLE)}</style>
 ${options.script ? html`<script nonce="${nonce}" src="${options.script}" defer></script>` : ''}
 </head>

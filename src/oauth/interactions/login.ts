@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Config } from '../../config/schema.js';
 import type { Identity } from '../../identity/index.js';
+import { emailProblem } from '../../identity/validation.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { Store, User } from '../../store/ports.js';
 import type { ActingOrganizations } from '../acting-organization.js';
@@ -10,6 +11,7 @@ import { takeLoginAttempt } from './login-throttle.js';
 import { FORGOT_PASSWORD_PATH } from '../../accounts/password-reset.js';
 import { SIGNUP_PATH } from './account-routes.js';
 import { WEBAUTHN_SCRIPT_PATH } from './webauthn-script.js';
+import type { FederatedSignIn } from './federation.js';
 
 const GENERIC_FAILURE = 'Incorrect email or password.';
 /** Why this account cannot use the client: the organization it was to act for, in words. */
@@ -34,6 +36,8 @@ export interface LoginDeps {
   metrics?: Metrics;
   /** what follows a right password: email verification, a second factor, enrolment, or the end (sign-in.ts) */
   continueSignIn(ctx: Context, ic: InteractionContext, user: User, amr: string[]): Promise<void>;
+  /** single sign-on: email-first, and the emails that go to an identity provider */
+  federation?: FederatedSignIn;
 }
 
 /**
@@ -41,12 +45,13 @@ export interface LoginDeps {
  * `accounts.selfSignup`) and "Sign in with a passkey" beside it, and, when the organization now
  * requires a second factor of a session that signed in without one, why it is asked again.
  */
-export function showLogin(ic: InteractionContext, extra: Pick<LoginView, 'email' | 'error' | 'status'> = {}, accounts?: Config['accounts']) {
+export function showLogin(ic: InteractionContext, extra: Pick<LoginView, 'email' | 'error' | 'status' | 'step'> = {}, accounts?: Config['accounts']) {
   const base = `/interaction/${ic.uid}`;
   const reasons = ic.interaction.prompt.reasons ?? [];
   return loginPage({
-    action: `${base}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, ...extra,
-    notice: reasons.includes('mfa_required') ? 'This organization requires two-step verification. Sign in again to continue.' : undefined,
+    action: `${base}/login`, csrf: ic.csrf, clientName: ic.clientName, formAction: ic.formAction, restart: base, ...extra,
+    notice: reasons.includes('mfa_required') ? 'This organization requires two-step verification. Sign in again to continue.'
+      : reasons.includes('sso_required') ? 'Your organization signs you in through its identity provider. Sign in again to continue.' : undefined,
     links: {
       forgotPassword: `${FORGOT_PASSWORD_PATH}?interaction=${ic.uid}`,
       signup: accounts?.selfSignup ? `${SIGNUP_PATH}?interaction=${ic.uid}` : undefined,
@@ -55,8 +60,16 @@ export function showLogin(ic: InteractionContext, extra: Pick<LoginView, 'email'
   });
 }
 
+/** The login form's first step when the login page asks for the email first, else none (one form). */
+export async function firstStep(federation?: Pick<FederatedSignIn, 'emailFirst'>): Promise<'email' | undefined> {
+  return federation && (await federation.emailFirst()) ? 'email' : undefined;
+}
+
 /**
- * POST of the login form: throttled per account and per IP before any password check, one
+ * POST of the login form. With single sign-on, an email whose organization's identity provider
+ * signs it in goes there (from the email step, and always when the organization requires it, the
+ * password unread); any other email of the email step gets the password step, whether or not it
+ * has an account. A password is throttled per account and per IP before it is checked, one
  * generic message for an unknown email and a wrong password, membership required (of the
  * client's organization, or for a multi-organization client of the one the request names, or of
  * any). A right password goes on to `continueSignIn`.
@@ -64,24 +77,35 @@ export function showLogin(ic: InteractionContext, extra: Pick<LoginView, 'email'
 export async function submitLogin(ctx: Context, ic: InteractionContext, form: Record<string, string>, deps: LoginDeps): Promise<void> {
   const email = (form.email ?? '').trim().toLowerCase().slice(0, 254);
   const password = (form.password ?? '').slice(0, 1024);
+  const emailStep = form.step === 'email';
+  if (deps.federation && (emailStep || password)) {
+    const route = await deps.federation.route(email);
+    if (route && (emailStep || route.required)) return deps.federation.start(ctx, ic, route, email);
+  }
+  if (emailStep) {
+    const invalid = emailProblem(email) !== null;
+    return ic.send(ctx, showLogin(ic, invalid ? { email, step: 'email', status: 400, error: 'Enter your email address, such as ada@example.com.' }
+      : { email, step: 'password' }, deps.config.accounts));
+  }
+  const step = (await firstStep(deps.federation)) && 'password';
   const count = (outcome: string) => deps.metrics?.authentications.inc({ kind: 'password', outcome });
   const wait = await takeLoginAttempt(deps.store, deps.config.throttles, email, ctx.ip);
   if (wait !== null) {
     count('throttled');
     ctx.set('Retry-After', String(wait));
     return ic.send(ctx, showLogin(ic, {
-      email, status: 429, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+      email, step, status: 429, error: `Too many sign-in attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
     }, deps.config.accounts));
   }
   const user = email && password ? await deps.identity.users.verifyPassword(email, password) : null;
   if (!user) {
     count('failed');
-    return ic.send(ctx, showLogin(ic, { email, status: 200, error: GENERIC_FAILURE }, deps.config.accounts));
+    return ic.send(ctx, showLogin(ic, { email, step, status: 200, error: GENERIC_FAILURE }, deps.config.accounts));
   }
   const refusal = await membershipRefusal(ic, user.id, deps.acting);
   if (refusal) {
     count('not_member');
-    return ic.send(ctx, showLogin(ic, { email, status: 403, error: refusal }, deps.config.accounts));
+    return ic.send(ctx, showLogin(ic, { email, step, status: 403, error: refusal }, deps.config.accounts));
   }
   count('success');
   return deps.continueSignIn(ctx, ic, user, ['pwd']);

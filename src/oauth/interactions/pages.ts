@@ -15,6 +15,13 @@ export interface LoginView {
   links?: { forgotPassword: string; signup?: string };
   /** sign-in with a passkey, no password: the ceremony's options URL and the form's action (loads the WebAuthn script) */
   passkey?: { options: string; action: string; script: string };
+  /**
+   * email-first sign-in (some organization signs its people in through an identity provider):
+   * `email` asks for the email only; `password` then asks for the password of that email
+   * (`restart` leads back to the first step). Absent: one form with both.
+   */
+  step?: 'email' | 'password';
+  restart?: string;
 }
 
 /** The "Sign in with a passkey" form: hidden until the WebAuthn script runs, so without script it is not there. */
@@ -38,15 +45,15 @@ export function loginPage(v: LoginView): RenderedPage {
 ${v.notice ? html`<p class="notice">${v.notice}</p>` : ''}
 <div id="form-error" class="alert" role="alert">${v.error ?? ''}</div>
 <form method="post" action="${v.action}" novalidate>
-<input type="hidden" name="csrf" value="${v.csrf}">
+<input type="hidden" name="csrf" value="${v.csrf}">${v.step === 'email' ? html`<input type="hidden" name="step" value="email">` : ''}
 <label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="username" required autofocus
+<input id="email" name="email" type="email" autocomplete="username" required${v.step === 'password' ? html` readonly` : html` autofocus`}
  value="${v.email ?? ''}" aria-invalid="${invalid}" aria-describedby="form-error">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required aria-invalid="${invalid}">
-<button type="submit">Sign in</button>
+${v.step === 'email' ? '' : html`<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required${v.step === 'password' ? html` autofocus` : ''} aria-invalid="${invalid}">`}
+<button type="submit">${v.step === 'email' ? 'Continue' : 'Sign in'}</button>
 </form>
-${v.links ? html`<p class="links"><a href="${v.links.forgotPassword}">Forgot password?</a>${v.links.signup ? html`<a href="${v.links.signup}">Create an account</a>` : ''}</p>` : ''}
+${v.links ? html`<p class="links">${v.step === 'password' && v.restart ? html`<a href="${v.restart}">Use another email</a>` : ''}<a href="${v.links.forgotPassword}">Forgot password?</a>${v.links.signup ? html`<a href="${v.links.signup}">Create an account</a>` : ''}</p>` : ''}
 ${v.passkey ? passkeyForm({ ...v.passkey, csrf: v.csrf, label: 'Sign in with a passkey', id: 'passkey' }) : ''}`,
   });
 }
@@ -79,6 +86,21 @@ export function consentPage(v: ConsentView): RenderedPage {
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 </form>
 <p class="meta">Signed in as ${v.accountEmail}.</p>`,
+  });
+}
+
+/**
+ * On the way to an organization's identity provider: the browser goes on by itself (a meta
+ * refresh, no script), or with the link. A page rather than a redirect, because Chromium holds
+ * the redirects after a form submission to the submitting page's CSP `form-action`, which cannot
+ * name every organization's provider.
+ */
+export function onwardPage(v: { title: string; message: string; to: string; link: string }): RenderedPage {
+  return page({
+    title: v.title, refresh: v.to,
+    body: html`<h1>${v.title}</h1>
+<p class="lead">${v.message}</p>
+<p><a href="${v.to}">${v.link}</a></p>`,
   });
 }
 

@@ -14,7 +14,8 @@ import { showConsent, submitConsent } from './consent.js';
 import { loadInteraction } from './context.js';
 import { CsrfTokens, readForm } from './form.js';
 import { send } from './html.js';
-import { showLogin, submitLogin } from './login.js';
+import { FEDERATED_RETURN_STEP, type FederatedSignIn } from './federation.js';
+import { firstStep, membershipRefusal, showLogin, submitLogin } from './login.js';
 import { showOrganizationPicker, submitOrganization } from './organization.js';
 import { errorPage } from './pages.js';
 import { PendingSignIns } from './pending-sign-in.js';
@@ -35,6 +36,8 @@ export interface InteractionRoutesDeps {
   /** sign-up links, second factors, passkeys, email verification at sign-in */
   accounts: Accounts;
   metrics?: Metrics;
+  /** single sign-on: email-first login, identity providers (sso/) */
+  federation?: FederatedSignIn;
 }
 
 const expired = () => errorPage({
@@ -48,7 +51,8 @@ const expired = () => errorPage({
  * `POST /interaction/:uid/login|organization|consent` takes the form (CSRF token bound to the
  * interaction checked first), and so do the login prompt's later steps (sign-in.ts: `mfa`,
  * `passkey`, `passkey-options`, `enrol-totp`, `enrol-passkey`, `enrol-passkey-options`,
- * `continue`, `resend`).
+ * `continue`, `resend`), and `GET /interaction/:uid/sso`, an identity provider's answer (single
+ * sign-on: `federation`, built in sso/).
  */
 export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
   const csrf = new CsrfTokens(deps.csrfKey);
@@ -59,15 +63,22 @@ export function interactionRoutes(deps: InteractionRoutesDeps): Middleware {
     const match = PATH.exec(ctx.path);
     if (!match) return next();
     const [, uid, step] = match;
-    if (!(step ? ctx.method === 'POST' : ctx.method === 'GET' || ctx.method === 'HEAD')) {
-      ctx.set('Allow', step ? 'POST' : 'GET, HEAD');
+    // the identity provider's answer comes back as a navigation: the one step that is a GET
+    const federatedReturn = step === FEDERATED_RETURN_STEP && deps.federation;
+    const allowed = federatedReturn ? ['GET'] : step ? ['POST'] : ['GET', 'HEAD'];
+    if (!allowed.includes(ctx.method)) {
+      ctx.set('Allow', allowed.join(', '));
       return send(ctx, errorPage({ status: 405, title: 'Method not allowed', message: 'Use the form on the sign-in page.' }));
     }
     const ic = await loadInteraction(ctx, uid, deps.provider(), deps.clients, csrf);
     if (!ic) return send(ctx, expired());
     const prompt = ic.interaction.prompt.name;
+    if (federatedReturn) {
+      if (prompt !== 'login') return send(ctx, expired());
+      return federatedReturn.finish(ctx, ic, { continueSignIn, refusal: (userId) => membershipRefusal(ic, userId, deps.acting) });
+    }
     if (!step) {
-      if (prompt === 'login') return send(ctx, showLogin(ic, {}, deps.config.accounts));
+      if (prompt === 'login') return send(ctx, showLogin(ic, { step: await firstStep(deps.federation) }, deps.config.accounts));
       if (prompt === 'organization') return showOrganizationPicker(ctx, ic, deps);
       if (prompt === 'consent') return showConsent(ctx, ic, deps);
       deps.logger.warn({ prompt }, 'unsupported interaction prompt');

@@ -6,7 +6,8 @@ import type { Metrics } from '../../ops/metrics.js';
 import type { Store, User } from '../../store/ports.js';
 import type { ActingOrganizations } from '../acting-organization.js';
 import { actingInput, type InteractionContext } from './context.js';
-import { membershipRefusal, showLogin } from './login.js';
+import type { FederatedSignIn } from './federation.js';
+import { firstStep, membershipRefusal, showLogin } from './login.js';
 import { errorPage } from './pages.js';
 import type { PendingSignIn, PendingSignIns, SignInStage } from './pending-sign-in.js';
 import { enrolPage, recoveryCodesPage, secondFactorPage, verifyEmailFirstPage, type StepContext } from './sign-in-pages.js';
@@ -19,6 +20,8 @@ export interface SignInDeps {
   acting: ActingOrganizations;
   pending: PendingSignIns;
   metrics?: Metrics;
+  /** single sign-on: a person whose organization requires it is sent to its identity provider instead */
+  federation?: FederatedSignIn;
 }
 
 /** A POST step of the login prompt after its first factor; the CSRF token is already checked. */
@@ -149,6 +152,9 @@ export function signIn(deps: SignInDeps) {
       }
       const user = outcome.ok ? await deps.store.users.findById(outcome.factor.userId) : null;
       if (!user || user.disabled) return passkeyRefused(ctx, ic, 'That passkey could not be used to sign in.');
+      // a passkey alone is no way around an organization's identity provider
+      const route = await deps.federation?.route(user.email);
+      if (route?.required) return deps.federation!.start(ctx, ic, route, user.email);
       const refusal = await membershipRefusal(ic, user.id, deps.acting);
       if (refusal) return passkeyRefused(ctx, ic, refusal, 403);
       return continueSignIn(ctx, ic, user, ['hwk', 'mfa']);
@@ -205,8 +211,8 @@ export function signIn(deps: SignInDeps) {
     ic.send(ctx, recoveryCodesPage(stepContext(ic, { uid: ic.uid, userId: user.id, stage: 'enrolled', amr }), codes));
   };
 
-  const passkeyRefused = (ctx: Context, ic: InteractionContext, error: string, status = 400) =>
-    ic.send(ctx, showLogin(ic, { error, status }, deps.config.accounts));
+  const passkeyRefused = async (ctx: Context, ic: InteractionContext, error: string, status = 400) =>
+    ic.send(ctx, showLogin(ic, { error, status, step: await firstStep(deps.federation) }, deps.config.accounts));
 
   return { continueSignIn, steps };
 }

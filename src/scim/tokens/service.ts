@@ -12,7 +12,7 @@ import type { PermissionRemoval } from '../../identity/permission-removal.js';
 import type { PermissionService } from '../../identity/permissions.js';
 import { Checks, displayNameProblem } from '../../identity/validation.js';
 import type { Page, PageRequest, ScimTokenRecord, Store } from '../../store/ports.js';
-import { generateScimToken, scimTokenDigest } from './format.js';
+import { generateScimToken, scimTokenDigests } from './format.js';
 
 export interface CreateScimTokenInput {
   name: string;
@@ -124,9 +124,10 @@ export function createScimTokens(deps: ScimTokenDeps): ScimTokens {
     status: (record) => keyStatus(record, now()),
 
     async authenticate(presented, ip) {
-      const digest = scimTokenDigest(deps.secrets, presented);
-      if (!digest) return null;
-      const record = await store.scimTokens.findByDigest(digest);
+      const digests = scimTokenDigests(deps.secrets, presented);
+      if (!digests) return null;
+      let record = null;
+      for (const digest of digests) if ((record = await store.scimTokens.findByDigest(digest))) break;
       const at = now();
       if (!record || keyStatus(record, at) !== 'active') return null;
       if (!record.lastUsedAt || at.getTime() - record.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) await store.scimTokens.touch(record.id, at);

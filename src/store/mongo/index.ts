@@ -20,9 +20,13 @@ import { MongoPermissionHolders } from './permission-holders.js';
 import { MongoRateLimits } from './rate-limits.js';
 import { MongoRecoveryCodes } from './recovery-codes.js';
 import { MongoResources } from './resources.js';
+import { MongoResourceBindings } from './resource-bindings.js';
 import { MongoRoles } from './roles.js';
 import { MongoScimTokens } from './scim-tokens.js';
 import { MongoScimUsers } from './scim-users.js';
+import { MongoSealedValues } from './sealed-values.js';
+import { MongoEmailDomains } from './email-domains.js';
+import { MongoSsoConnections } from './sso-connections.js';
 import { MongoSigningKeys } from './signing-keys.js';
 import { MongoSingleUse } from './single-use.js';
 import { assertSupportedServer } from './topology.js';
@@ -74,13 +78,15 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
   type Holder = ConstructorParameters<typeof MongoPermissionHolders>[1]['roles'];
   const singleUse = new MongoSingleUse(conn);
   const accountTokens = new MongoAccountTokens(conn);
+  const resources = new MongoResources(conn);
   return {
     kind: 'mongo',
     organizations: new MongoOrganizations(conn),
     users: new MongoUsers(conn),
     memberships: new MongoMemberships(conn, events),
     roles,
-    resources: new MongoResources(conn),
+    resources,
+    resourceBindings: new MongoResourceBindings(conn, resources),
     permissionHolders: new MongoPermissionHolders(conn, {
       roles: roles.model as unknown as Holder, apiKeys: apiKeys.model as unknown as Holder, clients: clients.model as unknown as Holder,
       scimTokens: scimTokens.model as unknown as Holder,
@@ -107,6 +113,9 @@ function buildStore(conn: Connection, migrations: MongoMigrations): Store {
     recoveryCodes: new MongoRecoveryCodes(conn),
     scimTokens,
     scimUsers: new MongoScimUsers(conn),
+    sealedValues: new MongoSealedValues(conn),
+    ssoConnections: new MongoSsoConnections(conn),
+    emailDomains: new MongoEmailDomains(conn),
     migrations,
     async ping() {
       if (!conn.db) throw new Error('MongoDB connection is not open');

@@ -2,11 +2,11 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { Page, PageRequest, Resource, ResourceStore } from '../ports.js';
 import { SCHEMA_OPTIONS, pageOf, rethrowDuplicate, setOf, stringId } from './support.js';
 
-interface Doc {
+export interface ResourceDoc {
   _id: string; organizationId: string | null; identifier: string; name: string; permissions: string[]; createdAt: Date; updatedAt: Date;
 }
 
-const schema = new Schema<Doc>({
+const schema = new Schema<ResourceDoc>({
   _id: stringId,
   organizationId: { type: String, default: null },
   identifier: { type: String },
@@ -18,7 +18,8 @@ const schema = new Schema<Doc>({
 schema.index({ identifier: 1 }, { unique: true });
 schema.index({ organizationId: 1, _id: -1 });
 
-const fromDoc = (d: Doc): Resource => ({
+/** A resource document as a resource (also read by the bindings). */
+export const resourceFromDoc = (d: ResourceDoc): Resource => ({
   id: d._id, organizationId: d.organizationId ?? null, identifier: d.identifier, name: d.name,
   permissions: [...(d.permissions ?? [])], createdAt: d.createdAt, updatedAt: d.updatedAt,
 });
@@ -28,10 +29,10 @@ const fromDoc = (d: Doc): Resource => ({
  * `organizationId` is null: `{ organizationId: null }` finds exactly those (every document has the field).
  */
 export class MongoResources implements ResourceStore {
-  readonly model: Model<Doc>;
+  readonly model: Model<ResourceDoc>;
 
   constructor(conn: Connection) {
-    this.model = conn.model<Doc>('Resource', schema, 'resources');
+    this.model = conn.model<ResourceDoc>('Resource', schema, 'resources');
   }
 
   async create(r: Resource): Promise<void> {
@@ -46,30 +47,30 @@ export class MongoResources implements ResourceStore {
   }
 
   async findById(organizationId: string | null, id: string): Promise<Resource | null> {
-    const doc = await this.model.findOne({ _id: id, organizationId }).lean<Doc | null>();
-    return doc ? fromDoc(doc) : null;
+    const doc = await this.model.findOne({ _id: id, organizationId }).lean<ResourceDoc | null>();
+    return doc ? resourceFromDoc(doc) : null;
   }
 
   async findByIdentifier(identifier: string): Promise<Resource | null> {
-    const doc = await this.model.findOne({ identifier }).lean<Doc | null>();
-    return doc ? fromDoc(doc) : null;
+    const doc = await this.model.findOne({ identifier }).lean<ResourceDoc | null>();
+    return doc ? resourceFromDoc(doc) : null;
   }
 
   async list(organizationId: string | null, page: PageRequest): Promise<Page<Resource>> {
-    return pageOf(this.model, { organizationId }, page, fromDoc, (r) => r.id);
+    return pageOf(this.model, { organizationId }, page, resourceFromDoc, (r) => r.id);
   }
 
   async organizationResourcesDeclaring(nouns: readonly string[], limit: number): Promise<Resource[]> {
     if (!nouns.length) return [];
     // nouns are [a-z0-9_.-]: only `.` needs escaping
     const pattern = new RegExp(`^(?:${nouns.map((n) => n.replace(/\./g, '\\.')).join('|')}):`);
-    const docs = await this.model.find({ organizationId: { $ne: null }, permissions: pattern }).limit(limit).lean<Doc[]>();
-    return docs.map(fromDoc);
+    const docs = await this.model.find({ organizationId: { $ne: null }, permissions: pattern }).limit(limit).lean<ResourceDoc[]>();
+    return docs.map(resourceFromDoc);
   }
 
   async update(organizationId: string | null, id: string, patch: Partial<Pick<Resource, 'name' | 'permissions' | 'updatedAt'>>): Promise<Resource | null> {
-    const doc = await this.model.findOneAndUpdate({ _id: id, organizationId }, { $set: setOf(patch) }, { returnDocument: 'after' }).lean<Doc | null>();
-    return doc ? fromDoc(doc) : null;
+    const doc = await this.model.findOneAndUpdate({ _id: id, organizationId }, { $set: setOf(patch) }, { returnDocument: 'after' }).lean<ResourceDoc | null>();
+    return doc ? resourceFromDoc(doc) : null;
   }
 
   async delete(organizationId: string | null, id: string): Promise<boolean> {

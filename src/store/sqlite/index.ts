@@ -17,9 +17,13 @@ import { SqlitePermissionHolders } from './permission-holders.js';
 import { SqliteRateLimits } from './rate-limits.js';
 import { SqliteRecoveryCodes } from './recovery-codes.js';
 import { SqliteResources } from './resources.js';
+import { SqliteResourceBindings } from './resource-bindings.js';
 import { SqliteRoles } from './roles.js';
 import { SqliteScimTokens } from './scim-tokens.js';
 import { SqliteScimUsers } from './scim-users.js';
+import { SqliteSealedValues } from './sealed-values.js';
+import { SqliteEmailDomains } from './email-domains.js';
+import { SqliteSsoConnections } from './sso-connections.js';
 import { SqliteMigrations } from './migrate.js';
 import { SqliteSigningKeys } from './signing-keys.js';
 import { SqliteSingleUse } from './single-use.js';
@@ -64,6 +68,7 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     memberships: new SqliteMemberships(db, events),
     roles: new SqliteRoles(db),
     resources: new SqliteResources(db),
+    resourceBindings: new SqliteResourceBindings(db),
     permissionHolders: new SqlitePermissionHolders(db),
     clients: new SqliteClients(db),
     appConnections: new SqliteAppConnections(db, events),
@@ -88,6 +93,9 @@ export function openSqliteStore(options: OpenDatabaseOptions): Store {
     consoleSessions: new SqliteConsoleSessions(db),
     scimTokens: new SqliteScimTokens(db),
     scimUsers: new SqliteScimUsers(db),
+    sealedValues: new SqliteSealedValues(db),
+    ssoConnections: new SqliteSsoConnections(db),
+    emailDomains: new SqliteEmailDomains(db),
     async ping() {
       ping.get();
     },

@@ -240,4 +240,26 @@ export const MIGRATIONS: readonly string[] = [
     organization_id TEXT NOT NULL, month TEXT NOT NULL, units INTEGER NOT NULL, PRIMARY KEY (organization_id, month)
   ) WITHOUT ROWID;
   `,
+  `
+  -- single sign-on: organizations' OpenID Connect providers (secrets sealed), and email domains (each verified for one organization at most)
+  CREATE TABLE sso_connections (
+    organization_id TEXT PRIMARY KEY, issuer TEXT NOT NULL, client_id TEXT NOT NULL, sealed_client_secret TEXT NOT NULL,
+    default_role TEXT NOT NULL, required INTEGER NOT NULL, created_by TEXT NOT NULL, version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE email_domains (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, domain TEXT NOT NULL, verification_token TEXT NOT NULL,
+    verified_at INTEGER, verified_by TEXT, created_by TEXT NOT NULL, created_at INTEGER NOT NULL,
+    UNIQUE (organization_id, domain)
+  );
+  CREATE INDEX email_domains_by_org ON email_domains (organization_id, id);
+  CREATE UNIQUE INDEX email_domains_verified ON email_domains (domain) WHERE verified_at IS NOT NULL;
+  `,
+  `
+  -- resource-server bindings: confidential clients that introspect and report usage for a resource, across organizations
+  CREATE TABLE resource_bindings (
+    resource_id TEXT NOT NULL, client_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (resource_id, client_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX resource_bindings_by_client ON resource_bindings (client_id);
+  `,
 ];

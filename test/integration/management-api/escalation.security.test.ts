@@ -44,6 +44,8 @@ let dbPath: string;
 let orgId: string;
 let ownerId: string;
 let globexId: string;
+/** a confidential client of acme's, for bodies naming a client to bind to an API */
+let bindableClientId: string;
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
@@ -56,7 +58,9 @@ const strong: Record<Scope, Record<string, string>> = { organization: {}, server
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-escalation-'));
   dbPath = join(dir, 'store.db');
-  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } } }, { backgroundWork: false });
+  // single sign-on's provider is this server itself (an OpenID provider on 127.0.0.1)
+  server = await startTestServer({ databaseUrl: `sqlite:${dbPath}`, plans: { free: { platformPermissions: ['reports:read'] } }, sso: { allowPrivateNetworks: true } },
+    { backgroundWork: false });
   const gh = server.gatehouse;
   await gh.identity.resources.create(OPERATOR, null, { identifier: 'https://platform.example.com', permissions: ALL_REPORTS });
   const org = await gh.identity.organizations.create({ slug: 'acme', plan: 'pro' });
@@ -73,6 +77,7 @@ beforeAll(async () => {
   const boundRobot = await gh.oauth.clients.create(OPERATOR, org.id, {
     name: 'Bound robot', grant_types: ['client_credentials'], redirect_uris: [], permissions: [...MANAGEMENT_PERMISSIONS], dpop_bound_access_tokens: true,
   });
+  bindableClientId = robot.client.clientId;
   const globex = await gh.identity.organizations.create({ slug: 'globex' });
   globexId = globex.id;
 
@@ -131,6 +136,12 @@ function valueFor(name: string, schema: Json, scope: Scope): unknown {
     case 'jwks': case 'jwks_uri': return null;
     case 'url': return `https://hooks-${n}.example.com/gatehouse`;
     case 'events': return [ALL_EVENTS];
+    case 'issuer': return server.url;
+    // an existing confidential client (bindings need one; an SSO connection takes any string)
+    case 'client_id': return bindableClientId;
+    case 'client_secret': return `s${n}`;
+    case 'default_role': return 'billing';
+    case 'domain': return `d${n}.example.com`;
     default: return byType(schema, scope);
   }
 }
@@ -169,14 +180,19 @@ async function targetFor(collection: string): Promise<Target> {
   const gh = server.gatehouse;
   const n = unique();
   const stronger = (id: string): Target => ({ id, strongerThanCallers: true });
+  const boundTarget = async (resourceId: string): Promise<Target> => {
+    const { client } = await gh.oauth.clients.create(OPERATOR, orgId, { name: 'rs', grant_types: ['client_credentials'], redirect_uris: [] });
+    await gh.store.resourceBindings.bind({ resourceId, clientId: client.clientId, createdAt: new Date() });
+    return { id: resourceId, params: { client_id: client.clientId }, strongerThanCallers: true };
+  };
   switch (collection) {
     case 'api-keys': return stronger((await mintKey(gh, orgId, ['invoices:write', 'users:read'], { ipAllowlist: ['10.0.0.0/8'] })).id);
     case 'server-api-keys': return stronger((await mintKey(gh, null, [...MANAGEMENT_PERMISSIONS, STRONG.server])).id);
-    // a platform API declaring what weak server callers lack
-    case 'server-resources': return stronger((await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id);
+    // a platform API declaring what weak server callers lack, with a client bound to it (to unbind)
+    case 'server-resources': return boundTarget((await gh.identity.resources.create(OPERATOR, null, { identifier: `https://p-${n}.example.com`, permissions: [STRONG.server] })).id);
     case 'clients': return stronger((await gh.oauth.clients.create(OPERATOR, orgId, { name: 't', grant_types: ['client_credentials'], redirect_uris: [], permissions: ['invoices:write'] })).client.clientId);
     case 'roles': return stronger((await gh.identity.roles.create(OPERATOR, orgId, { name: `t${n}`, permissions: ['invoices:write'] })).id);
-    case 'resources': return stronger((await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id);
+    case 'resources': return boundTarget((await gh.identity.resources.create(OPERATOR, orgId, { identifier: `https://t-${n}.example.com`, permissions: ['invoices:write'] })).id);
     case 'users': return stronger((await gh.identity.users.create({ email: `t-${n}@acme.test`, password: PASSWORD, organizationId: orgId, roles: ['billing'] })).user.id);
     case 'webhooks': {
       const { endpoint } = await gh.webhooks.endpoints.create(OPERATOR, orgId, { url: `https://t-${n}.example.com/hook`, events: [ALL_EVENTS] });
@@ -199,6 +215,8 @@ async function targetFor(collection: string): Promise<Target> {
       return stronger(client.clientId);
     }
     case 'scim-tokens': return stronger((await gh.scim.tokens.create(OPERATOR, orgId, { name: 't', permissions: ['invoices:write'] })).record.id);
+    // a claim decides how its domain's people sign in: only callers holding what every member holds act on one
+    case 'domains': return stronger((await gh.sso.domains.claim(OPERATOR, orgId, `t-${n}.example.com`)).id);
     case 'invitations': {
       const { id } = await gh.identity.invitations.create(OPERATOR, orgId, { email: `t-${n}@example.com`, roles: ['billing'] });
       await gh.mail.worker.drain();
@@ -208,8 +226,13 @@ async function targetFor(collection: string): Promise<Target> {
   }
 }
 
-/** `serverFields`: body fields only server-scoped credentials may send (`x-server-scope-fields`) */
-interface Route { method: string; path: string; scope: Scope; collection: string | null; body: Json | undefined; serverFields: string[] }
+/**
+ * `serverFields`: body fields only server-scoped credentials may send (`x-server-scope-fields`);
+ * `memberPermissions`: the caller must hold what every member holds (`x-requires-member-permissions`)
+ */
+interface Route {
+  method: string; path: string; scope: Scope; collection: string | null; body: Json | undefined; serverFields: string[]; memberPermissions: boolean;
+}
 
 /** The mutating routes, as the management API describes itself. */
 async function mutatingRoutes(): Promise<Route[]> {
@@ -225,7 +248,7 @@ async function mutatingRoutes(): Promise<Route[]> {
       const collection = segment && scope === 'server' ? `server-${segment}` : segment;
       routes.push({
         method, path, scope, collection, body: (op as Json).requestBody?.content?.['application/json']?.schema,
-        serverFields: (op as Json)['x-server-scope-fields'] ?? [],
+        serverFields: (op as Json)['x-server-scope-fields'] ?? [], memberPermissions: (op as Json)['x-requires-member-permissions'] === true,
       });
     }
   }
@@ -252,7 +275,8 @@ const sendsServerFields = (route: Route, body: Json | undefined) => route.server
 
 /**
  * Whether the caller must be refused on this route: always outside its organization or
- * environment, or when it sends fields for server-scoped credentials only; else when the request
+ * environment, when it sends fields for server-scoped credentials only, or on a route that needs
+ * every permission the members hold (single sign-on); else when the request
  * grants permissions or roles, or acts on a target stronger than the callers; and off its own
  * scope, unless the body only subscribes to events (a webhook: whose data every weak caller may
  * read, the server key included).
@@ -260,6 +284,8 @@ const sendsServerFields = (route: Route, body: Json | undefined) => route.server
 function mustRefuse(route: Route, caller: Caller, body: Json | undefined, target: Target | null): boolean {
   if (caller.scope === 'other' || caller.scope === 'test') return true;
   if (sendsServerFields(route, body)) return true;
+  // the owner holds what no weak caller does
+  if (route.memberPermissions) return true;
   if (body !== undefined && ('permissions' in body || 'roles' in body)) return true;
   if (target) return target.strongerThanCallers || (caller.scope === 'organization' && route.scope === 'server');
   return caller.scope !== route.scope && !(body !== undefined && 'events' in body);
@@ -277,6 +303,10 @@ describe('every mutating route refuses callers weaker than what it would create 
       'post /v1/organizations/{org}/webhooks/{id}/deliveries/{delivery_id}/redeliver', 'delete /v1/organizations/{org}/webhooks/{id}',
       'post /v1/resources', 'patch /v1/resources/{id}', 'delete /v1/resources/{id}', 'patch /v1/organizations/{org}',
       'post /v1/organizations/{org}/scim-tokens', 'delete /v1/organizations/{org}/scim-tokens/{id}',
+      'post /v1/organizations/{org}/sso-connection', 'patch /v1/organizations/{org}/sso-connection', 'delete /v1/organizations/{org}/sso-connection',
+      'post /v1/organizations/{org}/domains', 'delete /v1/organizations/{org}/domains/{id}',
+      'post /v1/resources/{id}/bound-clients', 'delete /v1/resources/{id}/bound-clients/{client_id}',
+      'post /v1/organizations/{org}/resources/{id}/bound-clients', 'delete /v1/organizations/{org}/resources/{id}/bound-clients/{client_id}',
     ]));
     // every client setting is in the bodies tried, so changing any of them is a guarded client change
     const clientBodies = routes.filter((r) => r.path.startsWith('/v1/organizations/{org}/clients') && ['post', 'patch'].includes(r.method) && r.body);
@@ -336,6 +366,6 @@ describe('every mutating route refuses callers weaker than what it would create 
       'POST /v1/organizations/{org}/api-keys', 'DELETE /v1/organizations/{org}/api-keys/{id}', 'POST /v1/organizations/{org}/invitations',
       'DELETE /v1/organizations/{org}/users/{id}', 'DELETE /v1/organizations/{org}/connected-apps/{client_id}',
     ]));
-  // every mutating route × every weaker caller: ~25 s alone, more on a shared machine
-  }, 120_000);
+    // every route, every weak caller, two snapshots of every table each: it grows with the API
+  }, 180_000);
 });

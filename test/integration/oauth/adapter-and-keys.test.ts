@@ -80,7 +80,7 @@ describe('signing keys', () => {
   it('fails with a clear message when the secret cannot unseal the stored keys', async () => {
     const wrong = testConfig();
     await expect(createOAuth({ config: wrong, store: gh.store, secrets: new Secrets(wrong.secret), logger: gh.logger, identity: gh.identity, events: gh.events, accounts: gh.accounts, keyPollMs: 0 }))
-      .rejects.toThrow(/GATEHOUSE_SECRET is not the secret that sealed it/);
+      .rejects.toThrow(/neither GATEHOUSE_SECRET nor GATEHOUSE_SECRET_PREVIOUS is the secret that sealed it/);
   });
 });
 

@@ -127,13 +127,22 @@ describe('API key format', () => {
 
   it('digests the whole key with a keyed HMAC and compares digests in constant time', () => {
     const { key, digest } = generateApiKey(secrets, 'test', newId('key'));
-    expect(digest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(digest).toMatch(/^[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]{43}$/);
+    expect(digest.startsWith(`${secrets.current.fingerprint}.`)).toBe(true);
     expect(digestApiKey(secrets, key)).toBe(digest);
     expect(digestApiKey(otherSecrets, key)).not.toBe(digest);
     expect(digest).not.toContain(key.slice(8, 20));
     expect(digestsEqual(digest, digestApiKey(secrets, key))).toBe(true);
     expect(digestsEqual(digest, digestApiKey(secrets, `${key}x`))).toBe(false);
     expect(digestsEqual(digest, 'short')).toBe(false);
+  });
+
+  it('matches a digest stored before digests recorded their secret (the bare HMAC) with the same secret only', () => {
+    const { key, digest } = generateApiKey(secrets, 'live', newId('key'));
+    const bare = digest.slice(digest.indexOf('.') + 1);
+    expect(digestsEqual(digestApiKey(secrets, key), bare)).toBe(true);
+    expect(digestsEqual(digestApiKey(otherSecrets, key), bare)).toBe(false);
+    expect(digestsEqual(digestApiKey(otherSecrets, key), digest)).toBe(false);
   });
 
   it('refuses to mint for something that is not a key id', () => {

@@ -55,6 +55,17 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/^DATABASE_URL \(databaseUrl\): must be sqlite:/m);
   });
 
+  it('reads GATEHOUSE_SECRET_PREVIOUS as a comma- or newline-separated list, validated like the secret, never echoed', () => {
+    const [a, b] = [randomBytes(32).toString('base64url'), randomBytes(40).toString('base64url')];
+    const config = loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SECRET: SECRET, GATEHOUSE_SECRET_PREVIOUS: ` ${a},\n${b}\n` } });
+    expect(config.secretPrevious).toEqual([a, b]);
+    expect(loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SECRET: SECRET } }).secretPrevious).toEqual([]);
+    const short = randomBytes(16).toString('base64url');
+    const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'test', GATEHOUSE_SECRET: SECRET, GATEHOUSE_SECRET_PREVIOUS: `${a},${short}` } }));
+    expect(problems).toEqual([expect.stringMatching(/^GATEHOUSE_SECRET_PREVIOUS \(secretPrevious\.1\): must be base64url encoding at least 32 bytes/)]);
+    expect(problems.join('\n')).not.toContain(short);
+  });
+
   it('requires GATEHOUSE_SECRET in production', () => {
     const dataDir = tempDir();
     const problems = problemsOf(() => loadConfig({ env: { NODE_ENV: 'production', GATEHOUSE_DATA_DIR: dataDir } }));

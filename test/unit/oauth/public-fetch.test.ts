@@ -45,6 +45,12 @@ describe('checkedFetch (with a test server the check lets through)', () => {
   const server = createServer((req, res) => {
     if (req.url === '/moved') { res.writeHead(302, { location: '/jwks' }); return res.end(); }
     if (req.url === '/huge') return res.end('x'.repeat(MAX_FETCH_BYTES + 1));
+    if (req.method === 'POST') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => res.end(JSON.stringify({ method: req.method, type: req.headers['content-type'], body })));
+      return undefined;
+    }
     res.setHeader('cache-control', 'max-age=300');
     res.end(JSON.stringify({ keys: [], accept: req.headers.accept }));
   });
@@ -65,5 +71,13 @@ describe('checkedFetch (with a test server the check lets through)', () => {
     const moved = await anyAddress(`http://127.0.0.1:${port}/moved`);
     expect(moved.status).toBe(302);
     await expect(anyAddress(`http://127.0.0.1:${port}/huge`)).rejects.toThrow(/too large/);
+  });
+
+  it('posts a form body (a token request), and makes no other kind of request', async () => {
+    const res = await anyAddress(`http://127.0.0.1:${port}/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c' }),
+    });
+    expect(await res.json()).toEqual({ method: 'POST', type: 'application/x-www-form-urlencoded', body: 'grant_type=authorization_code&code=c' });
+    await expect(anyAddress(`http://127.0.0.1:${port}/token`, { method: 'DELETE' })).rejects.toThrow(/DELETE requests are not made/);
   });
 });
