@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     overrides: {
       port, issuer: url, databaseUrl: 'sqlite::memory:', secret: randomBytes(32).toString('base64url'),
       dataDir: mkdtempSync(join(tmpdir(), 'gatehouse-screenshots-')), webhooks: { allowPrivateNetworks: true, pollIntervalMs: 50 },
+      plans: { free: { maxActiveKeys: 10, rateLimit: { limit: 6000, windowSeconds: 60 }, monthlyUnits: 20_000 } }, defaultPlan: 'free',
     },
   });
   const gh = await createGatehouse(config);
@@ -72,6 +73,14 @@ async function main(): Promise<void> {
     return { keyId: billing.record.id, day: at.toISOString().slice(0, 10), count: Math.max(20, count), lastUsedAt: at };
   }));
 
+  // and the last day of it hour by hour, by outcome, with units against the month's quota
+  const hour = today - (today % 3_600_000);
+  await gh.store.metering.record('screenshots-demo', Array.from({ length: 24 }, (_, i) => {
+    const ok = Math.round(120 + 90 * Math.sin((i - 6) / 3.8) + (i % 5) * 11);
+    return { organizationId: org.id, keyId: billing.record.id, hour: new Date(hour - (23 - i) * 3_600_000),
+      ok, denied: i % 6 === 2 ? 14 : (i % 4), rateLimited: i === 15 ? 22 : i === 16 ? 9 : 0, units: ok * 3 };
+  }));
+
   // two third-party apps acme's admin authorized (demo connections, as a consent page records them)
   const vendor = await gh.identity.organizations.create({ slug: 'insights-co', name: 'Insights Co' });
   for (const [name, permissions] of [['Insights', ['api_keys:read', 'audit:read']], ['Status board', []]] as const) {
@@ -108,6 +117,13 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: `${OUT}/console-key-usage.png`, fullPage: true });
 
+    await page.goto(`${url}/console/o/acme/usage?granularity=hour&key_id=${billing.record.id}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${OUT}/console-usage.png`, fullPage: true });
+
+    await page.goto(`${url}/console/o/acme/settings`);
+    await page.screenshot({ path: `${OUT}/console-settings.png`, fullPage: true });
+
     await page.setViewportSize({ width: 1280, height: 620 });
     await page.goto(`${url}/console/o/acme/connected-apps`);
     await page.screenshot({ path: `${OUT}/console-connected-apps.png` });
@@ -133,7 +149,7 @@ async function main(): Promise<void> {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${url}/console/o/acme/api-keys`);
     await page.screenshot({ path: `${OUT}/console-mobile.png` });
-    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-permission-picker.png, console-connected-apps.png, console-members.png, console-webhook.png, console-scim.png, console-security.png, console-mobile.png\n`);
+    process.stdout.write(`wrote ${OUT}/console-api-keys.png, console-key-created.png, console-key-usage.png, console-usage.png, console-settings.png, console-permission-picker.png, console-connected-apps.png, console-members.png, console-webhook.png, console-scim.png, console-security.png, console-mobile.png\n`);
   } finally {
     await browser.close();
     server.closeAllConnections();

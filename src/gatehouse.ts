@@ -195,7 +195,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   app.use(sso.middleware);
   // the console calls the API and the token endpoint through this same app, in process
   let listener: ReturnType<Koa['callback']> | undefined;
-  app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, listener: () => (listener ??= app.callback()) }));
+  app.use(createConsole({ issuer: config.issuer, secrets, store, firstParty: oauth.firstParty, keyPrefix: config.apiKeys.prefix, listener: () => (listener ??= app.callback()) }));
   app.use(oauth.middleware);
 
   return gatehouse;

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import compose from 'koa-compose';
 import type { Context, Middleware } from 'koa';
+import { DEFAULT_PREFIX } from '../domain/api-keys/format.js';
 import type { Secrets } from '../domain/secrets.js';
 import type { FirstPartyClients } from '../oauth/first-party.js';
 import type { ConsoleSessionStore } from '../store/ports.js';
@@ -28,6 +29,8 @@ export interface ConsoleDeps {
   /** the app's own request listener, through which every API call goes (read at first use) */
   listener: () => RequestListener;
   sections?: readonly Section[];
+  /** config `apiKeys.prefix` (default `ak`): how keys are shown */
+  keyPrefix?: string;
 }
 
 /**
@@ -42,7 +45,7 @@ export function createConsole(deps: ConsoleDeps): Middleware {
   const cookies = new ConsoleCookies(deps.issuer);
   const assets = new ConsoleAssets();
   const sections = deps.sections ?? SECTIONS;
-  const pageDeps: OrgPagesDeps = { secrets: deps.secrets, cookies, sessions, oidc, calls, assets, tokens: new FreshTokens(sessions, oidc), sections, issuer: deps.issuer, issuerOrigin };
+  const pageDeps: OrgPagesDeps = { secrets: deps.secrets, cookies, sessions, oidc, calls, assets, tokens: new FreshTokens(sessions, oidc), sections, issuer: deps.issuer, issuerOrigin, keyPrefix: deps.keyPrefix ?? DEFAULT_PREFIX };
   const load = (ctx: Context) => sessions.load(cookies.read(ctx, cookies.names.session));
 
   const router = new Router({ prefix: '/console' });

@@ -19,6 +19,7 @@ export interface OrgPagesDeps extends SignInDeps {
   sections: readonly Section[];
   issuer: string;
   issuerOrigin: string;
+  keyPrefix: string;
 }
 
 const findAccess = (session: LoadedSession | null, org: string): OrgAccess | null =>
@@ -98,7 +99,7 @@ export function orgPageHandler(deps: OrgPagesDeps, load: (ctx: Context) => Promi
     const page: OrgPage = {
       ctx, org: { id: current.orgId, slug: current.slug, name: current.name }, me: { userId: session.data.userId, email: session.data.email },
       can: (p) => current.permissions.includes(p), permissions: current.permissions, csrf: session.data.csrf,
-      base: `/console/o/${current.slug}`, issuer: deps.issuer, api: apiAt(deps.calls, origin, `/v1/organizations/${current.orgId}`, current, onUnauthorized),
+      base: `/console/o/${current.slug}`, issuer: deps.issuer, keyPrefix: deps.keyPrefix, api: apiAt(deps.calls, origin, `/v1/organizations/${current.orgId}`, current, onUnauthorized),
       account: apiAt(deps.calls, origin, '/v1/me', current, onUnauthorized),
       form, params: ctx.params, query: ctx.query as Record<string, string | undefined>,
       renamed: async (name) => {

@@ -8,13 +8,13 @@ import { scimSection } from './scim/index.js';
 import type { Section } from './section.js';
 import { securitySection } from './security/index.js';
 import { settingsSection } from './settings.js';
+import { usageSection } from './usage/index.js';
 import { webhooksSection } from './webhooks/index.js';
 
 /**
- * The console's pages, in navigation order. Pages whose API is still to come (usage) join this
- * list as one module each.
+ * The console's pages, in navigation order; a new page joins this list as one module.
  */
 export const SECTIONS: readonly Section[] = [
-  apiKeysSection, membersSection, rolesSection, oauthAppsSection, connectedAppsSection, webhooksSection, scimSection,
+  apiKeysSection, usageSection, membersSection, rolesSection, oauthAppsSection, connectedAppsSection, webhooksSection, scimSection,
   auditSection, settingsSection, securitySection,
 ];

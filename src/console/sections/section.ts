@@ -28,6 +28,8 @@ export interface OrgPage {
   base: string;
   /** Gatehouse's issuer URL, the base of its public endpoints (e.g. `/scim/v2`) */
   issuer: string;
+  /** what the server's API keys start with (config `apiKeys.prefix`), to show keys as `<prefix>_live_3xK9Qa…` */
+  keyPrefix: string;
   api: OrgApi;
   /** the person's own account: paths relative to `/v1/me` */
   account: OrgApi;

@@ -6,14 +6,18 @@ import { pageOf, redirectTo, type Outcome } from '../ui/view.js';
 import { vocabularyOf, type VocabularyJson } from './grantable.js';
 import type { OrgPage, Section } from './section.js';
 import { apiFailure, flash } from './shared.js';
+import { draftOfPolicy, keyPolicyBody, keyPolicyDraft, keyPolicyPanel, leakPolicyPanel, type KeyPolicyDraft, type KeyPolicyJson } from './key-policy.js';
 import { mayChangeMfa, mfaPanel, mfaWish } from './mfa-requirement.js';
+import { quotaMeter, type QuotaJson } from './quota.js';
 
-interface OrganizationJson { id: string; slug: string; name: string; plan: string; mfa_required: boolean; created_at: string }
+interface OrganizationJson extends KeyPolicyJson { id: string; slug: string; name: string; plan: string; mfa_required: boolean; created_at: string; quota?: QuotaJson }
 
 /** A refused change, to show in its own panel. */
 interface Refusal {
   rename?: { draft: string; problem: Problem };
   mfa?: Problem;
+  keyPolicy?: { draft: KeyPolicyDraft; problem: Problem };
+  leak?: Problem;
 }
 
 const WRITE = 'organizations:write';
@@ -21,6 +25,8 @@ const FLASHES = {
   renamed: 'The organization was renamed.',
   mfa_on: 'Two-step verification is now required of every member.',
   mfa_off: 'Two-step verification is no longer required.',
+  key_policy: 'The API-key policy was saved.',
+  leak_policy: 'The leaked-key policy was saved.',
 };
 
 function renameForm(page: OrgPage, name: string, problem: Problem | null): Raw {
@@ -44,7 +50,8 @@ async function show(page: OrgPage, refusal: Refusal = {}): Promise<Outcome> {
   const [answer, vocabulary] = await Promise.all([page.api.get<OrganizationJson>(''), vocabularyOf(page)]);
   if (answer.status !== 200) return apiFailure('Organization', problemOf(answer));
   const o = answer.body;
-  const status = refusal.rename?.problem.status ?? refusal.mfa?.status;
+  const status = refusal.rename?.problem.status ?? refusal.mfa?.status ?? refusal.keyPolicy?.problem.status ?? refusal.leak?.status;
+  const mayChangeMemberPolicies = mayChangeMfa(page, vocabulary);
   return pageOf('Organization', html`<div class="page-head"><div><h1 id="page-title">Organization</h1>
 <p class="lead">Settings of ${o.name}.</p></div></div>
 ${flash(page, FLASHES)}
@@ -55,8 +62,12 @@ ${flash(page, FLASHES)}
 ${planFacts(o, vocabulary)}
 <dt>Created</dt><dd>${when(o.created_at)}</dd>
 </dl><p class="hint">The plan is changed by the operator.</p></section>
+<section class="panel" aria-labelledby="quota-title"><h2 id="quota-title">Monthly quota</h2>${quotaMeter(o.plan, o.quota)}
+${page.can('organizations:read') ? html`<p><a href="${page.base}/usage">Usage over time</a></p>` : ''}</section>
 ${page.can(WRITE) ? renameForm(page, refusal.rename?.draft ?? o.name, refusal.rename?.problem ?? null) : ''}
-${mfaPanel(page, o.mfa_required, mayChangeMfa(page, vocabulary), refusal.mfa ?? null)}
+${mfaPanel(page, o.mfa_required, mayChangeMemberPolicies, refusal.mfa ?? null)}
+${keyPolicyPanel(page, o, refusal.keyPolicy?.draft ?? draftOfPolicy(o), refusal.keyPolicy?.problem ?? null)}
+${leakPolicyPanel(page, o.leaked_key_policy, mayChangeMemberPolicies, refusal.leak ?? null)}
 <section class="panel"><h2>Your access</h2><p>You hold these permissions in ${o.name}:</p>
 ${chips(page.permissions)}</section>`, status);
 }
@@ -78,12 +89,29 @@ async function setMfa(page: OrgPage): Promise<Outcome> {
   return redirectTo(`${page.base}/settings?done=${required ? 'mfa_on' : 'mfa_off'}`);
 }
 
-/** The organization as the API describes it (plan and what it withholds), renaming, requiring two-step verification, and what the signed-in person may do in it. */
+/** `PATCH …/organizations/{org}` `{max_key_lifetime, key_rotation_reminder_days}`; a refusal is shown at the form. */
+async function setKeyPolicy(page: OrgPage): Promise<Outcome> {
+  const draft = keyPolicyDraft(page.form!);
+  const answer = await page.api.patch<OrganizationJson>('', keyPolicyBody(draft));
+  if (answer.status !== 200) return show(page, { keyPolicy: { draft, problem: problemOf(answer) } });
+  return redirectTo(`${page.base}/settings?done=key_policy`);
+}
+
+/** `PATCH …/organizations/{org}` `{leaked_key_policy}` (403 `permission_escalation` unless the person holds what every member holds). */
+async function setLeakPolicy(page: OrgPage): Promise<Outcome> {
+  const answer = await page.api.patch<OrganizationJson>('', { leaked_key_policy: page.form!.get('leaked_key_policy') });
+  if (answer.status !== 200) return show(page, { leak: problemOf(answer) });
+  return redirectTo(`${page.base}/settings?done=leak_policy`);
+}
+
+/** The organization as the API describes it (plan, quota and what the plan withholds), renaming, requiring two-step verification, the API-key and leaked-key policies, and what the signed-in person may do in it. */
 export const settingsSection: Section = {
   path: 'settings', title: 'Organization', permission: 'organizations:read',
   routes: [
     { method: 'GET', path: '', handle: (page) => show(page) },
     { method: 'POST', path: '', handle: rename },
     { method: 'POST', path: '/mfa', handle: setMfa },
+    { method: 'POST', path: '/key-policy', handle: setKeyPolicy },
+    { method: 'POST', path: '/leaked-keys', handle: setLeakPolicy },
   ],
 };

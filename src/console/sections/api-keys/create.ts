@@ -17,18 +17,35 @@ interface Draft {
   ip_allowlist: string;
   rate_limit: string;
   rate_window: string;
+  /** a JSON object, as typed */
+  metadata: string;
 }
 
-const EMPTY: Draft = { name: '', environment: 'live', permissions: [], expires_in: '90d', ip_allowlist: '', rate_limit: '', rate_window: '60' };
+const EMPTY: Draft = { name: '', environment: 'live', permissions: [], expires_in: '90d', ip_allowlist: '', rate_limit: '', rate_window: '60', metadata: '' };
 
 function draftOf(form: FormFields): Draft {
   return {
     name: form.get('name'), environment: form.get('environment') || 'live', permissions: form.all('permissions'),
     expires_in: form.get('expires_in'), ip_allowlist: form.get('ip_allowlist'), rate_limit: form.get('rate_limit'), rate_window: form.get('rate_window') || '60',
+    metadata: form.get('metadata'),
   };
 }
 
-/** The form (a page, or the dialog's content): name, environment, permissions by API, expiry, allowlist, rate limit. */
+/**
+ * The metadata field as JSON: an object, or what is wrong with it (the API then checks its
+ * entries and sizes, and its 400 names the bad ones).
+ */
+function parseMetadata(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return { ok: true, value };
+    return { ok: false, message: 'must be a JSON object in braces, e.g. {"team": "billing"}' };
+  } catch (err) {
+    return { ok: false, message: `is not valid JSON (${err instanceof Error ? err.message : 'unreadable'}); write an object such as {"team": "billing"}` };
+  }
+}
+
+/** The form (a page, or the dialog's content): name, environment, permissions by API, expiry, allowlist, rate limit, metadata. */
 async function form(page: OrgPage, draft: Draft, problem: Problem | null): Promise<Outcome> {
   const errors = fieldProblems(problem);
   const groups = await grantablePermissions(page);
@@ -51,6 +68,8 @@ ${field({ id: 'key-allowlist', name: 'ip_allowlist', label: 'IP allowlist', valu
 ${field({ id: 'key-rate', name: 'rate_limit', label: 'Requests', value: draft.rate_limit, type: 'number', error: errors.get('rate_limit'), attrs: 'min="1" inputmode="numeric"' })}
 ${field({ id: 'key-window', name: 'rate_window', label: 'Per (seconds)', value: draft.rate_window, type: 'number', attrs: 'min="1" max="86400" inputmode="numeric"' })}
 </div></fieldset>
+${field({ id: 'key-metadata', name: 'metadata', label: 'Metadata', value: draft.metadata, multiline: true, error: errors.get('metadata'),
+    hint: 'Optional. A flat JSON object returned when the key is verified, e.g. {"team": "billing", "tier": 2}. Not a secret.', attrs: 'spellcheck="false"' })}
 <div class="form-actions"><button type="submit" class="button primary">Create</button>
 <a class="button" href="${page.base}/api-keys" data-close>Cancel</a></div>
 </form>
@@ -67,6 +86,11 @@ export async function createKey(page: OrgPage): Promise<Outcome> {
   const allowlist = lines(draft.ip_allowlist);
   if (allowlist.length) body.ip_allowlist = allowlist;
   if (draft.rate_limit) body.rate_limit = { limit: Number(draft.rate_limit), window_seconds: Number(draft.rate_window) };
+  if (draft.metadata.trim()) {
+    const metadata = parseMetadata(draft.metadata);
+    if (!metadata.ok) return form(page, draft, { status: 400, errors: [{ field: 'metadata', message: metadata.message }] });
+    body.metadata = metadata.value;
+  }
   const answer = await page.api.post<Record<string, unknown>>('/api-keys', body);
   if (answer.status !== 201) return form(page, draft, problemOf(answer));
   return keyIssued(page, answer.body as never, 'API key created', null);

@@ -1,11 +1,11 @@
 import type { Section } from '../section.js';
 import { createKey, newKeyForm } from './create.js';
 import { showKey } from './detail.js';
-import { confirmRevoke, revokeKey, rotateKey } from './lifecycle.js';
+import { confirmRevoke, revokeKey, rotateKey, setEnabled } from './lifecycle.js';
 import { listKeys } from './list.js';
 import { READ } from './model.js';
 
-/** API keys: list, create (shown once), rotate with a grace period, revoke with confirmation, per-key usage. */
+/** API keys: list, create (shown once), rotate with a grace period, disable and enable, revoke with confirmation, per-key usage. */
 export const apiKeysSection: Section = {
   path: 'api-keys', title: 'API keys', permission: READ,
   routes: [
@@ -14,6 +14,8 @@ export const apiKeysSection: Section = {
     { method: 'POST', path: '', handle: createKey },
     { method: 'GET', path: '/:id', handle: showKey },
     { method: 'POST', path: '/:id/rotate', handle: rotateKey },
+    { method: 'POST', path: '/:id/disable', handle: setEnabled(false) },
+    { method: 'POST', path: '/:id/enable', handle: setEnabled(true) },
     { method: 'GET', path: '/:id/revoke', handle: confirmRevoke },
     { method: 'POST', path: '/:id/revoke', handle: revokeKey },
   ],

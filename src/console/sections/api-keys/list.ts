@@ -5,11 +5,8 @@ import { csrfField } from '../../ui/forms.js';
 import { pageOf, type Outcome } from '../../ui/view.js';
 import type { OrgPage } from '../section.js';
 import { apiFailure, fetchListing, flash, pager } from '../shared.js';
-import { recognisable, WRITE, type ApiKeyJson } from './model.js';
-
-const STATUS_TONE = { active: 'ok', revoked: 'off', expired: 'warn', disabled: 'warn' } as const;
-
-const FLASHES = { revoked: 'The key was revoked: requests with it fail from now on.' };
+import { enableToggle, KEY_FLASHES } from './lifecycle.js';
+import { mayControl, recognisable, STATUS_TONE, WRITE, type ApiKeyJson } from './model.js';
 
 function permissionsCell(permissions: string[]): Raw {
   const shown = permissions.slice(0, 3);
@@ -17,16 +14,18 @@ function permissionsCell(permissions: string[]): Raw {
 }
 
 function actions(page: OrgPage, k: ApiKeyJson): Raw {
-  if (!page.can(WRITE) || k.status !== 'active') return html``;
+  if (!mayControl(page, k)) return html``;
   const base = `${page.base}/api-keys/${encodeURIComponent(k.id)}`;
+  if (k.status === 'disabled') return html`<div class="actions">${enableToggle(page, k, 'list')}</div>`;
   return html`<div class="actions">
 <form method="post" action="${base}/rotate" data-dialog>${csrfField(page.csrf)}<input type="hidden" name="grace_period" value="24h">
 <button type="submit" class="button small" title="Issue a new key; this one keeps working for 24 hours">Rotate${hidden(` ${k.name}`)}</button></form>
+${enableToggle(page, k, 'list')}
 <form method="get" action="${base}/revoke" data-dialog><button type="submit" class="button small danger">Revoke${hidden(` ${k.name}`)}</button></form>
 </div>`;
 }
 
-/** The key list: status, environment, start, permissions, last use, expiry; create, rotate and revoke when allowed. */
+/** The key list: status, environment, start, permissions, last use, expiry; create, rotate, disable or enable, and revoke when allowed. */
 export async function listKeys(page: OrgPage): Promise<Outcome> {
   const answer = await fetchListing<ApiKeyJson>(page, '/api-keys', 25);
   if (answer.status !== 200) return apiFailure('API keys', problemOf(answer));
@@ -35,7 +34,7 @@ export async function listKeys(page: OrgPage): Promise<Outcome> {
 <th scope="row"><a href="${page.base}/api-keys/${encodeURIComponent(k.id)}">${k.name}</a></th>
 <td data-label="Status">${badge(k.status, STATUS_TONE[k.status] ?? 'info')}</td>
 <td data-label="Environment">${badge(k.environment, k.environment === 'live' ? 'info' : 'warn')}</td>
-<td data-label="Key"><code>${recognisable(k)}</code></td>
+<td data-label="Key"><code>${recognisable(page, k)}</code></td>
 <td data-label="Permissions">${permissionsCell(k.permissions)}</td>
 <td data-label="Last used">${when(k.last_used_at, 'Never', true)}</td>
 <td data-label="Expires">${when(k.expires_at, 'Never', true)}</td>
@@ -45,7 +44,7 @@ export async function listKeys(page: OrgPage): Promise<Outcome> {
 <div><h1 id="page-title">API keys</h1><p class="lead">Keys let your backend services call the API for ${page.org.name}. A key is shown once, when it is created.</p></div>
 ${page.can(WRITE) ? html`<form method="get" action="${page.base}/api-keys/new" data-dialog><button type="submit" class="button primary">Create API key</button></form>` : ''}
 </div>
-${flash(page, FLASHES)}
+${flash(page, KEY_FLASHES)}
 ${keys.length ? html`<div class="table-wrap"><table>
 <caption class="vh">API keys of ${page.org.name}</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Environment</th><th scope="col">Key</th><th scope="col">Permissions</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="vh">Actions</span></th></tr></thead>
