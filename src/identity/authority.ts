@@ -88,17 +88,23 @@ export async function assertGrantableIn(
 }
 
 /**
- * The check for deciding how an organization's members sign in (a second factor required, single
- * sign-on): it applies to every member, admins included, so it takes a live credential in scope
- * holding every permission any enabled member holds (403 `permission_escalation`; nobody
- * weakens, or decides for, someone stronger). @returns the organization. @throws HttpProblem 403, 404
+ * The check for a decision that applies to every member of an organization, admins included (how
+ * they sign in, what happens to their leaked keys): a live credential in scope holding every
+ * permission any enabled member holds (403 `permission_escalation`; nobody weakens, or decides
+ * for, someone stronger). `doing` opens the refusal's detail.
+ * @returns the organization. @throws HttpProblem 403, 404
  */
-export async function assertMayDecideSignIn(caller: Caller, organizationId: string,
-  deps: { store: Pick<Store, 'organizations'>; permissions: Pick<PermissionService, 'heldByMembers'> }): Promise<Organization> {
+export async function assertMayDecideForMembers(caller: Caller, organizationId: string,
+  deps: { store: Pick<Store, 'organizations'>; permissions: Pick<PermissionService, 'heldByMembers'> }, doing: string): Promise<Organization> {
   assertInScope(caller, organizationId);
   assertReachesEnvironment(caller);
   const org = await deps.store.organizations.findById(organizationId);
   if (!org) throw problems.notFound('organization');
-  assertHolds(caller, await deps.permissions.heldByMembers(organizationId), 'You cannot change how members sign in when they hold');
+  assertHolds(caller, await deps.permissions.heldByMembers(organizationId), doing);
   return org;
 }
+
+/** {@link assertMayDecideForMembers} for how members sign in (a second factor required, single sign-on). */
+export const assertMayDecideSignIn = (caller: Caller, organizationId: string,
+  deps: { store: Pick<Store, 'organizations'>; permissions: Pick<PermissionService, 'heldByMembers'> }): Promise<Organization> =>
+  assertMayDecideForMembers(caller, organizationId, deps, 'You cannot change how members sign in when they hold');

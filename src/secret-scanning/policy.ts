@@ -1,7 +1,7 @@
 import type { Caller } from '../audit/actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { problems } from '../http/problem.js';
-import { assertHolds, assertInScope, assertReachesEnvironment } from '../identity/authority.js';
+import { assertMayDecideForMembers } from '../identity/authority.js';
 import type { PermissionService } from '../identity/permissions.js';
 import type { LeakedKeyPolicy, Organization, Store } from '../store/ports.js';
 
@@ -19,12 +19,7 @@ export class LeakedKeyPolicySetting {
   /** @throws HttpProblem 400, 403 `permission_escalation` / `environment_escalation`, 404; writes nothing */
   async assertMayChange(caller: Caller, organizationId: string, policy: unknown): Promise<Organization> {
     if (!POLICIES.includes(policy as LeakedKeyPolicy)) throw problems.validation([{ field: 'leaked_key_policy', message: 'must be "revoke" or "notify"' }]);
-    assertInScope(caller, organizationId);
-    assertReachesEnvironment(caller);
-    const current = await this.deps.store.organizations.findById(organizationId);
-    if (!current) throw problems.notFound('organization');
-    assertHolds(caller, await this.deps.permissions.heldByMembers(organizationId), 'You cannot decide what happens to leaked keys of members who hold');
-    return current;
+    return assertMayDecideForMembers(caller, organizationId, this.deps, 'You cannot decide what happens to leaked keys of members who hold');
   }
 
   /** @throws as `assertMayChange` */
